@@ -1,0 +1,252 @@
+"""The hyperparameter schema: the one place every front end (form, CLI flags, saved runs)
+goes through to turn what a user typed into checked values.
+
+A `Param` knows its type, its range or choices and how to read a typed string; a task only
+chooses defaults (see `rnntui.tasks`). A bad value raises `ConfigError` naming the key, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_TRUE = {"true", "yes", "on", "1", "y", "t"}
+_FALSE = {"false", "no", "off", "0", "n", "f"}
+
+
+class ConfigError(ValueError):
+    """A hyperparameter value that is refused; `key` says which field to point at."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Param:
+    """One hyperparameter: its type, what is allowed, and a line of help."""
+
+    key: str
+    kind: type  # int, float, bool or str
+    help: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True when `low` itself is not allowed (learning_rate > 0)
+    choices: tuple[str, ...] = ()
+    tasks: frozenset[str] | None = None  # None: every task has it
+
+    def allowed(self) -> str:
+        """What is allowed, in words, for error messages and the form's hints."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.kind is bool:
+            return "true or false"
+        what = "a whole number" if self.kind is int else "a number"
+        low = _fmt(self.low)
+        high = _fmt(self.high)
+        if self.low_open:
+            return f"{what} greater than {low} and at most {high}"
+        return f"{what} from {low} to {high}"
+
+    def parse(self, value: Any) -> Any:
+        """Turn a typed string (or a Python value) into a checked value.
+
+        Raises:
+            ConfigError: when the value has the wrong type or lies outside the range.
+        """
+        text = value.strip() if isinstance(value, str) else value
+        try:
+            if self.kind is bool:
+                parsed = _parse_bool(text)
+            elif self.kind is int:
+                parsed = _parse_int(text)
+            elif self.kind is float:
+                parsed = _parse_float(text)
+            else:
+                parsed = str(text).lower() if isinstance(text, str) else None
+                if parsed is None:
+                    raise ValueError
+        except (TypeError, ValueError):
+            raise self._refuse(value) from None
+        if self.choices and parsed not in self.choices:
+            raise self._refuse(value)
+        if self.kind in (int, float):
+            too_low = parsed <= self.low if self.low_open else parsed < self.low
+            if too_low or parsed > self.high:
+                raise self._refuse(value)
+        return parsed
+
+    def _refuse(self, value: Any) -> ConfigError:
+        shown = value if isinstance(value, str) else repr(value)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        return ConfigError(self.key, f"{self.key}={shown}: must be {self.allowed()}")
+
+
+def _fmt(number: float | None) -> str:
+    if number is None:
+        return "?"
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise ValueError(value)
+
+
+def _parse_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        cleaned = value.replace("_", "")
+        if cleaned.lstrip("+-").isdigit() and cleaned.isascii():
+            return int(cleaned)
+    raise ValueError(value)
+
+
+def _parse_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = float(value)  # accepts "0.01", "1e-3", ints
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+SCHEMA: dict[str, Param] = {
+    p.key: p
+    for p in (
+        Param("cell", str, "recurrent cell: SimpleRNN, LSTM or GRU",
+              choices=("simple", "lstm", "gru")),
+        Param("units", int, "memory units in each recurrent layer", 1, 1024),
+        Param("layers", int, "stacked recurrent layers (return_sequences between them)", 1, 8),
+        Param("bidirectional", bool, "read the sequence both ways and concatenate"),
+        Param("dropout", float, "dropout on each layer's inputs (between layers, not across time)",
+              0.0, 0.9),
+        Param("recurrent_dropout", float, "dropout on the state carried across time steps "
+              "(leaves the fused cuDNN path)", 0.0, 0.9),
+        Param("embedding_dim", int, "size of the learned token vectors; 0 feeds one-hot vectors",
+              0, 1024),
+        Param("seq_len", int, "time steps the network reads for each prediction", 1, 2000),
+        Param("optimizer", str, "the update rule", choices=("sgd", "adam", "rmsprop", "adagrad")),
+        Param("learning_rate", float, "step size of the optimizer", 0.0, 10.0, low_open=True),
+        Param("batch_size", int, "samples per gradient step", 1, 8192),
+        Param("epochs", int, "passes over the training data", 1, 100_000),
+        Param("seed", int, "random seed for weights, shuffling and data", 0, 2**31 - 1),
+        Param("num_words", int, "vocabulary size: the most frequent words kept, the rest "
+              "become out-of-vocabulary", 10, 100_000, tasks=frozenset({"imdb"})),
+        Param("tokens", str, "what one step reads: a character or a word",
+              choices=("char", "word"), tasks=frozenset({"poems"})),
+    )
+}
+
+
+def suggest(key: str, known: Iterable[str]) -> str:
+    """' (did you mean ...?)' for a misspelt key, or ''."""
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+class HParams(Mapping[str, Any]):
+    """A checked, immutable set of hyperparameters for one task.
+
+    Build one with `HParams.for_task(task, overrides)`; read it like a dict or by attribute
+    (`hp.units`). `replace()` returns a new checked copy.
+    """
+
+    __slots__ = ("_task_id", "_values")
+
+    def __init__(self, task_id: str, values: Mapping[str, Any]):
+        self._task_id = task_id
+        self._values = dict(values)
+
+    @classmethod
+    def for_task(cls, task_id: str, defaults: Mapping[str, Any],
+                 overrides: Mapping[str, Any] | None = None) -> HParams:
+        """The task's defaults with `overrides` applied, every value checked.
+
+        Raises:
+            ConfigError: for an unknown key, a key the task has no use for, or a bad value.
+        """
+        keys = params_for(task_id)
+        values = {}
+        for key in keys:
+            if key not in defaults:
+                raise ConfigError(key, f"task {task_id} has no default for {key}")
+            values[key] = SCHEMA[key].parse(defaults[key])
+        for key, raw in (overrides or {}).items():
+            if key not in SCHEMA:
+                raise ConfigError(key, f"unknown hyperparameter {key!r}{suggest(key, keys)}; "
+                                       f"known: {', '.join(keys)}")
+            if key not in keys:
+                raise ConfigError(key, f"{key} does not apply to task {task_id}")
+            values[key] = SCHEMA[key].parse(raw)
+        return cls(task_id, values)
+
+    @property
+    def task_id(self) -> str:
+        return self._task_id
+
+    def replace(self, **changes: Any) -> HParams:
+        return HParams.for_task(self._task_id, self._values, changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"HParams({self._task_id!r}, {self._values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HParams):
+            return NotImplemented
+        return self._task_id == other._task_id and self._values == other._values
+
+    def __hash__(self) -> int:
+        return hash((self._task_id, tuple(sorted(self._values.items()))))
+
+
+def params_for(task_id: str) -> list[str]:
+    """The schema keys a task has, in schema order."""
+    return [k for k, p in SCHEMA.items() if p.tasks is None or task_id in p.tasks]
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """Read CLI `--set key=value` items into a dict (values still strings).
+
+    Raises:
+        ConfigError: for an item without '='.
+    """
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ConfigError(key or item, f"--set {item!r}: write it as KEY=VALUE, e.g. units=32")
+        out[key] = value
+    return out

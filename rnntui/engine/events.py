@@ -1,0 +1,72 @@
+"""What training reports while it runs: small, picklable records in past tense.
+
+The CLI prints them, the app turns them into Textual messages; a child process sends them
+through a queue. No Keras here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TrainingStarted:
+    run: str  # the run folder
+    task: str
+    model: str  # "Embedding(26, 2) → SimpleRNN(5) → Dense(26, softmax)"
+    params: int
+    device: str
+    samples: int
+    steps: int  # batches per epoch
+    initial_epoch: int  # epochs already done (resume)
+    epochs: int  # the target
+    history: tuple[dict, ...] = ()  # the epochs already done, to redraw the plot on resume
+
+
+@dataclass(frozen=True)
+class BatchEnded:
+    epoch: int  # 1-based
+    batch: int  # batches done in this epoch
+    steps: int
+    loss: float
+    samples_per_second: float
+    eta_seconds: float  # to the end of training
+
+
+@dataclass(frozen=True)
+class EpochEnded:
+    epoch: int  # 1-based
+    metrics: dict[str, float]
+    seconds: float
+    samples_per_second: float
+
+
+@dataclass(frozen=True)
+class CheckpointSaved:
+    epoch: int
+
+
+@dataclass(frozen=True)
+class LogLine:
+    text: str
+    level: str = "info"  # info | warning | error
+
+
+@dataclass(frozen=True)
+class TrainingFinished:
+    status: str  # completed | stopped | nan
+    epochs: int  # epochs done in all
+    metrics: dict[str, float]  # the last complete epoch's
+    quality: dict[str, float] = field(default_factory=dict)  # e.g. {"rmse": 0.004}
+    message: str = ""
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrainingFailed:
+    message: str  # one clear line for the user
+    detail: str = ""  # the traceback, for the log file
+
+
+Event = (TrainingStarted | BatchEnded | EpochEnded | CheckpointSaved | LogLine
+         | TrainingFinished | TrainingFailed)

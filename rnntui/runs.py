@@ -1,0 +1,280 @@
+"""The run store: one folder per training run under the data directory.
+
+A run folder holds `config.json` (task, hyperparameters, data source), `history.jsonl` (one
+line per completed epoch), `model.keras` (weights and optimizer state), `vocab.json` where the
+task has a vocabulary, and `status.json` (how the last training ended). Every file is written
+to a temporary name and moved into place with `os.replace`, so a kill at any instant leaves
+the previous good file, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from rnntui import paths
+from rnntui.config import ConfigError, HParams
+from rnntui.tasks import DataSource, UnknownTask, get_task
+
+FORMAT_VERSION = 1
+CONFIG, HISTORY, MODEL, VOCAB, STATUS = ("config.json", "history.jsonl", "model.keras",
+                                         "vocab.json", "status.json")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+
+
+class RunError(RuntimeError):
+    """A run that cannot be opened or written; the message says which and why."""
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_save(path: Path, writer: Callable[[Path], None]) -> None:
+    """Let `writer` write a temporary file beside `path` (same suffix), then move it in place."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{path.suffix}")
+    try:
+        writer(tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path.parent.name}: {what} is missing ({path.name})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
+    except OSError as exc:
+        raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None
+
+
+@dataclass
+class Run:
+    """One training run on disk. Open with `RunStore.open`, make with `RunStore.create`."""
+
+    path: Path
+    task_id: str
+    hparams: HParams
+    source: DataSource
+    created: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def model_path(self) -> Path:
+        return self.path / MODEL
+
+    @property
+    def has_checkpoint(self) -> bool:
+        return self.model_path.is_file()
+
+    # -- history -------------------------------------------------------------------------
+    def history(self) -> list[dict[str, float]]:
+        """Per-epoch metrics; a damaged last line (a write cut short) is dropped."""
+        try:
+            lines = (self.path / HISTORY).read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RunError(f"{self.name}: cannot read {HISTORY} ({exc})") from None
+        epochs = []
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                break
+            if isinstance(record, dict):
+                epochs.append(record)
+        return epochs
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history()) if self.has_checkpoint else 0
+
+    def save_checkpoint(self, write_model: Callable[[Path], None],
+                        history: Iterable[dict[str, float]]) -> None:
+        """Write the model, then the history that goes with it, each atomically."""
+        atomic_save(self.model_path, write_model)
+        text = "".join(json.dumps(record, sort_keys=True) + "\n" for record in history)
+        atomic_write(self.path / HISTORY, text)
+
+    # -- vocabulary and status -------------------------------------------------------------
+    def save_vocab(self, vocab: Iterable[str]) -> None:
+        atomic_write(self.path / VOCAB, json.dumps(list(vocab), ensure_ascii=False))
+
+    def vocab(self) -> list[str] | None:
+        if not (self.path / VOCAB).is_file():
+            return None
+        data = _read_json(self.path / VOCAB, "the vocabulary")
+        if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
+            raise RunError(f"{self.name}: the vocabulary is damaged ({VOCAB})")
+        return data
+
+    def save_status(self, **status: Any) -> None:
+        status["updated"] = datetime.now().isoformat(timespec="seconds")
+        atomic_write(self.path / STATUS, json.dumps(status, sort_keys=True, ensure_ascii=False))
+
+    def status(self) -> dict[str, Any]:
+        try:
+            data = json.loads((self.path / STATUS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def set_epochs(self, epochs: int) -> None:
+        """Change the epoch target (resuming for more epochs) and save the config."""
+        self.hparams = self.hparams.replace(epochs=epochs)
+        self._write_config()
+
+    def _write_config(self) -> None:
+        atomic_write(self.path / CONFIG, json.dumps({
+            "version": FORMAT_VERSION, "task": self.task_id, "created": self.created,
+            "hparams": self.hparams.to_dict(), "source": self.source.to_dict(),
+        }, indent=2, sort_keys=True, ensure_ascii=False))
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A line of the run list; `error` is set for a run that cannot be opened."""
+
+    name: str
+    path: Path
+    run: Run | None = None
+    error: str | None = None
+
+
+class RunStore:
+    """The folder of runs (`paths.runs_dir()` unless given)."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else paths.runs_dir()
+
+    def create(self, task_id: str, hparams: HParams, source: DataSource = DataSource()) -> Run:
+        stamp = datetime.now()
+        base = f"{task_id}-{hparams.cell}{hparams.units}-{stamp:%Y%m%d-%H%M%S}"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            for n in range(1, 1000):
+                path = self.root / (base if n == 1 else f"{base}-{n}")
+                try:
+                    path.mkdir()
+                    break
+                except FileExistsError:
+                    continue
+            else:
+                raise RunError(f"cannot find a free run name like {base}")
+            run = Run(path, task_id, hparams, source, stamp.isoformat(timespec="seconds"))
+            run._write_config()
+        except OSError as exc:
+            raise RunError(f"cannot create a run in {self.root} ({exc.strerror or exc})") from None
+        return run
+
+    def resolve(self, name: str) -> Path:
+        """The folder of a run given by name (inside the store) or by path.
+
+        Raises:
+            RunError: for a name that could escape the store, or no such run.
+        """
+        candidate = Path(name).expanduser()
+        if candidate.is_dir() and (candidate / CONFIG).exists():
+            return candidate
+        if not _NAME.match(name):
+            raise RunError(f"no run {name!r} (a run is a name from `rnntui runs` or a folder)")
+        path = self.root / name
+        if not path.is_dir():
+            raise RunError(f"no run {name!r} in {self.root} (see `rnntui runs`)")
+        return path
+
+    def open(self, name: str | Path) -> Run:
+        """Open a run by name or folder.
+
+        Raises:
+            RunError: for a missing, damaged or newer-version run, with what is wrong.
+        """
+        path = self.resolve(str(name))
+        data = _read_json(path / CONFIG, "the run's config")
+        if not isinstance(data, dict):
+            raise RunError(f"{path.name}: the run's config is damaged ({CONFIG})")
+        version = data.get("version")
+        if not isinstance(version, int) or version > FORMAT_VERSION:
+            raise RunError(f"{path.name}: made by a newer rnntui (format {version}); "
+                           f"this one reads format {FORMAT_VERSION}: upgrade rnntui")
+        try:
+            task = get_task(str(data.get("task")))
+            hp = task.hparams(data.get("hparams") or {})
+        except (UnknownTask, ConfigError) as exc:
+            raise RunError(f"{path.name}: the run's config is damaged ({exc})") from None
+        return Run(path, task.id, hp, DataSource.from_dict(data.get("source")),
+                   str(data.get("created", "")))
+
+    def list(self) -> list[RunInfo]:
+        """Every run folder, newest first; damaged ones are listed with their error."""
+        try:
+            folders = [p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise RunError(f"cannot read {self.root} ({exc.strerror})") from None
+        infos = []
+        for folder in folders:
+            try:
+                infos.append(RunInfo(folder.name, folder, run=self.open(folder)))
+            except RunError as exc:
+                infos.append(RunInfo(folder.name, folder, error=str(exc)))
+        return sorted(infos, key=lambda i: (i.run.created if i.run else "", i.name), reverse=True)
+
+    def delete(self, name: str) -> None:
+        path = self.resolve(name)
+        if path.resolve().parent != self.root.resolve():
+            raise RunError(f"{name}: only runs inside {self.root} can be deleted")
+        shutil.rmtree(path)

@@ -1,0 +1,153 @@
+"""What every task provides: its data, its defaults, the seed's recipe and its quality figure.
+
+No Textual and no Keras here: tasks are plain NumPy so the app can list and describe them
+without loading TensorFlow.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rnntui.architecture import ModelSpec
+from rnntui.config import HParams
+
+
+class DataUnavailable(RuntimeError):
+    """The task's data cannot be had (offline, missing or unreadable file); the message says
+    what to do."""
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Where a task reads its data from, when the user points somewhere.
+
+    Attributes:
+        data: an `.npz` in Keras's IMDb layout (imdb).
+        corpus: a UTF-8 text or chinese-poetry JSON file (poems).
+    """
+
+    data: str | None = None
+    corpus: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus)) if v}
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, Any] | None) -> DataSource:
+        values = values or {}
+        return cls(data=values.get("data"), corpus=values.get("corpus"))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Arrays ready for `model.fit`, and the vocabulary that decodes token ids.
+
+    `validation_split` is used when there is no explicit validation set (Keras takes the last
+    fraction of the training arrays, as seed 003 does).
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    x_test: np.ndarray | None = None
+    y_test: np.ndarray | None = None
+    validation_split: float = 0.0
+    vocab: tuple[str, ...] | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def samples(self) -> int:
+        return len(self.x_train)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """The one figure that says how good a trained run is, and the goal for it."""
+
+    name: str  # "accuracy", "rmse", "test_accuracy", "perplexity"
+    goal: float | None  # None: no fixed target (the figure depends on the data given)
+    higher_is_better: bool
+    metric: str  # the Keras metric it is read from ("accuracy", "rmse", "loss")
+
+    def reached(self, value: float | None) -> bool:
+        if self.goal is None or value is None or not math.isfinite(value):
+            return False
+        return value >= self.goal if self.higher_is_better else value <= self.goal
+
+
+class Task(ABC):
+    """A classic sequence task from the seeds.
+
+    Subclasses set the class attributes and implement `load` and `model_spec`.
+    """
+
+    id: str
+    title: str
+    learns: str  # what the network learns, in a sentence
+    data_text: str  # where the data comes from and how big it is
+    expect: str  # what a learner should see
+    seed_ref: str  # where in the seeds it comes from
+    defaults: Mapping[str, Any]
+    recipe: Mapping[str, Any]  # the seed's own recipe, reachable as hyperparameters
+    quality: Quality
+
+    def hparams(self, overrides: Mapping[str, Any] | None = None,
+                recipe: bool = False) -> HParams:
+        """Checked hyperparameters: the defaults (or the seed's recipe) with overrides."""
+        base = dict(self.defaults)
+        if recipe:
+            base.update(self.recipe)
+        hp = HParams.for_task(self.id, base, overrides)
+        self.check(hp)
+        return hp
+
+    def check(self, hp: HParams) -> None:
+        """Task-specific limits beyond the schema's ranges; raise ConfigError."""
+
+    @abstractmethod
+    def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        """Make or read the data for these hyperparameters.
+
+        Raises:
+            DataUnavailable: with a message that says what to do.
+        """
+
+    @abstractmethod
+    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+        """The inputs and head the network needs for this data."""
+
+    def quality_split(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays the quality figure is measured on (the test set where there is one)."""
+        if data.x_test is not None:
+            return data.x_test, data.y_test
+        return data.x_train, data.y_train
+
+    def quality_value(self, evaluated: Mapping[str, float]) -> float:
+        """The quality figure from `model.evaluate(..., return_dict=True)` on quality_split."""
+        return float(evaluated[self.quality.metric])
+
+
+def encode_tokens(ids: np.ndarray, vocab_size: int, embedded: bool) -> np.ndarray:
+    """Token ids as the network reads them: the ids themselves for an Embedding layer,
+    one-hot float vectors otherwise (the seed's 独热码)."""
+    ids = np.asarray(ids, dtype=np.int32)
+    if embedded:
+        return ids
+    return np.eye(vocab_size, dtype=np.float32)[ids]
+
+
+def pad_sequences(sequences: list[list[int]], maxlen: int) -> np.ndarray:
+    """Pad with 0 and cut to `maxlen`, both at the front, as Keras's pad_sequences does."""
+    out = np.zeros((len(sequences), maxlen), dtype=np.int32)
+    for row, seq in enumerate(sequences):
+        tail = list(seq)[-maxlen:]
+        if tail:
+            out[row, -len(tail):] = tail
+    return out

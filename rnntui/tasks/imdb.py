@@ -1,0 +1,119 @@
+"""Seed 003: is a movie review positive or negative? IMDb through `keras.datasets.imdb`.
+
+The data is Keras's (downloaded once and cached by Keras) or an `.npz` the user gives in the
+same layout as `imdb.load_data` returns: lists of word ids with 1 = start, 2 = out of
+vocabulary, real words from 3 on, and 0/1 labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rnntui.architecture import ModelSpec
+from rnntui.config import ConfigError, HParams
+from rnntui.paths import keras_cache_dir
+from rnntui.tasks.base import Dataset, DataSource, DataUnavailable, Quality, Task, pad_sequences
+
+START, OOV, INDEX_FROM = 1, 2, 3
+_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+OFFLINE_HELP = ("IMDb data is not on this machine and could not be downloaded ({why}). "
+                "Connect to the internet once so Keras can download and cache it, or give a "
+                "file in Keras's layout with --data FILE.npz")
+
+
+def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
+    """x_train, y_train, x_test, y_test from an `.npz` in Keras's IMDb layout.
+
+    Raises:
+        DataUnavailable: for a missing, unreadable or wrongly laid out file.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise DataUnavailable(f"--data {path}: no such file")
+    try:
+        # Object arrays of id lists need pickle, as in Keras's own loader: only open files
+        # you trust.
+        with np.load(path, allow_pickle=True) as npz:
+            missing = [k for k in _KEYS if k not in npz.files]
+            if missing:
+                raise DataUnavailable(f"--data {path}: not in Keras's IMDb layout "
+                                      f"(missing {', '.join(missing)}; needs {', '.join(_KEYS)})")
+            arrays = tuple(npz[k] for k in _KEYS)
+    except DataUnavailable:
+        raise
+    except Exception as exc:  # zipfile, pickle and OS errors all mean "cannot read this"
+        raise DataUnavailable(f"--data {path}: cannot read it as .npz ({exc})") from None
+    for name, x, y in (("train", arrays[0], arrays[1]), ("test", arrays[2], arrays[3])):
+        if len(x) != len(y) or len(x) == 0:
+            raise DataUnavailable(f"--data {path}: x_{name} and y_{name} must be non-empty "
+                                  f"and of equal length ({len(x)} vs {len(y)})")
+    return arrays
+
+
+def download(num_words: int) -> tuple[np.ndarray, ...]:
+    """Keras's IMDb, downloaded on first use (Keras prints a progress bar) and cached."""
+    import keras  # ~3 s: only when training actually needs the data
+
+    try:
+        (x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(
+            num_words=num_words)
+    except Exception as exc:  # Keras raises a bare Exception for a failed fetch
+        why = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+        raise DataUnavailable(OFFLINE_HELP.format(why=why)) from None
+    return x_train, y_train, x_test, y_test
+
+
+def is_cached() -> bool:
+    return (keras_cache_dir() / "imdb.npz").is_file()
+
+
+class ImdbTask(Task):
+    id = "imdb"
+    title = "Sentiment of movie reviews (IMDb)"
+    learns = "whether a review is positive or negative, word by word"
+    data_text = ("25,000 training and 25,000 test reviews from Keras (downloaded once, "
+                 "~17 MB), or --data FILE.npz")
+    expect = ("test accuracy: the seed reports ~85% (SimpleRNN), ~88% (LSTM), 88.5% "
+              "(LSTM, maxlen 500) on the full data; type a review to get its sentiment")
+    seed_ref = "seed 003"
+    quality = Quality("test_accuracy", None, True, "accuracy")
+    recipe = {"cell": "simple", "units": 32, "layers": 1, "bidirectional": False,
+              "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 32, "seq_len": 200,
+              "optimizer": "rmsprop", "learning_rate": 0.001, "batch_size": 128,
+              "epochs": 10, "seed": 0, "num_words": 10_000}
+    defaults = {**recipe, "cell": "lstm"}
+
+    def check(self, hp: HParams) -> None:
+        if hp.embedding_dim < 1:
+            raise ConfigError("embedding_dim", "embedding_dim=0: imdb needs an Embedding "
+                              f"(one-hot vectors of {hp.num_words} words would not fit)")
+
+    def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        if source.data:
+            x_train, y_train, x_test, y_test = load_npz(source.data)
+        else:
+            x_train, y_train, x_test, y_test = download(hp.num_words)
+
+        def prepare(seqs: np.ndarray) -> np.ndarray:
+            capped = [[w if w < hp.num_words else OOV for w in seq] for seq in seqs]
+            return pad_sequences(capped, hp.seq_len)
+
+        return Dataset(
+            x_train=prepare(x_train), y_train=np.asarray(y_train, dtype=np.float32),
+            x_test=prepare(x_test), y_test=np.asarray(y_test, dtype=np.float32),
+            validation_split=0.2,
+            notes=(f"{len(x_train):,} training reviews (20% held out for validation), "
+                   f"{len(x_test):,} test reviews, cut or padded to {hp.seq_len} words",))
+
+    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+        # Seed 003's SimpleRNN model has a Dense(32, relu) between the RNN and the head.
+        hidden = 32 if hp.cell == "simple" else 0
+        return ModelSpec(inputs="tokens", vocab_size=hp.num_words, outputs=1,
+                         activation="sigmoid", loss="binary_crossentropy",
+                         metrics=("accuracy",), hidden_dense=hidden)
+
+
+IMDB = ImdbTask()

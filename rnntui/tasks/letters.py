@@ -1,0 +1,108 @@
+"""The letter tasks of seed 000: read letters, predict the next one.
+
+`onehot1` and `onehot4` read the cyclic alphabet `abcde` as one-hot vectors (1 or 4 letters
+in); `embed4` reads windows of the 26-letter alphabet through a learned Embedding. They differ
+only in alphabet, wrap-around and defaults, so one class serves all three.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from rnntui.architecture import ModelSpec
+from rnntui.config import ConfigError, HParams
+from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
+
+_COMMON = {"layers": 1, "bidirectional": False, "dropout": 0.0, "recurrent_dropout": 0.0,
+           "batch_size": 32, "seed": 3}
+
+
+class LetterTask(Task):
+    """Next letter from the previous `seq_len` letters."""
+
+    quality = Quality("accuracy", 1.0, True, "accuracy")
+
+    def __init__(self, task_id: str, *, alphabet: str, cyclic: bool, title: str, learns: str,
+                 expect: str, seed_ref: str, defaults: Mapping[str, Any],
+                 recipe: Mapping[str, Any]):
+        self.id = task_id
+        self.alphabet = alphabet
+        self.cyclic = cyclic
+        self.title = title
+        self.learns = learns
+        self.expect = expect
+        self.seed_ref = seed_ref
+        self.defaults = {**_COMMON, **defaults}
+        self.recipe = {**_COMMON, **recipe}
+        wrap = "wrapping around" if cyclic else "without wrapping"
+        self.data_text = (f"every window of the alphabet '{alphabet}' {wrap}: "
+                          f"{self._count(int(self.defaults['seq_len']))} samples, made here")
+
+    def _count(self, seq_len: int) -> int:
+        n = len(self.alphabet)
+        return n if self.cyclic else n - seq_len
+
+    def check(self, hp: HParams) -> None:
+        if self._count(hp.seq_len) < 1:
+            raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be less than "
+                                         f"{len(self.alphabet)} for the alphabet "
+                                         f"'{self.alphabet}' (no window would be left)")
+
+    def windows(self, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every (letters, next letter) pair as ids, in alphabet order."""
+        n = len(self.alphabet)
+        starts = range(self._count(seq_len))
+        x = np.array([[(s + k) % n for k in range(seq_len)] for s in starts], dtype=np.int32)
+        y = np.array([(s + seq_len) % n for s in starts], dtype=np.int32)
+        return x, y
+
+    def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        x, y = self.windows(hp.seq_len)
+        x = encode_tokens(x, len(self.alphabet), embedded=hp.embedding_dim > 0)
+        return Dataset(x_train=x, y_train=y, vocab=tuple(self.alphabet),
+                       notes=(f"{len(y)} windows of {hp.seq_len} letters",))
+
+    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+        return ModelSpec(inputs="tokens", vocab_size=len(self.alphabet),
+                         outputs=len(self.alphabet), activation="softmax",
+                         loss="sparse_categorical_crossentropy", metrics=("accuracy",))
+
+
+_ONEHOT_RECIPE = {"cell": "simple", "units": 3, "embedding_dim": 0, "optimizer": "adam",
+                  "learning_rate": 0.01, "epochs": 50}
+
+ONEHOT1 = LetterTask(
+    "onehot1", alphabet="abcde", cyclic=True,
+    title="Next letter (one letter in, one-hot)",
+    learns="the successor of each letter in the cycle a→b→c→d→e→a",
+    expect="accuracy 100%; type a letter to see the top-5 next letters",
+    seed_ref="seed 000 §4.1",
+    recipe={**_ONEHOT_RECIPE, "seq_len": 1},
+    defaults={**_ONEHOT_RECIPE, "seq_len": 1, "learning_rate": 0.05, "epochs": 15},
+)
+
+ONEHOT4 = LetterTask(
+    "onehot4", alphabet="abcde", cyclic=True,
+    title="Next letter (four letters in, one-hot)",
+    learns="which letter follows four letters of the cycle abcde",
+    expect="accuracy 100%; type abcd, get e",
+    seed_ref="seed 000 §4.2",
+    recipe={**_ONEHOT_RECIPE, "seq_len": 4},
+    defaults={**_ONEHOT_RECIPE, "seq_len": 4, "learning_rate": 0.05, "epochs": 15},
+)
+
+EMBED4 = LetterTask(
+    "embed4", alphabet=string.ascii_lowercase, cyclic=False,
+    title="Next letter (four letters in, embedding)",
+    learns="the alphabet a…z, reading four letters through a learned 2-d letter embedding",
+    expect="accuracy 100%; type abcd, get e; the 2-d embedding orders the letters",
+    seed_ref="seed 000 §4.4",
+    recipe={"cell": "simple", "units": 5, "embedding_dim": 2, "seq_len": 4,
+            "optimizer": "adam", "learning_rate": 0.01, "epochs": 100},
+    defaults={"cell": "simple", "units": 5, "embedding_dim": 2, "seq_len": 4,
+              "optimizer": "adam", "learning_rate": 0.05, "epochs": 40},
+)
