@@ -1,0 +1,1 @@
+"""Files shipped with rnntui (the starter poem corpus); installed as rnntui.assets."""
