@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from rnntui.architecture import ModelSpec
+from rnntui.architecture import ModelSpec, count_params, describe, plan_model
 from rnntui.config import HParams
 
 
@@ -120,8 +120,18 @@ class Task(ABC):
         """
 
     @abstractmethod
-    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
-        """The inputs and head the network needs for this data."""
+    def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
+        """The inputs and head the network needs; `data` None means "work it out cheaply"
+        (the form calls this on every keystroke)."""
+
+    def preview(self, hp: HParams, source: DataSource = DataSource()) -> tuple[str, int]:
+        """The model in words and its parameter count, without building it."""
+        plan = plan_model(self.model_spec(hp, self._preview_data(hp, source)), hp)
+        return describe(plan), count_params(plan)
+
+    def _preview_data(self, hp: HParams, source: DataSource) -> Dataset | None:
+        """Just enough data for `model_spec` (tasks whose shape depends on their data)."""
+        return None
 
     def quality_split(self, data: Dataset) -> tuple[np.ndarray, np.ndarray]:
         """The arrays the quality figure is measured on (the test set where there is one)."""

@@ -108,7 +108,7 @@ class ImdbTask(Task):
             notes=(f"{len(x_train):,} training reviews (20% held out for validation), "
                    f"{len(x_test):,} test reviews, cut or padded to {hp.seq_len} words",))
 
-    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+    def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         # Seed 003's SimpleRNN model has a Dense(32, relu) between the RNN and the head.
         hidden = 32 if hp.cell == "simple" else 0
         return ModelSpec(inputs="tokens", vocab_size=hp.num_words, outputs=1,

@@ -66,7 +66,7 @@ class LetterTask(Task):
         return Dataset(x_train=x, y_train=y, vocab=tuple(self.alphabet),
                        notes=(f"{len(y)} windows of {hp.seq_len} letters",))
 
-    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+    def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         return ModelSpec(inputs="tokens", vocab_size=len(self.alphabet),
                          outputs=len(self.alphabet), activation="softmax",
                          loss="sparse_categorical_crossentropy", metrics=("accuracy",))

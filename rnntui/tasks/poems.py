@@ -102,11 +102,20 @@ class PoemsTask(Task):
                    f"{'characters' if hp.tokens == 'char' else 'tokens'}, {len(x):,} windows "
                    f"of {hp.seq_len}",))
 
-    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
-        size = len(data.vocab)
+    def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
+        size = len(data.vocab) if data is not None else len(self.vocab(hp))
         return ModelSpec(inputs="tokens", vocab_size=size, outputs=size, activation="softmax",
                          loss="sparse_categorical_crossentropy", metrics=("accuracy",),
                          per_step=True)
+
+    def vocab(self, hp: HParams, source: DataSource = DataSource()) -> tuple[str, ...]:
+        """The vocabulary `load` would build (read the corpus only, no windows)."""
+        return build_vocab([tokenize(p, hp.tokens) for p in read_poems(source.corpus)])
+
+    def _preview_data(self, hp: HParams, source: DataSource) -> Dataset | None:
+        vocab = self.vocab(hp, source)
+        return Dataset(x_train=np.zeros((0, hp.seq_len), np.int32),
+                       y_train=np.zeros((0, hp.seq_len), np.int32), vocab=vocab)
 
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         return math.exp(min(float(evaluated["loss"]), 50.0))

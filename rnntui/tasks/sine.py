@@ -59,7 +59,7 @@ class SineTask(Task):
                        x_test=x_test, y_test=y_test,
                        notes=(f"{len(x_train):,} training windows, {len(x_test):,} test windows",))
 
-    def model_spec(self, hp: HParams, data: Dataset) -> ModelSpec:
+    def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         return ModelSpec(inputs="values", features=1, outputs=1, activation="linear",
                          loss="mse", metrics=("rmse",))
 
