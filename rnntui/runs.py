@@ -225,8 +225,10 @@ class RunStore:
         Raises:
             RunError: for a name that could escape the store, or no such run.
         """
-        candidate = Path(name).expanduser()
-        if candidate.is_dir() and (candidate / CONFIG).exists():
+        if "/" in name or name.startswith(("~", ".")):  # a folder, given by path
+            candidate = Path(name).expanduser()
+            if not candidate.is_dir():
+                raise RunError(f"no run folder {name!r}")
             return candidate
         if not _NAME.match(name):
             raise RunError(f"no run {name!r} (a run is a name from `rnntui runs` or a folder)")

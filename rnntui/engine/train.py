@@ -131,9 +131,10 @@ class Trainer:
         self.status = "nan"
         lr = self.hp.learning_rate
         kept = len(self.history)
-        self.message = (f"{what}: training stopped; the last good epoch ({kept}) is kept. "
-                        f"The learning rate ({lr:g}) is probably too high: try "
-                        f"learning_rate={lr / 10:g}.")
+        kept_text = (f"the last good epoch ({kept}) is kept" if kept
+                     else "no epoch had completed, so nothing is saved")
+        self.message = (f"{what}: training stopped; {kept_text}. The learning rate "
+                        f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, model: Any) -> None:

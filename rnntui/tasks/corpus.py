@@ -44,7 +44,7 @@ def read_poems(path: str | Path | None = None) -> list[str]:
     if "\x00" in text:
         raise DataUnavailable(f"{label}: looks binary (it holds NUL bytes), not text")
     stripped = text.lstrip()
-    poems = _from_json(stripped, label) if stripped[:1] in "[{" else _from_text(text)
+    poems = _from_json(stripped, label) if stripped[:1] in ("[", "{") else _from_text(text)
     poems = [p for p in (p.strip() for p in poems) if p]
     if not poems:
         raise DataUnavailable(f"{label}: no poems in it")

@@ -1,0 +1,161 @@
+"""Real Keras training on tiny data: every task, resume, stop, NaN, parameter counts."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+
+from rnntui.architecture import count_params, plan_model
+from rnntui.engine import events as ev
+from rnntui.engine.control import TrainControl
+from rnntui.engine.model import build_model, load_checkpoint
+from rnntui.engine.train import Trainer, train
+from rnntui.runs import RunStore
+from rnntui.tasks import DataSource, get_task
+
+from tests.test_tasks import _write_imdb
+
+TINY = {
+    "onehot1": {},
+    "onehot4": {},
+    "embed4": {},
+    "sine": {"batch_size": 2048, "units": 4},
+    "imdb": {"num_words": 500, "seq_len": 20, "units": 4, "embedding_dim": 4},
+    "poems": {"units": 8, "embedding_dim": 4, "seq_len": 8},
+}
+
+
+def _source(task_id, tmp_path):
+    if task_id == "imdb":
+        return DataSource(data=str(_write_imdb(tmp_path / "tiny.npz")))
+    if task_id == "poems":
+        corpus = tmp_path / "poems.txt"
+        corpus.write_text("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n" * 12, encoding="utf-8")
+        return DataSource(corpus=str(corpus))
+    return DataSource()
+
+
+def _make_run(task_id, tmp_path, epochs=2, **extra):
+    task = get_task(task_id)
+    hp = task.hparams({**TINY[task_id], "epochs": epochs, **extra})
+    return RunStore().create(task_id, hp, _source(task_id, tmp_path))
+
+
+@pytest.mark.parametrize("task_id", list(TINY))
+def test_two_epochs_of_every_task(task_id, tmp_path):
+    run = _make_run(task_id, tmp_path)
+    seen = []
+    result = train(run, emit=seen.append)
+    assert isinstance(result, ev.TrainingFinished), result
+    assert result.status == "completed" and result.epochs == 2
+    epochs = [e for e in seen if isinstance(e, ev.EpochEnded)]
+    assert [e.epoch for e in epochs] == [1, 2]
+    assert all(math.isfinite(v) for v in epochs[-1].metrics.values())
+    started = next(e for e in seen if isinstance(e, ev.TrainingStarted))
+    assert started.params > 0 and started.steps >= 1
+    if task_id in ("sine", "imdb", "poems"):
+        assert "val_loss" in epochs[-1].metrics
+    quality = get_task(task_id).quality.name
+    assert quality in result.quality and math.isfinite(result.quality[quality])
+    assert run.epochs_done == 2 and len(run.history()) == 2
+    assert (run.vocab() is not None) == (task_id in ("onehot1", "onehot4", "embed4", "poems"))
+    assert run.status()["status"] == "completed"
+
+
+def test_resume_continues_epochs_history_and_optimizer(tmp_path):
+    run = _make_run("onehot4", tmp_path, epochs=3)
+    train(run)
+    first = run.history()
+    run.set_epochs(5)
+    resumed = RunStore().open(run.name)
+    seen = []
+    train(resumed, emit=seen.append)
+    started = next(e for e in seen if isinstance(e, ev.TrainingStarted))
+    assert started.initial_epoch == 3 and len(started.history) == 3
+    assert [e.epoch for e in seen if isinstance(e, ev.EpochEnded)] == [4, 5]
+    assert resumed.history()[:3] == first and resumed.epochs_done == 5
+    model = load_checkpoint(resumed.model_path)
+    assert int(model.optimizer.iterations.numpy()) == 5  # one batch per epoch, none lost
+
+
+def test_stop_keeps_the_last_complete_epoch(tmp_path):
+    run = _make_run("sine", tmp_path, epochs=10, batch_size=512)
+    control = TrainControl()
+
+    def emit(event):
+        if isinstance(event, ev.BatchEnded) and event.epoch == 3 and event.batch >= 2:
+            control.stop()
+
+    result = train(run, emit=emit, control=control)
+    assert result.status == "stopped" and result.epochs == 2
+    assert "--resume" in result.message and run.epochs_done == 2
+    assert run.status()["status"] == "stopped"
+
+
+def test_pause_holds_training_until_resumed(tmp_path):
+    run = _make_run("onehot4", tmp_path, epochs=3)
+    control = TrainControl()
+    control.pause()
+    timer = threading.Timer(0.5, control.resume)
+    timer.start()
+    result = train(run, control=control)
+    timer.join()
+    assert result.status == "completed" and result.epochs == 3
+
+
+def test_nan_stops_and_keeps_the_last_good_epoch(tmp_path, monkeypatch):
+    run = _make_run("sine", tmp_path, epochs=1, batch_size=1024)
+    train(run)
+    good = [w.copy() for w in load_checkpoint(run.model_path).get_weights()]
+    run.set_epochs(3)
+    original = Trainer.after_batch
+
+    def poisoned(self, model, batch, logs):
+        if len(self.history) == 1 and batch == 2:
+            logs = {**logs, "loss": float("nan")}
+        original(self, model, batch, logs)
+
+    monkeypatch.setattr(Trainer, "after_batch", poisoned)
+    result = train(RunStore().open(run.name))
+    assert result.status == "nan" and result.epochs == 1
+    assert "loss became nan at epoch 2, batch 3" in result.message
+    assert "learning_rate=" in result.message
+    after = load_checkpoint(run.model_path).get_weights()
+    for a, b in zip(good, after):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_exploding_learning_rate_saves_nothing_broken(tmp_path):
+    run = _make_run("sine", tmp_path, epochs=2, batch_size=512, optimizer="sgd",
+                    learning_rate=10)
+    result = train(run)
+    assert result.status == "nan" and result.epochs == 0
+    assert "no epoch had completed" in result.message and not run.has_checkpoint
+
+
+@pytest.mark.parametrize("task_id, extra", [
+    ("onehot4", {"cell": "lstm", "layers": 2, "bidirectional": True}),
+    ("embed4", {"cell": "gru", "units": 7}),
+    ("sine", {"cell": "simple", "layers": 3}),
+    ("imdb", {"cell": "simple", "num_words": 100, "seq_len": 10}),
+    ("poems", {"units": 16, "embedding_dim": 0, "seq_len": 6}),
+])
+def test_planned_parameter_count_equals_keras(task_id, extra):
+    task = get_task(task_id)
+    hp = task.hparams(extra)
+    spec = task.model_spec(hp)
+    model = build_model(spec, hp)
+    assert count_params(plan_model(spec, hp)) == model.count_params()
+    assert task.preview(hp)[1] == model.count_params()
+
+
+def test_data_errors_propagate_for_the_caller(tmp_path):
+    task = get_task("imdb")
+    run = RunStore().create("imdb", task.hparams(), DataSource(data=str(tmp_path / "no.npz")))
+    from rnntui.tasks import DataUnavailable
+
+    with pytest.raises(DataUnavailable, match="no such file"):
+        train(run)
