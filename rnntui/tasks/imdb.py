@@ -7,6 +7,8 @@ vocabulary, real words from 3 on, and 0/1 labels.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -117,3 +119,54 @@ class ImdbTask(Task):
 
 
 IMDB = ImdbTask()
+
+
+WORD_INDEX = "imdb_word_index.json"
+_REVIEW_WORD = re.compile(r"[a-z0-9']+")
+WORD_INDEX_HELP = ("Keras's IMDb word index is not on this machine and could not be "
+                   "downloaded ({why}). Connect once so Keras can cache it, or give a JSON "
+                   "word → rank file with --word-index FILE")
+
+
+def load_word_index(path: str | Path | None = None, download: bool = True) -> dict[str, int]:
+    """Keras's IMDb word → frequency rank map (rank 1 = most frequent word).
+
+    Read from `path`, else from Keras's cache, else downloaded by Keras (when `download`).
+
+    Raises:
+        DataUnavailable: when it is nowhere to be had, saying what to do.
+    """
+    candidate = Path(path).expanduser() if path else keras_cache_dir() / WORD_INDEX
+    if not candidate.is_file():
+        if path:
+            raise DataUnavailable(f"--word-index {candidate}: no such file")
+        if not download:
+            raise DataUnavailable(WORD_INDEX_HELP.format(why="not cached"))
+        try:
+            import keras  # ~3 s; only the first time, to download
+
+            return dict(keras.datasets.imdb.get_word_index())
+        except Exception as exc:
+            why = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+            raise DataUnavailable(WORD_INDEX_HELP.format(why=why)) from None
+    try:
+        data = json.loads(candidate.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataUnavailable(f"{candidate}: not a readable JSON word index ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise DataUnavailable(f"{candidate}: not a word → rank JSON object")
+    return data
+
+
+def encode_review(text: str, word_index: dict[str, int], num_words: int
+                  ) -> tuple[list[int], list[tuple[str, bool]]]:
+    """A typed review as the network's ids (start mark first), and each word with whether
+    the network knows it (False: it reads it as out-of-vocabulary)."""
+    ids = [START]
+    words = []
+    for word in _REVIEW_WORD.findall(text.lower()):
+        rank = word_index.get(word)
+        known = rank is not None and rank + INDEX_FROM < num_words
+        ids.append(rank + INDEX_FROM if known else OOV)
+        words.append((word, known))
+    return ids, words

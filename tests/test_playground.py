@@ -1,0 +1,190 @@
+"""Prediction, generation, forecasts, sentiment and gates on trained runs, through the mirror."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from rnntui.engine.train import train
+from rnntui.playground import InputError, Playground
+from rnntui.runs import RunError, RunStore
+from rnntui.tasks import DataSource, DataUnavailable, get_task
+
+from tests.test_tasks import _write_imdb
+
+POEMS = "床前明月光，疑是地上霜。举头望明月，低头思故乡。\n白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One small trained run per task, trained once for the module."""
+    root = tmp_path_factory.mktemp("playground")
+    store = RunStore(root / "runs")
+    corpus = root / "poems.txt"
+    corpus.write_text(POEMS * 8, encoding="utf-8")
+    specs = {
+        "onehot4": ({}, DataSource()),
+        "embed4": ({}, DataSource()),
+        "poems": ({"units": 32, "embedding_dim": 16, "seq_len": 24, "epochs": 40,
+                   "learning_rate": 0.02}, DataSource(corpus=str(corpus))),
+        "sine": ({"units": 8, "batch_size": 1024, "epochs": 2}, DataSource()),
+        "imdb": ({"num_words": 500, "seq_len": 20, "units": 4, "embedding_dim": 4,
+                  "epochs": 1}, DataSource(data=str(_write_imdb(root / "tiny.npz")))),
+    }
+    runs = {}
+    for task_id, (overrides, source) in specs.items():
+        run = store.create(task_id, get_task(task_id).hparams(overrides), source)
+        result = train(run)
+        assert result.status == "completed", result
+        runs[task_id] = store.open(run.path)
+    return runs
+
+
+def test_onehot4_predicts_e_after_abcd(trained):
+    play = Playground.open(trained["onehot4"])
+    top = play.next_tokens("abcd")
+    assert top[0][0] == "e" and len(top) == 5
+    assert abs(sum(p for _, p in play.next_tokens("abcd", k=5)) - 1.0) < 1e-6
+    assert play.encode("xxabcd".replace("x", "a")).note  # longer than seq_len: last 4 letters
+
+
+def test_embed4_continues_the_alphabet(trained):
+    play = Playground.open(trained["embed4"])
+    assert play.next_tokens("abcd")[0][0] == "e"
+    assert "".join(play.generate("abcd", length=3, temperature=0)) == "efg"
+
+
+def test_unknown_characters_are_named_with_their_position(trained):
+    play = Playground.open(trained["onehot4"])
+    with pytest.raises(InputError, match="unknown letter 'z' at position 3") as err:
+        play.next_tokens("abzd")
+    assert err.value.position == 2
+    with pytest.raises(InputError, match="U\\+0007"):
+        play.next_tokens("ab\x07")
+    with pytest.raises(InputError, match="type something"):
+        play.next_tokens("   ")
+
+
+def test_poem_from_a_seed_line_streams_and_ends(trained):
+    play = Playground.open(trained["poems"])
+    rng = np.random.default_rng(0)
+    tokens = list(play.generate("床前明月光", length=60, temperature=0.5, rng=rng))
+    assert 0 < len(tokens) <= 60 and all(t in play.vocab for t in tokens)
+    greedy = "".join(play.generate("床前明月光", length=7, temperature=0))
+    assert greedy.startswith("，疑是地上霜")  # the corpus line, learned
+    with pytest.raises(InputError, match="unknown character '猫'"):
+        list(play.generate("猫", length=3))
+
+
+def test_sine_forecast_and_typed_window(trained):
+    play = Playground.open(trained["sine"])
+    forecast = play.forecast(steps=100)
+    assert forecast.truth.shape == forecast.one_step.shape == forecast.rollout.shape == (100,)
+    assert np.isfinite(forecast.rmse_one_step) and forecast.rmse_one_step < 0.5
+    assert play.encode("").x.shape == (10, 1)
+    assert play.encode("0.1, 0.2 0.3").note.startswith("trained on windows of 10")
+    with pytest.raises(InputError, match="'abc' \\(number 2\\) is not a number"):
+        play.encode("0.1 abc")
+
+
+def test_imdb_sentiment_marks_unknown_words(trained, tmp_path):
+    play = Playground.open(trained["imdb"])
+    play.use_word_index({"great": 1, "movie": 2, "boring": 600})
+    prob, words = play.sentiment("A great movie, boring!")
+    assert 0.0 <= prob <= 1.0
+    assert words == [("a", False), ("great", True), ("movie", True), ("boring", False)]
+
+
+def test_imdb_word_index_offline_says_so(trained):
+    play = Playground.open(trained["imdb"])
+    with pytest.raises(DataUnavailable, match="word index is not on this machine"):
+        play.sentiment("great movie")
+
+
+def test_gates_and_influence(trained):
+    play = Playground.open(trained["poems"])
+    encoded, trace = play.gates("床前明月光")
+    assert encoded.tokens == tuple("床前明月光")
+    lstm = trace.layers[0]
+    assert lstm.gate_names == ("i", "f", "g", "o", "c", "h")
+    assert lstm.gates["forward"]["c"].shape == (5, 32)
+    json.dumps(trace.to_dict())  # JSON-able, layer by layer, gate by gate
+    _, influence = play.influence("床前明月光")
+    assert influence.normalised.shape == (5,) and influence.normalised.max() == pytest.approx(1.0)
+
+
+def test_a_run_without_checkpoint_cannot_be_played(isolated_home):
+    run = RunStore().create("onehot4", get_task("onehot4").hparams())
+    with pytest.raises(RunError, match="no trained epoch yet"):
+        Playground.open(run)
+
+
+# -- the same through the CLI (in-process) ---------------------------------------------------
+from rnntui.cli import main  # noqa: E402
+
+
+def _json_out(capsys):
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_cli_predict_abcd_gives_e(trained, capsys):
+    assert main(["predict", str(trained["onehot4"].path), "abcd", "--json"]) == 0
+    out = _json_out(capsys)
+    assert out["next"] == "e" and out["top"][0]["token"] == "e"
+    assert main(["predict", str(trained["onehot4"].path), "abcd"]) == 0
+    assert capsys.readouterr().out.startswith("abcd → e")
+
+
+def test_cli_predict_poem(trained, capsys):
+    args = ["predict", str(trained["poems"].path), "床前明月光", "--length", "30",
+            "--temperature", "0.5", "--seed", "1"]
+    assert main([*args, "--json"]) == 0
+    out = _json_out(capsys)
+    assert out["poem"].startswith("床前明月光") and len(out["generated"]) > 0
+    assert main(args) == 0
+    assert capsys.readouterr().out.startswith("床前明月光")
+
+
+def test_cli_predict_sine_and_bad_input(trained, capsys):
+    assert main(["predict", str(trained["sine"].path), "--json"]) == 0
+    out = _json_out(capsys)
+    assert len(out["window"]) == 10 and out["rmse_one_step"] >= 0
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", str(trained["onehot4"].path), "ab!d"])
+    assert exit_info.value.code == 2
+    assert "unknown letter '!' at position 3" in capsys.readouterr().err
+
+
+def test_cli_gates_json(trained, capsys):
+    assert main(["gates", str(trained["poems"].path), "白日依山尽", "--json"]) == 0
+    out = _json_out(capsys)
+    assert out["tokens"] == list("白日依山尽")
+    layer = out["trace"]["layers"][0]
+    steps = layer["gates"]["forward"]["f"]
+    assert len(steps) == 5 and len(steps[0]) == 32  # steps × units
+    assert len(out["influence"]["normalised"]) == 5
+
+
+def test_cli_export_writes_weights_text(trained, tmp_path, capsys):
+    target = tmp_path / "weights.txt"
+    assert main(["export", str(trained["embed4"].path), "--out", str(target)]) == 0
+    text = target.read_text()
+    assert "embedding" in text and "total" in text and "248" in text
+    assert "rnn_1/kernel" in text
+
+
+def test_cli_explain_prints_the_seed_numbers(capsys):
+    assert main(["explain"]) == 0
+    out = capsys.readouterr().out
+    for figure in ("[0.6, 0.5]", "[0.53704957, 0.46211716]", "1.56128388",
+                   "[1.2923401, 1.39225678]", "[0.85973818, 0.88366641]", "2.72707101"):
+        assert figure in out
+    assert main(["explain", "--linear", "--json"]) == 0
+    steps = _json_out(capsys)["steps"]
+    assert steps[0]["output"] == pytest.approx(1.7) and steps[1]["before"] == pytest.approx([1.31, 1.42])
+    assert steps[1]["output"] == pytest.approx(4.25)
+    with pytest.raises(SystemExit):
+        main(["explain", "--w-state", "0.1,x"])
+    assert "write numbers separated by commas" in capsys.readouterr().err
