@@ -84,6 +84,9 @@ class Trainer:
         self.batches_seen = 0
         self.samples_done_this_session = 0
         self.session_started = time.monotonic()
+        earlier = run.status().get("train_seconds") if self.history else 0.0
+        self.train_seconds = float(earlier) if isinstance(earlier, (int, float)) else 0.0
+        self.params = 0
 
     # -- callbacks ---------------------------------------------------------------------------
     def epoch_began(self, epoch: int) -> None:
@@ -119,6 +122,7 @@ class Trainer:
             self._nan(model, f"{bad[0]} became {metrics[bad[0]]} at epoch {epoch + 1}")
             return
         seconds = time.monotonic() - self.epoch_started
+        self.train_seconds += seconds
         self.history.append(metrics)
         self.snapshot = _Snapshot(model)
         samples = self.steps * self.batch_size
@@ -167,9 +171,10 @@ class Trainer:
         train_samples = int(round(data.samples * (1 - data.validation_split)))
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = max(1, math.ceil(train_samples / self.hp.batch_size))
+        self.params = count_params(plan)
         self.emit(TrainingStarted(
             run=str(self.run.path), task=self.task.id, model=describe(plan),
-            params=count_params(plan), device=backend.device_label(), samples=train_samples,
+            params=self.params, device=backend.device_label(), samples=train_samples,
             steps=self.steps, initial_epoch=len(self.history), epochs=self.hp.epochs,
             history=tuple(self.history)))
         if len(self.history) < self.hp.epochs and not self.control.stop_requested:
@@ -186,7 +191,8 @@ class Trainer:
             self.status = "stopped"
         seconds = time.monotonic() - started
         self.run.save_status(status=self.status, epochs=len(self.history), message=self.message,
-                             quality=quality, metrics=metrics)
+                             quality=quality, metrics=metrics,
+                             train_seconds=round(self.train_seconds, 3), params=self.params)
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds)
 

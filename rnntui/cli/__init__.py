@@ -1,0 +1,52 @@
+"""`rnntui`: the app with no arguments; the same work headless with subcommands.
+
+Every error is one clear line on stderr and exit status 2; Ctrl+C while training keeps the
+last complete epoch and exits 130.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rnntui import __version__
+from rnntui.cli import listing, play, training
+from rnntui.cli.common import UserError, fail
+from rnntui.config import ConfigError
+from rnntui.playground import InputError
+from rnntui.runs import RunError
+from rnntui.tasks import DataUnavailable, UnknownTask
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rnntui", description="A terminal playground for recurrent neural networks. "
+        "With no command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"rnntui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (listing, training, play):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return open_app()
+    try:
+        return args.handler(args)
+    except (UserError, ConfigError, RunError, DataUnavailable, UnknownTask, InputError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def open_app() -> int:
+    try:
+        from rnntui.ui.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app()

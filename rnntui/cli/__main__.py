@@ -1,0 +1,7 @@
+"""`python -m rnntui.cli`."""
+
+import sys
+
+from rnntui.cli import main
+
+sys.exit(main())

@@ -1,0 +1,72 @@
+"""`rnntui tasks` and `rnntui runs`: what there is to train, and what was trained."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rnntui.cli.common import fmt, print_json
+from rnntui.runs import RunStore
+from rnntui.tasks import TASKS
+
+
+def register(sub: Any) -> None:
+    tasks = sub.add_parser("tasks", help="list the tasks and their default hyperparameters")
+    tasks.add_argument("--json", action="store_true", help="print JSON")
+    tasks.set_defaults(handler=cmd_tasks)
+
+    runs = sub.add_parser("runs", help="list saved runs")
+    runs.add_argument("--json", action="store_true", help="print JSON")
+    runs.set_defaults(handler=cmd_runs)
+
+
+def cmd_tasks(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = []
+    for task in TASKS.values():
+        hp = task.hparams()
+        rows.append({"id": task.id, "title": task.title, "learns": task.learns,
+                     "data": task.data_text, "expect": task.expect, "from": task.seed_ref,
+                     "defaults": hp.to_dict(), "recipe": task.hparams(recipe=True).to_dict()})
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table(title="rnntui tasks", show_lines=True)
+    for column in ("id", "what it learns", "data", "expect"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["id"], f"{row['title']}: {row['learns']}", row["data"], row["expect"])
+    Console().print(table)
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    infos = RunStore().list()
+    rows = []
+    for info in infos:
+        if info.run is None:
+            rows.append({"name": info.name, "path": str(info.path), "error": info.error})
+            continue
+        run = info.run
+        status = run.status()
+        rows.append({"name": run.name, "path": str(run.path), "task": run.task_id,
+                     "created": run.created, "epochs": run.epochs_done,
+                     "target_epochs": run.hparams.epochs,
+                     "status": status.get("status", "new"),
+                     "quality": status.get("quality", {})})
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print(f"no runs yet in {RunStore().root}; start one with `rnntui train onehot4`")
+        return 0
+    for row in rows:
+        if "error" in row:
+            print(f"{row['name']}  cannot open: {row['error']}")
+            continue
+        quality = ", ".join(f"{k} {fmt(v)}" for k, v in row["quality"].items())
+        print(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} epochs  "
+              f"{row['status']}  {quality}")
+    return 0

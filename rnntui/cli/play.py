@@ -1,0 +1,189 @@
+"""`rnntui predict`, `gates`, `explain` and `export`: a trained run opened up, through the
+NumPy mirror (no TensorFlow)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rnntui.cli.common import UserError, print_json
+from rnntui.playground import Playground, describe_prediction
+from rnntui.runs import RunStore
+
+
+def register(sub: Any) -> None:
+    predict = sub.add_parser("predict", help="what a trained run predicts for typed input")
+    predict.add_argument("run", help="a run name (see `rnntui runs`) or folder")
+    predict.add_argument("text", nargs="?", default="",
+                         help="letters, a poem's first line, a review, or sine samples")
+    predict.add_argument("--length", type=int, default=48, help="poems: most characters")
+    predict.add_argument("--temperature", type=float, default=0.8,
+                         help="poems: sampling temperature (0 = always the likeliest)")
+    predict.add_argument("--top-k", type=int, default=None, help="poems: sample among the k "
+                         "likeliest")
+    predict.add_argument("--seed", type=int, default=None, help="random seed for sampling")
+    predict.add_argument("--word-index", metavar="FILE", help="imdb: a word → rank JSON file")
+    predict.add_argument("--json", action="store_true", help="print JSON")
+    predict.set_defaults(handler=cmd_predict)
+
+    gates = sub.add_parser("gates", help="every gate and state at every step of an input")
+    gates.add_argument("run", help="a run name or folder")
+    gates.add_argument("text", nargs="?", default="", help="the input to trace")
+    gates.add_argument("--word-index", metavar="FILE", help="imdb: a word → rank JSON file")
+    gates.add_argument("--json", action="store_true", help="print the trace as JSON")
+    gates.set_defaults(handler=cmd_gates)
+
+    explain = sub.add_parser("explain", help="the RNN forward pass of seeds 002/004 by hand")
+    explain.add_argument("--inputs", default="1,2", help="comma-separated inputs (1,2)")
+    explain.add_argument("--w-state", default="0.1,0.2;0.3,0.4",
+                         help="state weights, rows separated by ';'")
+    explain.add_argument("--w-input", default="0.5,0.6", help="input weights")
+    explain.add_argument("--b", default="0.1,-0.1", help="cell bias")
+    explain.add_argument("--w-out", default="1.0,2.0", help="output weights")
+    explain.add_argument("--b-out", default="0.1", help="output bias")
+    explain.add_argument("--linear", action="store_true",
+                         help="state = before-activation (the seed's hand-checkable variant)")
+    explain.add_argument("--json", action="store_true", help="print JSON")
+    explain.set_defaults(handler=cmd_explain)
+
+    export = sub.add_parser("export", help="a run's model summary and trainable weights as text")
+    export.add_argument("run", help="a run name or folder")
+    export.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
+    export.set_defaults(handler=cmd_export)
+
+
+def _playground(name: str, word_index: str | None = None) -> Playground:
+    play = Playground.open(RunStore().open(name))
+    if word_index:
+        from rnntui.tasks.imdb import load_word_index
+
+        play.use_word_index(load_word_index(word_index))
+    return play
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    play = _playground(args.run, args.word_index)
+    task = play.task.id
+    if task == "sine":
+        forecast = play.forecast()
+        encoded = play.encode(args.text)
+        nxt = float(np.asarray(play.net.forward(encoded.x)).ravel()[0])
+        data = {"run": play.run.name, "window": [float(v) for v in encoded.x[:, 0]],
+                "next": nxt, "rmse_one_step": forecast.rmse_one_step,
+                "rmse_rollout": forecast.rmse_rollout, "steps": len(forecast.truth)}
+        lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
+                 f"held-out curve, {len(forecast.truth)} samples: RMSE {forecast.rmse_one_step:.4f} "
+                 f"one step ahead, {forecast.rmse_rollout:.4f} running on its own forecasts"]
+    elif task == "imdb":
+        prob, words = play.sentiment(args.text)
+        unknown = [w for w, known in words if not known]
+        data = {"run": play.run.name, "positive": prob, "words": len(words),
+                "unknown_words": unknown}
+        verdict = "positive" if prob >= 0.5 else "negative"
+        lines = [f"{verdict}: P(positive) = {prob:.3f}"]
+        if unknown:
+            lines.append(f"not in the network's {play.hp.num_words} words (read as unknown): "
+                         + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else ""))
+    elif task == "poems":
+        rng = np.random.default_rng(args.seed)
+        if not args.json:
+            print(args.text, end="", flush=True)
+        tokens = []
+        for token in play.generate(args.text, args.length, args.temperature, args.top_k, rng):
+            tokens.append(token)
+            if not args.json:
+                print("" if token == "\n" else token, end="", flush=True)
+        text = "".join(t for t in tokens if t != "\n")
+        if not args.json:
+            print()
+            return 0
+        data = {"run": play.run.name, "seed": args.text, "poem": args.text + text,
+                "generated": text, "ended": bool(tokens) and tokens[-1] == "\n"}
+        lines = []
+    else:
+        top = play.next_tokens(args.text, k=5)
+        encoded = play.encode(args.text)
+        data = {"run": play.run.name, "input": "".join(encoded.tokens), "next": top[0][0],
+                "top": [{"token": t, "probability": p} for t, p in top]}
+        lines = [f"{''.join(encoded.tokens)} → {top[0][0]}", describe_prediction(top)]
+        if encoded.note:
+            lines.append(f"({encoded.note})")
+    if args.json:
+        print_json(data)
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def cmd_gates(args: argparse.Namespace) -> int:
+    play = _playground(args.run, args.word_index)
+    encoded, trace = play.gates(args.text)
+    _, influence = play.influence(args.text)
+    if args.json:
+        print_json({"run": play.run.name, "tokens": list(encoded.tokens), "note": encoded.note,
+                    "trace": trace.to_dict(), "influence": influence.to_dict()})
+        return 0
+    print(f"{play.run.name}: {len(encoded.tokens)} steps: {' '.join(encoded.tokens)}")
+    for layer in trace.layers:
+        for direction in layer.directions:
+            for gate in layer.gate_names:
+                values = layer.gates[direction][gate]
+                print(f"{layer.name} {direction} {gate}: last step "
+                      + " ".join(f"{v:+.3f}" for v in values[-1][:12])
+                      + (" ..." if values.shape[1] > 12 else ""))
+    print("influence of each step on the last output: "
+          + " ".join(f"{v:.2f}" for v in influence.normalised))
+    return 0
+
+
+def _numbers(text: str, what: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise UserError(f"--{what} {text!r}: write numbers separated by commas") from None
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from rnntui.explain import forward_by_hand, render_text, to_dict
+
+    try:
+        steps = forward_by_hand(
+            inputs=_numbers(args.inputs, "inputs"),
+            w_state=[_numbers(row, "w-state") for row in args.w_state.split(";")],
+            w_input=_numbers(args.w_input, "w-input"), b=_numbers(args.b, "b"),
+            w_out=_numbers(args.w_out, "w-out"), b_out=_numbers(args.b_out, "b-out")[0],
+            activation="linear" if args.linear else "tanh")
+    except (ValueError, IndexError) as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        print_json(to_dict(steps))
+    else:
+        print(render_text(steps))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rnntui.nn import summary_rows, total_params, weights_text
+
+    play = _playground(args.run)
+    rows = summary_rows(play.net)
+    lines = [f"# {play.run.name} ({play.task.id})", "",
+             f"{'layer':<28}{'kind':<16}{'output shape':<20}{'params':>10}"]
+    lines += [f"{r.name:<28}{r.kind:<16}{str(r.output_shape):<20}{r.params:>10,}" for r in rows]
+    lines += [f"{'total':<64}{total_params(play.net):>10,}", "", weights_text(play.net)]
+    text = "\n".join(lines) + "\n"
+    if args.out:
+        from pathlib import Path
+
+        from rnntui.runs import atomic_write
+
+        try:
+            atomic_write(Path(args.out).expanduser(), text)
+        except OSError as exc:
+            raise UserError(f"--out {args.out}: cannot write it ({exc.strerror})") from None
+        print(f"wrote {args.out}")
+    else:
+        print(text, end="")
+    return 0

@@ -1,0 +1,230 @@
+"""`rnntui train`: training headless, with Ctrl+C (or a dropped SSH session) keeping the
+last complete epoch."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from typing import Any
+
+from rnntui import paths
+from rnntui.cli.common import EXIT_NAN, UserError, fail, fmt, print_json
+from rnntui.config import SCHEMA, parse_assignments
+from rnntui.runs import RunStore
+from rnntui.tasks import TASKS, DataSource, get_task
+
+_SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+
+
+def register(sub: Any) -> None:
+    train = sub.add_parser("train", help="train a task (or resume a run) headless")
+    train.add_argument("task", nargs="?", help=f"one of: {', '.join(TASKS)}")
+    train.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="KEY=VALUE", help="change a hyperparameter (repeatable)")
+    train.add_argument("--recipe", action="store_true",
+                       help="start from the seed tutorial's own recipe instead of the defaults")
+    train.add_argument("--epochs", type=int, help="train up to this many epochs in all")
+    train.add_argument("--resume", metavar="RUN", help="continue a saved run")
+    train.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
+    train.add_argument("--corpus", metavar="FILE",
+                       help="poems: a UTF-8 text or chinese-poetry JSON file")
+    train.add_argument("--json", action="store_true",
+                       help="end with one JSON line: run, epochs, metrics and quality")
+    train.set_defaults(handler=cmd_train)
+
+    compare = sub.add_parser("compare", help="train several cells with otherwise equal "
+                             "settings and compare them")
+    compare.add_argument("task", help=f"one of: {', '.join(TASKS)}")
+    compare.add_argument("--cells", default="simple,lstm,gru",
+                         help="comma-separated cells (default: simple,lstm,gru)")
+    compare.add_argument("--set", dest="overrides", action="append", default=[],
+                         metavar="KEY=VALUE", help="change a hyperparameter for all (repeatable)")
+    compare.add_argument("--recipe", action="store_true", help="start from the seed's recipe")
+    compare.add_argument("--epochs", type=int, help="epochs for each")
+    compare.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
+    compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
+    compare.add_argument("--json", action="store_true", help="print one JSON object")
+    compare.set_defaults(handler=cmd_compare)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    store = RunStore()
+    overrides = parse_assignments(args.overrides)
+    if args.epochs is not None:
+        overrides["epochs"] = str(args.epochs)
+    if args.resume:
+        if args.task or args.data or args.corpus or args.recipe or set(overrides) - {"epochs"}:
+            raise UserError("--resume continues a run as it was: give only --epochs with it")
+        run = store.open(args.resume)
+        if "epochs" in overrides:
+            run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
+        if run.epochs_done >= run.hparams.epochs:
+            raise UserError(f"{run.name} has done its {run.epochs_done} epochs; ask for more "
+                            f"with --epochs N (N > {run.epochs_done})")
+    else:
+        if not args.task:
+            raise UserError(f"which task? one of: {', '.join(TASKS)}")
+        task = get_task(args.task)
+        hp = task.hparams(overrides, recipe=args.recipe)
+        if args.data and task.id != "imdb":
+            raise UserError("--data is for the imdb task")
+        if args.corpus and task.id != "poems":
+            raise UserError("--corpus is for the poems task")
+        source = DataSource(data=args.data, corpus=args.corpus)
+        _check_source(task.id, source)
+        run = store.create(task.id, hp, source)
+    return _train_run(run, as_json=args.json)
+
+
+def _check_source(task_id: str, source: DataSource) -> None:
+    """Read the user's file before anything heavy starts, so a bad path fails at once."""
+    if source.corpus:
+        from rnntui.tasks.corpus import read_poems
+
+        read_poems(source.corpus)
+    if source.data:
+        from rnntui.tasks.imdb import load_npz
+
+        load_npz(source.data)
+
+
+class _Session:
+    """Headless training with signals turned into a cooperative stop.
+
+    The first Ctrl+C, SIGTERM or SIGHUP stops after the current batch and keeps the last
+    complete epoch; a second Ctrl+C interrupts at once.
+    """
+
+    def __init__(self) -> None:
+        from rnntui.engine.control import TrainControl
+
+        self.control = TrainControl()
+        self.received: list[int] = []
+        self.current = ""
+        for signum in _SIGNAL_EXIT:
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: Any) -> None:
+        if self.received and signum == signal.SIGINT:
+            raise KeyboardInterrupt  # a second Ctrl+C: the user really wants out
+        self.received.append(signum)
+        self.control.stop()
+        print(f"\nstopping after this batch; the last complete epoch of {self.current} is "
+              "kept", file=sys.stderr)
+
+    @property
+    def exit_code(self) -> int | None:
+        return _SIGNAL_EXIT[self.received[0]] if self.received else None
+
+    def train(self, run: Any, printer: Any) -> Any:
+        """Train `run`; a failure becomes one line (exit 2), the log keeps the details."""
+        from rnntui.engine import backend
+        from rnntui.engine.events import TrainingFailed
+
+        self.current = run.name
+        log = paths.log_file()
+        with backend.native_stderr_to(log):
+            backend.route_logs(log)
+            from rnntui.engine.train import train
+
+            result = train(run, emit=printer, control=self.control)
+        if isinstance(result, TrainingFailed):
+            fail(f"{result.message} (details in {log})")
+        if result.message:
+            print(result.message, file=sys.stderr)
+        return result
+
+
+def _train_run(run: Any, as_json: bool) -> int:
+    session = _Session()
+    result = session.train(run, _Printer(run.hparams.epochs))
+    summary = {"run": str(run.path), "name": run.name, "task": run.task_id,
+               "status": result.status, "epochs": result.epochs, "metrics": result.metrics,
+               **result.quality, "seconds": round(result.seconds, 3)}
+    if as_json:
+        print_json(summary)
+    else:
+        figures = ", ".join(f"{k} {fmt(v)}" for k, v in result.quality.items())
+        print(f"{result.status}: {run.name} after {result.epochs} epochs"
+              + (f"; {figures}" if figures else ""))
+    if session.exit_code is not None:
+        return session.exit_code
+    return EXIT_NAN if result.status == "nan" else 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from rnntui.compare import summarize
+
+    task = get_task(args.task)
+    cells = [c.strip() for c in args.cells.split(",") if c.strip()]
+    overrides = parse_assignments(args.overrides)
+    if args.epochs is not None:
+        overrides["epochs"] = str(args.epochs)
+    if "cell" in overrides:
+        raise UserError("compare sets the cell itself: give the cells with --cells")
+    if not cells or len(set(cells)) != len(cells):
+        raise UserError("--cells: name each cell once, e.g. --cells simple,lstm,gru")
+    source = DataSource(data=args.data, corpus=args.corpus)
+    hps = [task.hparams({**overrides, "cell": cell}, recipe=args.recipe) for cell in cells]
+    _check_source(task.id, source)
+    store = RunStore()
+    session = _Session()
+    rows = []
+    for hp in hps:
+        run = store.create(task.id, hp, source)
+        if not args.json:
+            print(f"-- {hp.cell}")
+        session.train(run, _Printer(hp.epochs))
+        rows.append(summarize(store.open(run.path)))
+        if session.exit_code is not None:
+            break
+    if args.json:
+        print_json({"task": task.id, "runs": [r.to_dict() for r in rows]})
+    else:
+        _print_comparison(rows)
+    return session.exit_code if session.exit_code is not None else 0
+
+
+def _print_comparison(rows: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    quality = get_task(rows[0].task).quality.name if rows else "quality"
+    table = Table(title=f"{rows[0].task if rows else ''}: cells compared")
+    for column in ("cell", "parameters", quality, "best validation", "epochs", "training time"):
+        table.add_column(column, justify="left" if column == "cell" else "right")
+    for row in rows:
+        best = "–" if row.best_val is None else f"{fmt(row.best_val)} ({row.best_val_name})"
+        seconds = "–" if row.train_seconds is None else f"{row.train_seconds:.1f} s"
+        table.add_row(row.cell, f"{row.params:,}", fmt(row.quality.get(quality, float("nan"))),
+                      best, str(row.epochs), seconds)
+    Console().print(table)
+
+
+class _Printer:
+    """Prints epoch lines; a live progress line too when stdout is a terminal."""
+
+    def __init__(self, epochs: int):
+        self.epochs = epochs
+        self.live = sys.stdout.isatty()
+
+    def __call__(self, event: Any) -> None:
+        from rnntui.engine import events as ev
+
+        if isinstance(event, ev.TrainingStarted):
+            start = f", resuming after epoch {event.initial_epoch}" if event.initial_epoch else ""
+            print(f"{event.task}: {event.model} ({event.params:,} parameters) on "
+                  f"{event.device}{start}")
+            self.epochs = event.epochs
+        elif isinstance(event, ev.BatchEnded) and self.live:
+            print(f"\repoch {event.epoch}/{self.epochs} batch {event.batch}/{event.steps} "
+                  f"loss {fmt(event.loss)}  {event.samples_per_second:,.0f} samples/s  "
+                  f"ETA {event.eta_seconds:,.0f} s ", end="", flush=True)
+        elif isinstance(event, ev.EpochEnded):
+            figures = "  ".join(f"{k} {fmt(v)}" for k, v in event.metrics.items())
+            clear = "\r\x1b[K" if self.live else ""
+            print(f"{clear}epoch {event.epoch}/{self.epochs}  {figures}  "
+                  f"({event.seconds:.2f} s)")
+        elif isinstance(event, ev.LogLine) and event.level != "info":
+            print(event.text, file=sys.stderr)
