@@ -8,6 +8,7 @@ value and what is allowed.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 from collections.abc import Iterable, Iterator, Mapping
@@ -152,6 +153,10 @@ SCHEMA: dict[str, Param] = {
 }
 
 
+# Other names users know a key by (seed 003 and Keras call the sequence length `maxlen`).
+ALIASES = {"maxlen": "seq_len"}
+
+
 def suggest(key: str, known: Iterable[str]) -> str:
     """' (did you mean ...?)' for a misspelt key, or ''."""
     close = difflib.get_close_matches(key, list(known), n=1)
@@ -186,6 +191,12 @@ class HParams(Mapping[str, Any]):
                 raise ConfigError(key, f"task {task_id} has no default for {key}")
             values[key] = SCHEMA[key].parse(defaults[key])
         for key, raw in (overrides or {}).items():
+            if key in ALIASES:
+                canonical = ALIASES[key]
+                if canonical in keys:
+                    values[canonical] = dataclasses.replace(SCHEMA[canonical], key=key).parse(raw)
+                    continue
+                key = canonical
             if key not in SCHEMA:
                 raise ConfigError(key, f"unknown hyperparameter {key!r}{suggest(key, keys)}; "
                                        f"known: {', '.join(keys)}")

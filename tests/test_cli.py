@@ -67,6 +67,7 @@ def test_imdb_offline_says_what_to_do():
     assert result.returncode == 2
     assert "IMDb data is not on this machine" in result.stderr
     assert "--data FILE.npz" in result.stderr and "Traceback" not in result.stderr
+    assert RunStore().list() == []  # no empty run left behind
 
 
 @pytest.mark.slow

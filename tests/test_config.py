@@ -81,3 +81,9 @@ def test_set_items_need_an_equals_sign():
 def test_allowed_text_for_every_param():
     for param in SCHEMA.values():
         assert param.allowed()
+
+
+def test_maxlen_is_another_name_for_seq_len():
+    assert get_task("imdb").hparams({"maxlen": "500"}).seq_len == 500
+    with pytest.raises(ConfigError, match="maxlen=x: must be a whole number"):
+        get_task("imdb").hparams({"maxlen": "x"})

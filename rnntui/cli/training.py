@@ -12,7 +12,7 @@ from rnntui import paths
 from rnntui.cli.common import EXIT_NAN, UserError, fail, fmt, print_json
 from rnntui.config import SCHEMA, parse_assignments
 from rnntui.runs import RunStore
-from rnntui.tasks import TASKS, DataSource, get_task
+from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
 
 _SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
 
@@ -74,7 +74,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         source = DataSource(data=args.data, corpus=args.corpus)
         _check_source(task.id, source)
         run = store.create(task.id, hp, source)
-    return _train_run(run, as_json=args.json)
+    try:
+        return _train_run(run, as_json=args.json)
+    except DataUnavailable:
+        _forget_if_empty(store, run)
+        raise
+
+
+def _forget_if_empty(store: RunStore, run: Any) -> None:
+    """A run whose data never loaded has nothing worth keeping: don't litter the list."""
+    if not run.has_checkpoint:
+        store.delete(run.name)
 
 
 def _check_source(task_id: str, source: DataSource) -> None:
@@ -175,7 +185,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run = store.create(task.id, hp, source)
         if not args.json:
             print(f"-- {hp.cell}")
-        session.train(run, _Printer(hp.epochs))
+        try:
+            session.train(run, _Printer(hp.epochs))
+        except DataUnavailable:
+            _forget_if_empty(store, run)
+            raise
         rows.append(summarize(store.open(run.path)))
         if session.exit_code is not None:
             break

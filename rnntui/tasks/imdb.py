@@ -59,12 +59,19 @@ def download(num_words: int) -> tuple[np.ndarray, ...]:
     """Keras's IMDb, downloaded on first use (Keras prints a progress bar) and cached."""
     import keras  # ~3 s: only when training actually needs the data
 
+    cached = is_cached()
+    if not cached:
+        print("downloading the IMDb reviews through Keras (once, ~17 MB)...", flush=True)
+        keras.utils.enable_interactive_logging()  # Keras's own progress bar for the download
     try:
         (x_train, y_train), (x_test, y_test) = keras.datasets.imdb.load_data(
             num_words=num_words)
     except Exception as exc:  # Keras raises a bare Exception for a failed fetch
         why = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise DataUnavailable(OFFLINE_HELP.format(why=why)) from None
+    finally:
+        if not cached:
+            keras.utils.disable_interactive_logging()
     return x_train, y_train, x_test, y_test
 
 
