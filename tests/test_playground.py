@@ -188,3 +188,23 @@ def test_cli_explain_prints_the_seed_numbers(capsys):
     with pytest.raises(SystemExit):
         main(["explain", "--w-state", "0.1,x"])
     assert "write numbers separated by commas" in capsys.readouterr().err
+
+
+def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
+    """Seed 001's language model: next-word candidates from the softmax, on any text."""
+    corpus = tmp_path / "english.txt"
+    corpus.write_text("the cat sat on the mat .\nthe dog sat on the log .\n" * 30,
+                      encoding="utf-8")
+    task = get_task("poems")
+    hp = task.hparams({"tokens": "word", "units": 16, "embedding_dim": 8, "seq_len": 6,
+                       "epochs": 30, "learning_rate": 0.03})
+    store = RunStore(tmp_path / "runs")
+    run = store.create("poems", hp, DataSource(corpus=str(corpus)))
+    assert train(run).status == "completed"
+    play = Playground.open(store.open(run.path))
+    top = play.next_tokens("the cat sat on the")
+    assert top[0][0] in {"mat", "log"} and len(top) == 5
+    assert main(["predict", str(run.path), "the dog sat", "--json", "--temperature", "0",
+                 "--length", "4"]) == 0
+    out = _json_out(capsys)
+    assert out["poem"].startswith("the dog sat on the") and out["next"][0]["token"] == "on"

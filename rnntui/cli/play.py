@@ -87,20 +87,30 @@ def cmd_predict(args: argparse.Namespace) -> int:
             lines.append(f"not in the network's {play.hp.num_words} words (read as unknown): "
                          + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else ""))
     elif task == "poems":
+        from rnntui.tasks.corpus import END, detokenize
+
+        kind = play.hp.tokens
+        top = play.next_tokens(args.text, k=5)
         rng = np.random.default_rng(args.seed)
         if not args.json:
+            print(f"next {'character' if kind == 'char' else 'word'}: "
+                  f"{describe_prediction(top)}")
             print(args.text, end="", flush=True)
-        tokens = []
+        tokens: list[str] = []
         for token in play.generate(args.text, args.length, args.temperature, args.top_k, rng):
+            if not args.json and token != END:
+                # the token with the space (or none) that would stand before it
+                print(detokenize(["x", token], kind)[1:], end="", flush=True)
             tokens.append(token)
-            if not args.json:
-                print("" if token == "\n" else token, end="", flush=True)
-        text = "".join(t for t in tokens if t != "\n")
+        text = detokenize([t for t in tokens if t != END], kind)
         if not args.json:
             print()
             return 0
-        data = {"run": play.run.name, "seed": args.text, "poem": args.text + text,
-                "generated": text, "ended": bool(tokens) and tokens[-1] == "\n"}
+        joined = detokenize([*play.encode(args.text).tokens, *[t for t in tokens if t != END]],
+                            kind)
+        data = {"run": play.run.name, "seed": args.text, "poem": joined, "generated": text,
+                "ended": bool(tokens) and tokens[-1] == END,
+                "next": [{"token": t, "probability": p} for t, p in top]}
         lines = []
     else:
         top = play.next_tokens(args.text, k=5)

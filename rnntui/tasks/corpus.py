@@ -100,3 +100,16 @@ def tokenize(text: str, tokens: str) -> list[str]:
     if tokens == "char":
         return list(text)
     return _WORD.findall(text)
+
+
+def detokenize(tokens: list[str], tokens_kind: str) -> str:
+    """Tokens back into text: characters as they are; words with a space before each word
+    (not before punctuation)."""
+    if tokens_kind == "char":
+        return "".join(tokens)
+    out = ""
+    for token in tokens:
+        if out and (token[0].isalnum() or token[0] == "'") and not out.endswith("\n"):
+            out += " "
+        out += token
+    return out
