@@ -159,3 +159,14 @@ def test_word_tokens_for_an_english_text():
 def test_tang300_parses(shared_data):
     poems = read_poems(shared_data / "tang300.txt")
     assert len(poems) == 366
+
+
+def test_recall_sequences_end_with_the_first_letter_as_label():
+    task = get_task("recall")
+    data = task.load(task.hparams({"seq_len": 12}))
+    assert data.x_train.shape == (3000, 12, 8) and data.x_val.shape == (600, 12, 8)
+    np.testing.assert_array_equal(data.x_train[:, 0].argmax(-1), data.y_train)
+    # the distractors carry no information about the label
+    assert abs(np.mean(data.x_train[:, 5].argmax(-1) == data.y_train) - 1 / 8) < 0.03
+    with pytest.raises(Exception, match="seq_len=1: must be at least 2"):
+        task.hparams({"seq_len": 1})

@@ -7,9 +7,10 @@ from rnntui.tasks.base import (DataSource, Dataset, DataUnavailable, Quality, Ta
 from rnntui.tasks.imdb import IMDB
 from rnntui.tasks.letters import EMBED4, ONEHOT1, ONEHOT4
 from rnntui.tasks.poems import POEMS
+from rnntui.tasks.recall import RECALL
 from rnntui.tasks.sine import SINE
 
-TASKS: dict[str, Task] = {t.id: t for t in (ONEHOT1, ONEHOT4, EMBED4, SINE, IMDB, POEMS)}
+TASKS: dict[str, Task] = {t.id: t for t in (ONEHOT1, ONEHOT4, EMBED4, SINE, IMDB, POEMS, RECALL)}
 
 
 class UnknownTask(KeyError):
