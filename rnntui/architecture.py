@@ -45,7 +45,8 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class LayerPlan:
-    """One layer: its kind ("onehot", "embedding", "rnn", "dense"), a name and its settings."""
+    """One layer: its kind ("onehot", "embedding", "rnn", "dropout", "dense"), a name and its
+    settings."""
 
     kind: str
     name: str
@@ -59,6 +60,8 @@ class LayerPlan:
             return f"one-hot({self.units})"
         if self.kind == "embedding":
             return f"Embedding({s['vocab_size']}, {self.units})"
+        if self.kind == "dropout":
+            return f"Dropout({s['rate']:g})"
         if self.kind == "rnn":
             text = f"{CELL_NAMES[s['cell']]}({self.units})"
             return f"Bidirectional({text})" if s["bidirectional"] else text
@@ -91,6 +94,10 @@ def plan_model(spec: ModelSpec, hp: HParams) -> list[LayerPlan]:
             "recurrent_dropout": hp.recurrent_dropout,
         }))
         width = directions * hp.units
+    if hp.dropout > 0:
+        # Dropout between layers applies before the head too: the softmax's weights
+        # (units × vocabulary) are where a small corpus overfits first.
+        layers.append(LayerPlan("dropout", "dropout", width, 0, {"rate": hp.dropout}))
     if spec.hidden_dense:
         layers.append(LayerPlan("dense", "hidden", spec.hidden_dense,
                                 (width + 1) * spec.hidden_dense, {"activation": "relu"}))

@@ -98,8 +98,8 @@ def _matrix(name: str, value: Any) -> np.ndarray:
 
 
 def _inputs(inputs: Sequence[Any]) -> tuple[list[Any], np.ndarray]:
-    """The inputs as given and as an (T, d) array."""
-    items = list(inputs)
+    """The inputs as given and as an (T, d) array; one number means one step."""
+    items = [inputs] if isinstance(inputs, (int, float)) else list(inputs)
     if not items:
         raise ValueError("inputs must hold at least one value")
     array = _matrix("inputs", items)

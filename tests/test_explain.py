@@ -99,3 +99,10 @@ def test_shapes_are_validated(kwargs, message):
 def test_number_format():
     assert fmt(1) == "1" and fmt(0.6000000000000001) == "0.6" and fmt(-0.0) == "0.0"
     assert fmt(np.array([[0.1, 0.2]])) == "[[0.1, 0.2]]"
+
+
+def test_one_number_is_one_step():
+    from rnntui.explain import forward_by_hand
+
+    steps = forward_by_hand(inputs=1)
+    assert len(steps) == 1 and steps[0].output == pytest.approx(1.56128388)

@@ -144,7 +144,8 @@ def test_cli_predict_poem(trained, capsys):
     out = _json_out(capsys)
     assert out["poem"].startswith("床前明月光") and len(out["generated"]) > 0
     assert main(args) == 0
-    assert capsys.readouterr().out.startswith("床前明月光")
+    first, poem = capsys.readouterr().out.splitlines()[:2]
+    assert first.startswith("next character: ") and poem.startswith("床前明月光")
 
 
 def test_cli_predict_sine_and_bad_input(trained, capsys):

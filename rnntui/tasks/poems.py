@@ -71,8 +71,11 @@ class PoemsTask(Task):
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 64, "seq_len": 5,
               "optimizer": "adam", "learning_rate": 0.001, "batch_size": 32, "epochs": 50,
               "seed": 0, "tokens": "char"}
-    defaults = {**recipe, "seq_len": 32, "learning_rate": 0.01, "batch_size": 64,
-                "epochs": 30}
+    # Measured on tang300 (10% of poems held out, stateful per-character perplexity): the
+    # seed's settings overfit after ~7 epochs (best 556); dropout 0.5 (also before the
+    # softmax), Adam 0.005, batch 32 and 20 epochs reach 443.
+    defaults = {**recipe, "seq_len": 32, "dropout": 0.5, "learning_rate": 0.005,
+                "batch_size": 32, "epochs": 20}
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         poems = read_poems(source.corpus)
