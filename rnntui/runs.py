@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,21 +37,12 @@ class RunError(RuntimeError):
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    atomic_save(path, lambda tmp: tmp.write_bytes(raw))
 
 
 def atomic_save(path: Path, writer: Callable[[Path], None]) -> None:
-    """Let `writer` write a temporary file beside `path` (same suffix), then move it in place."""
+    """Let `writer` write a temporary file beside `path` (same suffix, as Keras wants), flush
+    it to disk, then move it in place with `os.replace`."""
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{path.suffix}")
     try:
         writer(tmp)

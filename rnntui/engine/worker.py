@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rnntui.engine.control import TrainControl
 from rnntui.engine.events import Event, TrainingFailed, TrainingFinished
 
 _CTX = mp.get_context("spawn")  # fork would copy the UI's threads and Textual's terminal state
@@ -30,8 +31,6 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
-    from rnntui.engine.control import TrainControl
-
     control = TrainControl(stop, pause)
     # Ctrl+C in the app is a key, not a signal; a terminal's SIGINT/SIGHUP (a dropped SSH
     # session) or a SIGTERM reaches the child too: stop cleanly, keeping the last epoch.
@@ -64,40 +63,26 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
                                   traceback.format_exc()))
 
 
-class TrainingProcess:
+class TrainingProcess(TrainControl):
     """A run trained in a child process.
 
     Usage: `proc = TrainingProcess(run_path, log_path); proc.start()`, then iterate
     `proc.events()` from a worker thread until it ends; `stop()`, `pause()`, `resume()`
-    from anywhere.
+    (from TrainControl, on process-safe events) from anywhere.
     """
 
     def __init__(self, run_path: str | Path, log_path: str | Path):
+        super().__init__(_CTX.Event(), _CTX.Event())
         self.run_path = str(run_path)
         self.log_path = str(log_path)
         Path(self.log_path).parent.mkdir(parents=True, exist_ok=True)
         self._queue = _CTX.Queue()
-        self._stop = _CTX.Event()
-        self._pause = _CTX.Event()
         self._process = _CTX.Process(
             target=_child_main, name="rnntui-train", daemon=True,
             args=(self.run_path, self._queue, self._stop, self._pause, self.log_path))
 
     def start(self) -> None:
         self._process.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def pause(self) -> None:
-        self._pause.set()
-
-    def resume(self) -> None:
-        self._pause.clear()
-
-    @property
-    def paused(self) -> bool:
-        return self._pause.is_set()
 
     @property
     def alive(self) -> bool:
