@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_package_folder_is_listed():
     text = (ROOT / "pyproject.toml").read_text()
-    listed = set(re.search(r"packages = \[(.*?)\]", text, re.S).group(1).replace('"', "")
-                 .replace(" ", "").split(","))
+    inner = re.search(r"packages = \[(.*?)\]", text, re.S).group(1)
+    listed = set(re.sub(r'[\s"]', "", inner).strip(",").split(","))
     found = {".".join(p.parent.relative_to(ROOT).parts)
              for p in (ROOT / "rnntui").rglob("__init__.py")}
     assert found | {"rnntui.assets"} == listed
