@@ -7,6 +7,7 @@ training checks them after every batch.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Protocol
 
 
@@ -42,6 +43,10 @@ class TrainControl:
         return self._pause.is_set() and not self._stop.is_set()
 
     def wait_while_paused(self, poll: float = 0.05) -> None:
-        """Block while paused; return at once on resume or stop."""
+        """Block while paused; return within `poll` seconds of resume or stop.
+
+        Sleeps rather than waiting on the event: a process killed inside a multiprocessing
+        Event's wait leaves every later `set()` of that event blocked forever.
+        """
         while self.paused:
-            self._stop.wait(poll)
+            time.sleep(poll)

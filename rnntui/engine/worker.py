@@ -12,7 +12,9 @@ import multiprocessing as mp
 import os
 import queue as queue_mod
 import signal
+import sys
 import threading
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,10 +42,12 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
     parent = os.getppid()
 
     def watch_parent() -> None:
+        # Polls with sleep: a process waiting inside a multiprocessing Event when it dies
+        # would make the parent's later `set()` wait for it forever.
         while not control.stop_requested:
             if os.getppid() != parent:  # the app died: save and leave
                 control.stop()
-            stop.wait(_PARENT_POLL)
+            time.sleep(_PARENT_POLL)
 
     threading.Thread(target=watch_parent, daemon=True, name="rnntui-parent-watch").start()
     try:
@@ -63,6 +67,26 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
                                   traceback.format_exc()))
 
 
+def _start_resource_tracker(log_path: Path) -> None:
+    """Start multiprocessing's resource tracker with a real file as its stderr.
+
+    The tracker starts with the first queue or event a process makes and is handed
+    `sys.stderr.fileno()`; inside Textual, `sys.stderr` is a capture object with no real
+    descriptor, and the spawn fails ("bad value(s) in fds_to_keep"). The log file also keeps
+    the tracker's own warnings off the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    saved = sys.stderr
+    with open(log_path, "a", encoding="utf-8") as log:
+        sys.stderr = log
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+
+
 class TrainingProcess(TrainControl):
     """A run trained in a child process.
 
@@ -72,10 +96,10 @@ class TrainingProcess(TrainControl):
     """
 
     def __init__(self, run_path: str | Path, log_path: str | Path):
-        super().__init__(_CTX.Event(), _CTX.Event())
         self.run_path = str(run_path)
         self.log_path = str(log_path)
-        Path(self.log_path).parent.mkdir(parents=True, exist_ok=True)
+        _start_resource_tracker(Path(self.log_path))
+        super().__init__(_CTX.Event(), _CTX.Event())
         self._queue = _CTX.Queue()
         self._process = _CTX.Process(
             target=_child_main, name="rnntui-train", daemon=True,
