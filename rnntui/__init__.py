@@ -1,8 +1,15 @@
 """rnntui: a keyboard-driven terminal playground for recurrent neural networks."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("rnntui")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+
+def __getattr__(name: str) -> str:
+    # importlib.metadata costs ~25 ms: read the version only when someone asks for it.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("rnntui")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0.0.0+source"
+    raise AttributeError(name)

@@ -10,20 +10,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rnntui import __version__
-from rnntui.cli import listing, play, training
 from rnntui.cli.common import UserError, fail
-from rnntui.config import ConfigError
-from rnntui.playground import InputError
-from rnntui.runs import RunError
-from rnntui.tasks import DataUnavailable, UnknownTask
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rnntui", description="A terminal playground for recurrent neural networks. "
         "With no command, opens the app.")
-    parser.add_argument("--version", action="version", version=f"rnntui {__version__}")
+    import rnntui
+    from rnntui.cli import listing, play, training
+
+    parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (listing, training, play):
         module.register(sub)
@@ -31,9 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # the app: skip building every subcommand's parser (and its imports)
+        return open_app()
     args = build_parser().parse_args(argv)
     if args.command is None:
         return open_app()
+    from rnntui.config import ConfigError
+    from rnntui.playground import InputError
+    from rnntui.runs import RunError
+    from rnntui.tasks import DataUnavailable, UnknownTask
+
     try:
         return args.handler(args)
     except (UserError, ConfigError, RunError, DataUnavailable, UnknownTask, InputError) as exc:

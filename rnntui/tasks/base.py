@@ -12,7 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+# numpy (~50 ms to import) is imported inside the functions that make data, so the app can
+# list the tasks without it before its first frame.
+if TYPE_CHECKING:
+    import numpy as np
 
 from rnntui.architecture import ModelSpec, count_params, describe, plan_model
 from rnntui.config import HParams
@@ -147,6 +152,7 @@ class Task(ABC):
 def encode_tokens(ids: np.ndarray, vocab_size: int, embedded: bool) -> np.ndarray:
     """Token ids as the network reads them: the ids themselves for an Embedding layer,
     one-hot float vectors otherwise (the seed's 独热码)."""
+    import numpy as np
     ids = np.asarray(ids, dtype=np.int32)
     if embedded:
         return ids
@@ -155,6 +161,7 @@ def encode_tokens(ids: np.ndarray, vocab_size: int, embedded: bool) -> np.ndarra
 
 def pad_sequences(sequences: list[list[int]], maxlen: int) -> np.ndarray:
     """Pad with 0 and cut to `maxlen`, both at the front, as Keras's pad_sequences does."""
+    import numpy as np
     out = np.zeros((len(sequences), maxlen), dtype=np.int32)
     for row, seq in enumerate(sequences):
         tail = list(seq)[-maxlen:]

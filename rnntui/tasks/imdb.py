@@ -11,7 +11,12 @@ import json
 import re
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+# numpy (~50 ms to import) is imported inside the functions that make data, so the app can
+# list the tasks without it before its first frame.
+if TYPE_CHECKING:
+    import numpy as np
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
@@ -32,6 +37,7 @@ def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
     Raises:
         DataUnavailable: for a missing, unreadable or wrongly laid out file.
     """
+    import numpy as np
     path = Path(path).expanduser()
     if not path.is_file():
         raise DataUnavailable(f"--data {path}: no such file")
@@ -101,6 +107,7 @@ class ImdbTask(Task):
                               f"(one-hot vectors of {hp.num_words} words would not fit)")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        import numpy as np
         if source.data:
             x_train, y_train, x_test, y_test = load_npz(source.data)
         else:

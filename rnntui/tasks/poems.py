@@ -12,7 +12,12 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+# numpy (~50 ms to import) is imported inside the functions that make data, so the app can
+# list the tasks without it before its first frame.
+if TYPE_CHECKING:
+    import numpy as np
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import HParams
@@ -31,6 +36,7 @@ def build_vocab(token_lists: Sequence[Sequence[str]]) -> tuple[str, ...]:
 
 def stream(token_lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> np.ndarray:
     """All poems as one id sequence, each followed by END."""
+    import numpy as np
     ids: list[int] = []
     for toks in token_lists:
         ids.extend(index[t] for t in toks)
@@ -40,6 +46,7 @@ def stream(token_lists: Sequence[Sequence[str]], index: Mapping[str, int]) -> np
 
 def windows(ids: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
     """Inputs and next-token targets at every step, windows overlapping by half."""
+    import numpy as np
     stride = max(1, seq_len // 2)
     starts = range(0, len(ids) - seq_len, stride)
     x = np.array([ids[s:s + seq_len] for s in starts], dtype=np.int32).reshape(-1, seq_len)
@@ -49,6 +56,7 @@ def windows(ids: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
 
 def split_poems(poems: Sequence[str], seed: int) -> tuple[list[str], list[str]]:
     """Hold out 10% of the poems (at least one when there are ten or more)."""
+    import numpy as np
     order = np.random.default_rng(seed).permutation(len(poems))
     held = int(len(poems) * HELD_OUT)
     held_idx = set(order[:held].tolist())
@@ -78,6 +86,7 @@ class PoemsTask(Task):
                 "batch_size": 32, "epochs": 20}
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        import numpy as np
         poems = read_poems(source.corpus)
         train, val = split_poems(poems, hp.seed)
         train_tokens = [tokenize(p, hp.tokens) for p in train]
@@ -116,6 +125,7 @@ class PoemsTask(Task):
         return build_vocab([tokenize(p, hp.tokens) for p in read_poems(source.corpus)])
 
     def _preview_data(self, hp: HParams, source: DataSource) -> Dataset | None:
+        import numpy as np
         vocab = self.vocab(hp, source)
         return Dataset(x_train=np.zeros((0, hp.seq_len), np.int32),
                        y_train=np.zeros((0, hp.seq_len), np.int32), vocab=vocab)

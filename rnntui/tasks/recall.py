@@ -9,7 +9,12 @@ Schmidhuber 1997).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
+# numpy (~50 ms to import) is imported inside the functions that make data, so the app can
+# list the tasks without it before its first frame.
+if TYPE_CHECKING:
+    import numpy as np
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
@@ -21,6 +26,7 @@ TRAIN, VALIDATION = 3000, 600
 
 def sequences(count: int, seq_len: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """`count` random letter sequences (ids) and their first letters."""
+    import numpy as np
     x = rng.integers(0, len(ALPHABET), size=(count, seq_len), dtype=np.int32)
     return x, x[:, 0].copy()
 
@@ -47,6 +53,7 @@ class RecallTask(Task):
                                          "letter to remember, then distractors)")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
+        import numpy as np
         rng = np.random.default_rng(hp.seed)
         x, y = sequences(TRAIN, hp.seq_len, rng)
         x_val, y_val = sequences(VALIDATION, hp.seq_len, rng)
