@@ -58,14 +58,17 @@ def compile_model(model: Any, spec: ModelSpec, hp: HParams) -> None:
     model.compile(optimizer=make_optimizer(hp), loss=spec.loss, metrics=metrics)
 
 
-# Tiny runs train faster eagerly. Measured on 2 shared CPU cores (TensorFlow 2.21, Keras 3.15,
-# SimpleRNN(3) + Dense(5) on the 5 windows of `abcde`, medians): the first graph epoch costs
-# ~0.8-0.9 s (tracing the train step, ~0.5 s of it the optimizer update, plus Grappler on the
-# first call); eagerly it costs ~0.19 s. Each later one-step epoch costs ~55 ms in graph mode
-# and ~80 ms eagerly (most of either is tf.data making the epoch's iterator), so eager mode
-# wins while a session has fewer than about 0.65 s / 25 ms ≈ 26 steps in all, and loses
-# badly beyond (an eager LSTM step is several times slower than a traced one).
-EAGER_MAX_STEPS = 25
+# Tiny runs reach their first results sooner eagerly. Measured on 2 shared CPU cores
+# (TensorFlow 2.21, Keras 3.15; medians): in graph mode the first epoch of the letter tasks
+# costs ~0.8-0.9 s (tracing the train step, half of it the optimizer update, then Grappler on
+# the first call), eagerly ~0.19 s; a later one-step epoch costs ~55 ms in graph mode and
+# ~80-110 ms eagerly (in both, much of it is tf.data making the epoch's iterator). Through
+# `train()`: onehot1/onehot4 defaults (15 one-step epochs) reach 100% in 0.45-0.57 s eagerly
+# against 1.00-1.07 s in graph mode, with the whole run even (1.7-2.2 s either way); embed4
+# with 25 epochs reaches it in 1.24 vs 1.39 s but its whole run takes 3.85 vs 2.61 s. Hence
+# eager mode only up to 16 steps in a session: beyond, eager steps cost too much (sine's
+# 2×LSTM(30) takes 85-90 ms a step of 90 eagerly against 9-10 ms traced).
+EAGER_MAX_STEPS = 16
 
 
 def choose_execution(model: Any, steps: int) -> bool:
