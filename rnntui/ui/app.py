@@ -1,0 +1,308 @@
+"""The rnntui app: tasks → hyperparameters → live training → compare, all by keyboard.
+
+`make_app()` builds it (the tests reuse it with a fake trainer and a temporary store);
+`run_app()` is what `rnntui` with no arguments runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import App
+from textual.binding import Binding
+from textual.events import Resize
+from textual.worker import Worker, WorkerState
+
+from rnntui.config import ConfigError, HParams
+from rnntui.engine import events as ev
+from rnntui.runs import Run, RunError, RunStore
+from rnntui.tasks import TASKS, DataSource, get_task
+from rnntui.ui import messages
+from rnntui.ui.commands import RnntuiCommands
+from rnntui.ui.screens.tasks import TasksScreen
+from rnntui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from rnntui.ui.service import STOP_GRACE, TrainerFactory, TrainingBusy, TrainingService
+from rnntui.ui.theme import DARK, LIGHT, THEMES
+
+
+def _screen(module: str, name: str) -> Any:
+    """A screen class from `rnntui.ui.screens.<module>`, imported when first needed.
+
+    Only the tasks screen is imported at startup: the others bring plotext and a dozen
+    widget modules, ~0.1 s before anything could be drawn.
+    """
+    return getattr(importlib.import_module(f"rnntui.ui.screens.{module}"), name)
+
+
+class RnntuiApp(App[int]):
+    """Owns the run store and the training service; screens ask it to train and navigate."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "rnntui"
+    COMMANDS = App.COMMANDS | {RnntuiCommands}
+    # Screens get -short below 24 rows (the app's smallest layout is 60×20): panes that
+    # can give way (the training log) shrink so the plots keep some height.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-normal")]
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?",
+                tooltip="this list of keys (? or F1)"),
+        Binding("q", "quit", "Quit", id="app.quit", show=False),  # shown on the tasks screen
+        Binding("ctrl+q", "quit", "Quit", id="app.quit_now", show=False, priority=True,
+                tooltip="quit from anywhere (a running training keeps its last epoch)"),
+    ]
+
+    def __init__(self, trainer_factory: TrainerFactory | None = None,
+                 store: RunStore | None = None, source: DataSource | None = None):
+        super().__init__()
+        self.store = store or RunStore()
+        self.source = source or DataSource()
+        self.service = TrainingService(self, trainer_factory)
+        self.current_task_id: str = next(iter(TASKS))
+        """The task the palette's "train current task" and "compare" act on."""
+        self._quitting = False
+        self._help: Any = None  # the help screen, made on the first ? (see action_help)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DARK.name
+
+    def get_default_screen(self) -> TasksScreen:
+        # The tasks screen is the bottom of the stack itself, rather than pushed over a
+        # blank default screen that would be laid out and drawn for nothing at startup.
+        return TasksScreen()
+
+    def on_mount(self) -> None:
+        self._check_size()
+
+    # -- size --------------------------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        # This runs before App's own handler has stored the new size: use the event's.
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        """Cover the screen with a plain message when it is too small for any layout."""
+        if width is None or height is None:
+            width, height = self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        on_top = isinstance(self.screen, TooSmallScreen)
+        if small and not on_top:
+            self.push_screen(TooSmallScreen())
+        elif not small and on_top:
+            self.pop_screen()
+
+    # -- navigation --------------------------------------------------------------------------
+    def open_task(self, task_id: str) -> None:
+        self.current_task_id = task_id
+        self.push_screen(_screen("hparams", "HparamsScreen")(task_id))
+
+    def open_run(self, run: Run) -> None:
+        self.current_task_id = run.task_id
+        self.push_screen(_screen("training", "TrainingScreen")(self.service.session_for(run)))
+
+    def show_training(self) -> None:
+        """The live (or last) training session's screen."""
+        session = self.service.session
+        if session is None:
+            self.notify("Nothing has trained yet in this session.", severity="warning")
+            return
+        training_screen = _screen("training", "TrainingScreen")
+        for screen in self.screen_stack:
+            if isinstance(screen, training_screen) and screen.session is session:
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(training_screen(session))
+
+    def compare(self, task_id: str | None = None, selected: list[str] | None = None) -> None:
+        task_id = task_id or self.current_task_id
+        self.push_screen(_screen("compare", "CompareScreen")(task_id, selected or []))
+
+    def open_runs(self) -> None:
+        """Back to the tasks screen with the runs list focused."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, TasksScreen):
+            self.pop_screen()
+        if isinstance(self.screen, TasksScreen):
+            self.screen.focus_runs()
+
+    # -- training ----------------------------------------------------------------------------
+    def source_for(self, task_id: str) -> DataSource:
+        """The data files given to the app that this task reads (imdb: data, poems: corpus)."""
+        return DataSource(data=self.source.data if task_id == "imdb" else None,
+                          corpus=self.source.corpus if task_id == "poems" else None)
+
+    def train(self, task_id: str, hparams: HParams | None = None) -> bool:
+        """Create a run of `task_id` and train it; False (with a notification) if refused."""
+        task = get_task(task_id)
+        self.current_task_id = task_id
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            hp = hparams if hparams is not None else task.hparams()
+            run = self.store.create(task_id, hp, self.source_for(task_id))
+        except (ConfigError, RunError) as exc:
+            self.notify(str(exc), title="Cannot train", severity="error")
+            return False
+        return self._start(run, fresh=True)
+
+    def resume(self, run: Run, epochs: int | None = None) -> bool:
+        """Train `run` on from its checkpoint, up to `epochs` in all when given."""
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            if epochs is not None:
+                run.set_epochs(epochs)
+        except (ConfigError, RunError, OSError) as exc:
+            self.notify(str(exc), title="Cannot resume", severity="error")
+            return False
+        return self._start(run)
+
+    def _start(self, run: Run, fresh: bool = False) -> bool:
+        try:
+            session = self.service.start(run, fresh=fresh)
+        except TrainingBusy:
+            return self._refuse_busy()
+        training_screen = _screen("training", "TrainingScreen")
+        if isinstance(self.screen, training_screen):
+            self.screen.follow(session)
+        else:
+            self.push_screen(training_screen(session))
+        return True
+
+    def _refuse_busy(self) -> bool:
+        session = self.service.session
+        name = session.name if session else "a run"
+        self.notify(f"{name} is still training. Stop it first (s on its training screen).",
+                    title="One training at a time", severity="warning")
+        return False
+
+    @on(messages.TrainingMessage)  # matches every subclass: one handler for all events
+    def _training_event(self, message: messages.TrainingMessage) -> None:
+        session = self.service.session
+        if isinstance(message.event, ev.TrainingFailed) and session is not None:
+            self._forget_if_empty(session)
+        self.service.record(message.event)
+        if isinstance(message.event, (ev.TrainingFinished, ev.TrainingFailed)) and session:
+            showing = (isinstance(self.screen, _screen("training", "TrainingScreen"))
+                       and self.screen.session is session)
+            if not showing:  # someone looking elsewhere still learns how it ended
+                failed = isinstance(message.event, ev.TrainingFailed)
+                what = (message.event.message if failed else f"{message.event.status}, "
+                        f"{message.event.epochs} epochs")
+                self.notify(what, title=session.name, severity="error" if failed else
+                            "information")
+
+    def _forget_if_empty(self, session: Any) -> None:
+        """A new run that failed before its first checkpoint (its data never loaded, say)
+        has nothing worth keeping: remove it, as `rnntui train` does, so the list stays
+        clean. The failure stays on screen."""
+        run = session.run
+        if not session.fresh or run.has_checkpoint:
+            return
+        try:
+            self.store.delete(run.name)
+        except (RunError, OSError):
+            return  # a leftover folder is harmless; the list shows it
+        session.note(f"nothing was saved, so {run.name} was removed")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A training worker that ended without a last word still ends its session."""
+        service = self.service
+        if event.worker is not service.worker or not event.worker.is_finished:
+            return
+        if service.session is not None and service.session.active:
+            why = ("training was cancelled" if event.state == WorkerState.CANCELLED
+                   else f"training ended unexpectedly ({event.worker.error or 'no result'})")
+            service.record(ev.TrainingFailed(why))
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        help_screen = _screen("help", "HelpScreen")
+        if isinstance(self.screen, help_screen):
+            return
+        if self._help is None:  # one help screen, kept (installed) and shown again
+            self._help = help_screen(self.screen)
+            self.install_screen(self._help, name="help")
+        self._help.show_for(self.screen)
+        self.push_screen(self._help)
+
+    def action_explain(self) -> None:
+        """The forward pass by hand (seeds 002 §6 and 004)."""
+        try:
+            explain_screen = _screen("explain", "ExplainScreen")
+        except (ImportError, AttributeError):
+            self.notify("The forward pass by hand is coming soon.", severity="warning")
+            return
+        self.push_screen(explain_screen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
+
+    def action_train_current(self) -> None:
+        """Train the current task: with the form's values on its form, else its defaults."""
+        screen = self.screen
+        if isinstance(screen, _screen("hparams", "HparamsScreen")):
+            screen.action_train()
+        else:
+            self.train(self.current_task_id)
+
+    def action_toggle_pause(self) -> None:
+        if not self.service.busy:
+            self.notify("Nothing is training.", severity="warning")
+            return
+        paused = self.service.toggle_pause()
+        self.notify("Training paused." if paused else "Training resumed.")
+
+    def action_stop_training(self) -> None:
+        if not self.service.busy:
+            self.notify("Nothing is training.", severity="warning")
+            return
+        self.service.stop()
+
+    async def action_quit(self) -> None:
+        """Quit; a training run is stopped first so its last complete epoch is saved."""
+        if not self.service.busy:
+            self.exit(0)
+            return
+        if self._quitting:  # asked twice: do not wait for the child any longer
+            self.service.kill()
+            self.exit(0)
+            return
+        self._quitting = True
+        self.notify("Stopping training; the last complete epoch is kept…", title="Quitting",
+                    timeout=STOP_GRACE + 2)
+        self.service.shutdown()
+        # Wait in a worker so the app keeps drawing and handling the final events.
+        self.run_worker(self._exit_when_stopped(), name="quit", group="quit", exclusive=True)
+
+    async def _exit_when_stopped(self) -> None:
+        deadline = time.monotonic() + STOP_GRACE + 2
+        while self.service.busy and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        # However the app ends, the child must not outlive it: stop it, kill it if stuck.
+        self.service.shutdown(grace=2.0)
+
+
+def make_app(trainer_factory: TrainerFactory | None = None, store: RunStore | None = None,
+             source: DataSource | None = None) -> RnntuiApp:
+    """The app, with a trainer factory and a run store the tests can replace.
+
+    Args:
+        trainer_factory: `run -> trainer` (default: a `TrainingProcess` per run).
+        store: where runs live (default: `RunStore()` under RNNTUI_HOME).
+        source: data files for tasks that read them (imdb `--data`, poems `--corpus`).
+    """
+    return RnntuiApp(trainer_factory=trainer_factory, store=store, source=source)
+
+
+def run_app(**options: Any) -> int:
+    """Run the app in this terminal; the exit status for `rnntui`."""
+    app = make_app(**options)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,206 @@
+"""The hyperparameters form: every field of the task's schema, checked as you type.
+
+Each change parses every field (`Param.parse`), then the task's own cross-field checks
+(`task.hparams`); errors show under the field they name, and training is refused until none
+is left. The model text and parameter count follow the values (`task.preview`: no
+TensorFlow, well under a millisecond for most tasks).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input, Select, Static, Switch
+
+from rnntui.config import SCHEMA, ConfigError, HParams, params_for
+from rnntui.tasks import get_task
+from rnntui.ui import figures
+from rnntui.ui.widgets.fields import ParamField
+from rnntui.ui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from rnntui.ui.app import RnntuiApp
+
+
+class HparamsScreen(Screen[None]):
+    """A form over `SCHEMA` for one task."""
+
+    HELP_TITLE = "hyperparameters"
+    # These keys work while a number field has the focus (see fields.NumberInput).
+    BINDINGS = [
+        Binding("t", "train", "Train", id="hparams.train",
+                tooltip="train with these values (refused while a field is invalid)"),
+        Binding("R", "recipe", "Seed recipe", id="hparams.recipe",
+                key_display="R", tooltip="reset every field to the seed tutorial's recipe"),
+        Binding("D", "defaults", "Defaults", id="hparams.defaults",
+                key_display="D", tooltip="reset every field to rnntui's defaults"),
+        Binding("escape", "back", "Back", id="hparams.back", tooltip="back to the tasks"),
+    ]
+
+    errors: reactive[dict[str, str]] = reactive(dict, init=False, always_update=True)
+    """Field key → message for every refused field; empty when the form is valid."""
+    params: reactive[int] = reactive(0, init=False)
+    """Parameter count of the model the values describe (last valid values)."""
+
+    def __init__(self, task_id: str, values: HParams | None = None):
+        super().__init__()
+        self.rnn_task = get_task(task_id)
+        self.start_values = values or self.rnn_task.hparams()
+        self.hp: HParams | None = self.start_values
+        self.keys = params_for(task_id)
+        self._checked: dict[str, Any] | None = None
+
+    @property
+    def rnntui(self) -> RnntuiApp:
+        return cast("RnntuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="model-card"):
+            yield Static(id="model-text")
+            with Horizontal(id="model-figures"):
+                yield Static(id="model-params")
+                yield Static(id="form-status")
+        with VerticalScroll(id="form"):
+            for key in self.keys:
+                yield ParamField(SCHEMA[key], self.start_values[key])
+        with Horizontal(id="form-buttons"):
+            yield Button("Train (t)", id="train", variant="primary", compact=True)
+            yield Button("Seed recipe (R)", id="recipe", compact=True)
+            yield Button("Defaults (D)", id="defaults", compact=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"hyperparameters · {self.rnn_task.id}"
+        self.query_one("#model-card").border_title = self.rnn_task.title
+        self.validate_form()
+        self.query_one(ParamField).control.focus()
+
+    # -- validation --------------------------------------------------------------------------
+    def fields(self) -> dict[str, ParamField]:
+        return {f.param.key: f for f in self.query(ParamField)}
+
+    def values(self) -> dict[str, Any]:
+        return {key: field.raw for key, field in self.fields().items()}
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Switch.Changed)
+    def _changed(self) -> None:
+        self.validate_form()
+
+    def validate_form(self) -> None:
+        """Parse every field, then the task's checks; show errors, update the preview."""
+        values = self.values()
+        if values == self._checked:
+            return  # mounting the controls reports each initial value once more
+        self._checked = values
+        errors: dict[str, str] = {}
+        parsed: dict[str, Any] = {}
+        for key, raw in values.items():
+            try:
+                parsed[key] = SCHEMA[key].parse(raw)
+            except ConfigError as exc:
+                errors[key] = exc.message
+        hp = None
+        if not errors:
+            try:
+                hp = self.rnn_task.hparams(parsed)
+            except ConfigError as exc:
+                errors[exc.key if exc.key in parsed else "_form"] = exc.message
+        self.hp = hp
+        self.errors = errors
+        if hp is not None:
+            self._preview(hp)
+
+    def _preview(self, hp: HParams) -> None:
+        try:
+            model, params = self.rnn_task.preview(hp, self.rnntui.source_for(self.rnn_task.id))
+        except Exception as exc:  # a data file the preview reads went missing
+            self.query_one("#model-text", Static).update(Text(f"cannot preview: {exc}"))
+            return
+        self.query_one("#model-text", Static).update(Text(model, style="bold"))
+        self.params = params
+
+    def watch_params(self, params: int) -> None:
+        self.query_one("#model-params", Static).update(
+            f"{figures.count(params)} trainable parameters")
+
+    def watch_errors(self, errors: dict[str, str]) -> None:
+        for key, field in self.fields().items():
+            field.show_error(errors.get(key))
+        status = self.query_one("#form-status", Static)
+        if errors:
+            names = ", ".join(k for k in errors if k != "_form") or "the form"
+            text = Text(f"fix {names} to train", style="bold")
+            if "_form" in errors:
+                text.append(f": {errors['_form']}")
+            status.update(text)
+        else:
+            status.update(Text("ready to train", style="italic"))
+        self.query_one("#train", Button).disabled = bool(errors)
+        self.query_one("#model-card").set_class(bool(errors), "-stale")
+
+    # -- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("train", "recipe", "defaults") and self._select_open():
+            return False  # the open list of a Select has the keys
+        return True
+
+    def _select_open(self) -> bool:
+        return any(select.expanded for select in self.query(Select))
+
+    def action_train(self) -> None:
+        if self.errors or self.hp is None:
+            first = next(iter(self.errors), None)
+            names = ", ".join("the form" if key == "_form" else key for key in self.errors)
+            self.notify(f"Fix {names} first: {next(iter(self.errors.values()), '')}",
+                        title="Not trained", severity="error")
+            if first in self.fields():
+                self.fields()[first].control.focus()
+            return
+        self.rnntui.train(self.rnn_task.id, self.hp)
+
+    def action_recipe(self) -> None:
+        try:
+            recipe = self.rnn_task.hparams(recipe=True)
+        except ConfigError as exc:  # a seed whose recipe cannot run as written
+            self.notify(exc.message, title="The seed's recipe", severity="warning")
+            return
+        self._fill(recipe)
+        self.notify("The seed tutorial's recipe.", timeout=2)
+
+    def action_defaults(self) -> None:
+        self._fill(self.rnn_task.hparams())
+        self.notify("rnntui's defaults.", timeout=2)
+
+    def _fill(self, hp: HParams) -> None:
+        for key, field in self.fields().items():
+            field.set_value(hp[key])
+        self.validate_form()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_train()
+
+    @on(Button.Pressed, "#train")
+    def _train_pressed(self) -> None:
+        self.action_train()
+
+    @on(Button.Pressed, "#recipe")
+    def _recipe_pressed(self) -> None:
+        self.action_recipe()
+
+    @on(Button.Pressed, "#defaults")
+    def _defaults_pressed(self) -> None:
+        self.action_defaults()

@@ -1,0 +1,298 @@
+"""The first screen: every task with what it learns, and the saved runs.
+
+Enter on a task opens its hyperparameters; `t` trains it with the defaults. Enter on a run
+opens its training view; `r` resumes it, `d` deletes it after asking.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from rnntui.runs import RunError, RunInfo
+from rnntui.tasks import TASKS, Task, get_task
+from rnntui.ui import figures
+from rnntui.ui.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from rnntui.ui.app import RnntuiApp
+
+IMDB_NOTE = ("IMDb is not on this machine yet: the first training downloads it (~17 MB, "
+             "cached by Keras). Offline: give the data as a file, "
+             "`rnntui train imdb --data FILE.npz`.")
+
+
+class TaskList(OptionList):
+    """The tasks; enter opens the highlighted one's hyperparameters."""
+
+    BINDINGS = [Binding("enter", "select", "Hyperparameters", id="tasks.open",
+                        tooltip="edit the highlighted task's hyperparameters, then train")]
+
+
+class RunTable(DataTable):
+    """The saved runs, newest first; enter opens the highlighted one."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open run", id="runs.open",
+                        tooltip="open the run's training view: its curves and how it ended")]
+
+
+def describe_task(task: Task, source_given: bool = False) -> Table:
+    """The task's card: what it learns, its model, data, what to expect, where it is from."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    try:
+        model, params = task.preview(task.hparams())
+        model_text = Text.assemble(model, "\n", (f"{figures.count(params)} parameters",
+                                                 "italic"))
+    except Exception as exc:  # e.g. the poems corpus cannot be read: say so, do not crash
+        model_text = Text(f"cannot preview the model: {exc}", style="italic")
+    grid.add_row("learns", Text(task.learns))
+    grid.add_row("model", model_text)
+    grid.add_row("data", Text(task.data_text))
+    grid.add_row("expect", Text(task.expect))
+    grid.add_row("from", Text(task.seed_ref))
+    if task.id == "imdb" and not source_given:
+        from rnntui.tasks.imdb import is_cached
+
+        if not is_cached():
+            grid.add_row("note", Text(IMDB_NOTE, style="bold"))
+    return grid
+
+
+class TasksScreen(Screen[None]):
+    """Tasks on the left, the highlighted task's card on the right, runs underneath."""
+
+    HELP_TITLE = "tasks"
+    BINDINGS = [
+        Binding("t", "train", "Train", id="tasks.train",
+                tooltip="train the highlighted task with its default hyperparameters"),
+        Binding("r", "resume", "Resume", id="runs.resume",
+                tooltip="train the highlighted run on from its checkpoint"),
+        Binding("d", "delete", "Delete", id="runs.delete",
+                tooltip="delete the highlighted run (asks first)"),
+        Binding("c", "compare", "Compare", id="tasks.compare",
+                tooltip="overlay the curves of this task's runs"),
+        Binding("q", "app.quit", "Quit", id="tasks.quit",
+                tooltip="quit (a running training keeps its last complete epoch)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.infos: dict[str, RunInfo] = {}
+        self._had_runs = False
+
+    @property
+    def rnntui(self) -> RnntuiApp:
+        return cast("RnntuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tasks-top"):
+            task_list = TaskList(*(Option(self._task_prompt(t), id=t.id) for t in TASKS.values()),
+                                 id="task-list")
+            task_list.border_title = "Tasks"
+            yield task_list
+            with VerticalScroll(id="task-info") as info:
+                info.border_title = "Task"
+                yield Static(id="task-text")
+        with Vertical(id="runs"):
+            table = RunTable(id="run-table", cursor_type="row")
+            yield table
+            yield Static(id="run-detail")
+        yield KeyFooter()
+
+    @staticmethod
+    def _task_prompt(task: Task) -> Text:
+        # Ids only: titles are long and the card beside the list shows the highlighted one's.
+        return Text(task.id, style="bold")
+
+    def on_mount(self) -> None:
+        self.sub_title = "tasks"
+        table = self.query_one(RunTable)
+        table.add_column("run", key="run")
+        table.add_column("epochs", key="epochs")
+        table.add_column("status", key="status")
+        table.add_column("quality", key="quality")
+        self.query_one("#runs").border_title = "Runs"
+        task_list = self.query_one(TaskList)
+        task_list.highlighted = list(TASKS).index(self.rnntui.current_task_id)
+        task_list.focus()
+
+    # Listening only while shown: see TrainingScreen.on_screen_suspend for why.
+    def on_screen_resume(self) -> None:
+        self.rnntui.service.updated.subscribe(self, self._training_updated)
+        self.refresh_runs()
+
+    def on_screen_suspend(self) -> None:
+        self.rnntui.service.updated.unsubscribe(self)
+
+    def _training_updated(self, update: tuple) -> None:
+        from rnntui.engine import events as ev
+
+        _, event = update
+        if event is None or isinstance(event, (ev.TrainingStarted, ev.TrainingFinished,
+                                               ev.TrainingFailed)):
+            self.refresh_runs()
+
+    # -- tasks -------------------------------------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#task-list")
+    def _task_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        task = get_task(str(event.option.id))
+        self.rnntui.current_task_id = task.id
+        info = self.query_one("#task-info", VerticalScroll)
+        info.border_title = task.title
+        source = self.rnntui.source_for(task.id)
+        self.query_one("#task-text", Static).update(
+            describe_task(task, source_given=bool(source.data or source.corpus)))
+        info.scroll_home(animate=False)
+
+    @on(OptionList.OptionSelected, "#task-list")
+    def _task_selected(self, event: OptionList.OptionSelected) -> None:
+        self.rnntui.open_task(str(event.option.id))
+
+    def action_train(self) -> None:
+        self.rnntui.train(self.rnntui.current_task_id)
+
+    def action_compare(self) -> None:
+        info = self._highlighted_run() if self.focused is self.query_one(RunTable) else None
+        task_id = info.run.task_id if info and info.run else self.rnntui.current_task_id
+        self.rnntui.compare(task_id, [info.name] if info and info.run else [])
+
+    # -- runs --------------------------------------------------------------------------------
+    def focus_runs(self) -> None:
+        self.query_one(RunTable).focus()
+
+    def refresh_runs(self) -> None:
+        """Reread the run store (a few small files per run) and redraw the table."""
+        table = self.query_one(RunTable)
+        keep = self._highlighted_run()
+        try:
+            infos = self.rnntui.store.list()
+        except RunError as exc:
+            infos = []
+            self.notify(str(exc), title="Cannot list runs", severity="error")
+        self.infos = {info.name: info for info in infos}
+        table.clear()
+        for info in infos:
+            table.add_row(*self._run_cells(info), key=info.name)
+        if keep is not None and keep.name in self.infos:
+            table.move_cursor(row=table.get_row_index(keep.name), animate=False)
+        self.query_one("#runs").border_title = f"Runs ({len(infos)})"
+        self._show_run_detail()
+        if bool(infos) != self._had_runs:  # resume and delete come and go with the rows
+            self._had_runs = bool(infos)
+            self.refresh_bindings()  # each refresh rebuilds the footer: only when needed
+
+    def _run_cells(self, info: RunInfo) -> tuple[Text, ...]:
+        if info.run is None:
+            return Text(info.name), Text("—"), Text("damaged", style="bold"), Text("see below")
+        run = info.run
+        service = self.rnntui.service
+        status = run.status()
+        training = (service.busy and service.session is not None
+                    and service.session.run.path == run.path)
+        state = "training" if training else str(status.get("status", "new"))
+        quality = status.get("quality") or {}
+        quality_text = "  ".join(f"{k} {figures.figure(v)}" for k, v in quality.items())
+        return (Text(run.name), Text(f"{run.epochs_done}/{run.hparams.epochs}"), Text(state),
+                Text(quality_text or "—"))
+
+    def _highlighted_run(self) -> RunInfo | None:
+        table = self.query_one(RunTable)
+        if not table.row_count:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # the cursor sits outside a table that just shrank
+            return None
+        return self.infos.get(str(key))
+
+    @on(DataTable.RowHighlighted, "#run-table")
+    def _show_run_detail(self) -> None:
+        info = self._highlighted_run()
+        detail = self.query_one("#run-detail", Static)
+        if info is None:
+            detail.update(Text("No runs yet: pick a task and press t to train it.",
+                               style="italic"))
+        elif info.run is None:
+            detail.update(Text(f"cannot open: {info.error}", style="bold"))
+        else:
+            run = info.run
+            hp = run.hparams
+            detail.update(Text(
+                f"{run.task_id} · {hp.cell} × {hp.units} units, {hp.layers} layer(s) · "
+                f"{hp.optimizer} {hp.learning_rate:g} · created {run.created}"))
+
+    @on(DataTable.RowSelected, "#run-table")
+    def _run_selected(self) -> None:
+        info = self._highlighted_run()
+        if info is None:
+            return
+        if info.run is None:
+            self.notify(f"{info.error}", title="Cannot open this run", severity="error")
+            return
+        self.rnntui.open_run(info.run)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("resume", "delete"):
+            # Only about runs: shown while the runs table has the focus and a row.
+            focused = self.focused is not None and self.focused.id == "run-table"
+            return focused and self._highlighted_run() is not None
+        return True
+
+    def action_resume(self) -> None:
+        info = self._highlighted_run()
+        if info is None or info.run is None:
+            self.notify("This run cannot be opened, so it cannot be resumed.",
+                        severity="error")
+            return
+        run = info.run
+        done = run.epochs_done
+        if done < run.hparams.epochs:
+            self.rnntui.resume(run)
+            return
+        from rnntui.ui.screens.dialogs import EpochsScreen  # not needed for the first draw
+
+        def resume_to(epochs: int | None) -> None:
+            if epochs is not None:
+                self.rnntui.resume(run, epochs)
+
+        self.app.push_screen(EpochsScreen(run.name, done), resume_to)
+
+    def action_delete(self) -> None:
+        info = self._highlighted_run()
+        if info is None:
+            return
+        service = self.rnntui.service
+        if (service.busy and service.session is not None
+                and service.session.run.path == info.path):
+            self.notify("This run is training: stop it before deleting it.", severity="error")
+            return
+
+        from rnntui.ui.screens.dialogs import ConfirmScreen  # not needed for the first draw
+
+        def delete(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.rnntui.store.delete(info.name)
+            except (RunError, OSError) as exc:
+                self.notify(str(exc), title="Cannot delete", severity="error")
+            else:
+                self.notify(f"Deleted {info.name}.")
+            self.refresh_runs()
+
+        self.app.push_screen(ConfirmScreen(
+            f"Delete the run {info.name}?",
+            "Its checkpoint, history and settings are removed from disk.", yes="Delete"),
+            delete)

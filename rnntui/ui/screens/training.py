@@ -1,0 +1,318 @@
+"""The training screen: live curves, progress, speed, ETA, device and log; pause and stop.
+
+It draws a `TrainingSession` and follows the service's updates; leaving it does not stop
+training (the app's service owns the worker). Progress redraws at most `REDRAW_INTERVAL`
+apart and plots only when their data changed: batch progress arrives up to ten times a
+second, and a plot costs ~10 ms to rebuild on the CPU that training also needs.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Header, RichLog, Static
+
+from rnntui import paths
+from rnntui.engine import events as ev
+from rnntui.tasks import get_task
+from rnntui.ui import figures
+from rnntui.ui.curves import epoch_curve, metric_key
+from rnntui.ui.screens.dialogs import EpochsScreen
+from rnntui.ui.session import FAILED, FINISHED, PAUSED, RUNNING, STARTING, TrainingSession
+from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
+from rnntui.ui.widgets.footer import KeyFooter
+from rnntui.ui.widgets.plots import CurvePlot, Series
+from rnntui.ui.widgets.progress import TrainingProgress
+
+if TYPE_CHECKING:
+    from rnntui.ui.app import RnntuiApp
+
+REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look live
+BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
+_STATE_BADGES = {STARTING: "◌ starting", RUNNING: "● training", PAUSED: "‖ paused",
+                 FINISHED: "■ finished", FAILED: "✗ failed", "saved": "■ saved"}
+_OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan": "✗ stopped: NaN"}
+
+
+class TrainingScreen(Screen[None]):
+    """One run's training, live or from disk."""
+
+    HELP_TITLE = "training"
+    BINDINGS = [
+        Binding("space", "pause", "Pause", id="training.pause",
+                tooltip="pause training after this batch"),
+        Binding("space", "unpause", "Resume", id="training.unpause",
+                tooltip="carry on training"),
+        Binding("s", "stop", "Stop", id="training.stop",
+                tooltip="stop after this batch; the last complete epoch is kept"),
+        Binding("g", "gates", "Gates", id="training.gates",
+                tooltip="every gate and state of the trained network, step by step"),
+        Binding("p", "predict", "Predict", id="training.predict",
+                tooltip="try the trained network: type an input, see its prediction"),
+        Binding("c", "compare", "Compare", id="training.compare",
+                tooltip="overlay this run's curves with other runs of the task"),
+        Binding("r", "train_on", "Train on", id="training.train_on",
+                tooltip="resume this run from its checkpoint (asks for epochs if done)"),
+        Binding("escape", "back", "Back", id="training.back",
+                tooltip="back; training goes on in the background"),
+    ]
+
+    def __init__(self, session: TrainingSession):
+        super().__init__()
+        self.session = session
+        self.metric = metric_key(session.task_id)
+        self._redraw_timer: Timer | None = None
+        self._last_redraw = 0.0
+        self._last_batch_plot = 0.0
+        self._plotted = (-1, -1)  # (epochs, batch losses) the plots last showed
+        self._log_seen = 0  # session.log_count already written to the log pane
+        self._seen: tuple | None = None  # what was shown when the screen was covered
+
+    @property
+    def rnntui(self) -> RnntuiApp:
+        return cast("RnntuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="run-line")
+        yield Static(id="model-line")
+        yield TrainingProgress(id="progress")
+        yield Static(id="outcome")
+        with Horizontal(id="plots"):
+            yield CurvePlot("loss", log_y=True, id="loss-plot")
+            yield CurvePlot(self.metric, id="metric-plot")
+        yield RichLog(id="log", max_lines=500, wrap=True, markup=False, auto_scroll=True)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.sub_title = "training"
+        self.query_one("#log").border_title = "log"
+        self.follow(self.session)
+
+    # Listening only while shown. A covered screen that is woken (by a signal's callback,
+    # say) makes Textual 8.2 repaint the whole screen on top of it every time, once it has
+    # been repainted while covered: a dialog over this screen would redraw ten times a
+    # second while training. So: unsubscribe when covered, catch up when shown again.
+    def on_screen_suspend(self) -> None:
+        self.rnntui.service.updated.unsubscribe(self)
+        self._seen = self._snapshot()
+
+    def on_screen_resume(self) -> None:
+        self.rnntui.service.updated.subscribe(self, self._updated)
+        self._catch_up_log()
+        seen, now = self._seen, self._snapshot()
+        if seen is None or seen == now:
+            return
+        if seen[0] != now[0] or seen[3:] != now[3:]:
+            self._redraw_all()  # it started, ended or paused meanwhile
+        else:
+            # Only more batches or epochs: first show the screen as it was (its plots are
+            # cached), then bring them up to date, so the key that uncovered it is quick.
+            self._schedule_redraw()
+
+    def _snapshot(self) -> tuple:
+        """What the screen shows, to tell on resume whether anything changed."""
+        session = self.session
+        return (session.state, len(session.history), len(session.batch_losses),
+                session.finished, session.failure)
+
+    def follow(self, session: TrainingSession) -> None:
+        """Show `session` (a resumed run continues on the same screen)."""
+        self.session = session
+        self.metric = metric_key(session.task_id)
+        self.query_one(RichLog).clear()
+        self._log_seen = session.log_count - len(session.log)
+        self._catch_up_log()
+        self._redraw_all()
+
+    # -- updates -----------------------------------------------------------------------------
+    def _updated(self, update: tuple[TrainingSession, Any]) -> None:
+        session, event = update
+        if session is not self.session:
+            if event is None and session.run.path == self.session.run.path:
+                self.follow(session)  # this run was resumed from elsewhere
+            return
+        self._catch_up_log()
+        if isinstance(event, (ev.LogLine, ev.CheckpointSaved)):
+            return
+        if event is None:  # paused, resumed or asked to stop: the badge and the keys
+            self._show_state()
+            self.refresh_bindings()
+            return
+        if isinstance(event, (ev.BatchEnded, ev.EpochEnded)):
+            self._schedule_redraw()  # progress and plots together, a few times a second
+            return
+        self._redraw_all()
+
+    def _catch_up_log(self) -> None:
+        """Write the session's log lines this screen has not shown yet."""
+        session = self.session
+        new = min(session.log_count - self._log_seen, len(session.log))
+        if new > 0:
+            log = self.query_one(RichLog)
+            for line in list(session.log)[-new:]:
+                self._write_log(line, log)
+        self._log_seen = session.log_count
+
+    def _redraw_all(self) -> None:
+        session = self.session
+        self._show_state()
+        model = session.model or "(the model is being built)"
+        parts = [model, f"{figures.count(session.params)} parameters"]
+        if session.device:
+            parts.append(session.device)
+        self.query_one("#model-line", Static).update(Text(" · ".join(parts)))
+        self.query_one(TrainingProgress).show(session)
+        self._show_outcome()
+        self._draw_plots()
+        self.refresh_bindings()
+        # The log may have shrunk (an ended run shows its outcome): keep its end in view.
+        log = self.query_one(RichLog)
+        self.call_after_refresh(log.scroll_end, animate=False)
+
+    def _show_state(self) -> None:
+        session = self.session
+        badge = _STATE_BADGES.get(session.state, session.state)
+        line = Text.assemble((badge, "bold"), "  ", session.name)
+        self.query_one("#run-line", Static).update(line, layout=False)  # one fixed line
+        self.query_one("#run-line").set_classes(f"state-{session.state}")
+
+    def _show_outcome(self) -> None:
+        session = self.session
+        outcome = self.query_one("#outcome", Static)
+        ended = session.finished is not None or session.failure is not None
+        self.set_class(ended and not session.active, "-ended")
+        self.set_class(session.failure is not None and not session.history, "-no-curves")
+        if session.active or not ended:
+            outcome.display = False
+            return
+        outcome.display = True
+        task = get_task(session.task_id)
+        text = Text()
+        if session.failure is not None:
+            outcome.set_classes("failed")
+            text.append("✗ training failed\n", style="bold")
+            text.append(session.failure.message)
+            text.append(f"\ndetails in {paths.log_file()}", style="italic")
+        else:
+            done = session.finished
+            assert done is not None
+            outcome.set_classes(f"outcome-{done.status}")
+            mark = _OUTCOME_MARKS.get(done.status, done.status)
+            took = f" in {figures.duration(done.seconds)}" if done.seconds else ""
+            text.append(f"{mark} after {done.epochs} epochs{took}\n", style="bold")
+            text.append(figures.quality_line(task, done.quality))
+            if done.message:
+                text.append("\n" + done.message)
+        outcome.update(text)
+
+    @staticmethod
+    def _write_log(line: ev.LogLine, log: RichLog) -> None:
+        style = {"warning": "bold", "error": "bold reverse"}.get(line.level, "")
+        log.write(Text(line.text, style=style))
+
+    # -- progress and plots ------------------------------------------------------------------
+    def _schedule_redraw(self) -> None:
+        """Redraw progress within REDRAW_INTERVAL, plots when their data changed enough.
+
+        Training reports up to ten batches a second; drawing each costs the UI (and the
+        CPU it shares with training) far more than the eye gains. A plot costs ~10 ms to
+        rebuild: the metric plot only changes when an epoch ends, and the batch losses are
+        redrawn at most every BATCH_PLOT_INTERVAL.
+        """
+        if self._redraw_timer is not None:
+            return  # a redraw is already on its way and will see the newest data
+        # Never 0: a zero-second Textual timer divides by its interval (ZeroDivisionError).
+        wait = max(0.01, self._last_redraw + REDRAW_INTERVAL - time.monotonic())
+        self._redraw_timer = self.set_timer(wait, self._redraw_live)
+
+    def _redraw_live(self) -> None:
+        self._redraw_timer = None
+        self._last_redraw = time.monotonic()
+        self.query_one(TrainingProgress).show(self.session)
+        epochs, batches = len(self.session.history), len(self.session.batch_losses)
+        if epochs != self._plotted[0]:
+            self._draw_plots()
+        elif batches != self._plotted[1]:
+            if time.monotonic() - self._last_batch_plot >= BATCH_PLOT_INTERVAL:
+                self._draw_plots(metric=False)
+            else:
+                self._schedule_redraw()  # come back for the batches not drawn yet
+
+    def _draw_plots(self, metric: bool = True) -> None:
+        session = self.session
+        history = session.history
+        self._plotted = (len(history), len(session.batch_losses))
+        self._last_batch_plot = time.monotonic()
+        loss = [Series("loss", epoch_curve(history, "loss"), SERIES_COLOURS[0]),
+                Series("val_loss", epoch_curve(history, "val_loss"), SERIES_COLOURS[1], "dot")]
+        if session.steps > 1 or len(session.batch_losses) > len(history):
+            loss.insert(0, Series("batch", session.batch_losses, BATCH_COLOUR, "braille"))
+        self.query_one("#loss-plot", CurvePlot).show(loss)
+        if metric:
+            name = self.metric
+            self.query_one("#metric-plot", CurvePlot).show(
+                [Series(name, epoch_curve(history, name), SERIES_COLOURS[0]),
+                 Series(f"val_{name}", epoch_curve(history, f"val_{name}"), SERIES_COLOURS[1],
+                        "dot")], title=name)
+
+    # -- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        live = session.active and self.rnntui.service.session is session
+        if action == "pause":
+            return live and session.state != PAUSED
+        if action == "unpause":
+            return live and session.state == PAUSED
+        if action == "stop":
+            return live
+        if action in ("gates", "predict"):
+            return not session.active and session.epochs_done > 0
+        if action == "train_on":
+            return not session.active and session.run.path.is_dir()
+        return True
+
+    def action_pause(self) -> None:
+        self.rnntui.service.toggle_pause()
+
+    def action_unpause(self) -> None:
+        self.rnntui.service.toggle_pause()
+
+    def action_stop(self) -> None:
+        self.rnntui.service.stop()
+
+    def action_gates(self) -> None:
+        from rnntui.ui.screens.gates import GatesScreen  # imported when first opened
+
+        self.app.push_screen(GatesScreen(self.session.run))
+
+    def action_predict(self) -> None:
+        from rnntui.ui.screens.predict import PredictScreen  # imported when first opened
+
+        self.app.push_screen(PredictScreen(self.session.run))
+
+    def action_compare(self) -> None:
+        self.rnntui.compare(self.session.task_id, [self.session.name])
+
+    def action_train_on(self) -> None:
+        run = self.session.run
+        done = run.epochs_done
+        if done < run.hparams.epochs:
+            self.rnntui.resume(run)
+            return
+
+        def resume_to(epochs: int | None) -> None:
+            if epochs is not None:
+                self.rnntui.resume(run, epochs)
+
+        self.app.push_screen(EpochsScreen(run.name, done), resume_to)
+
+    def action_back(self) -> None:
+        self.dismiss()

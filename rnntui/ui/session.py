@@ -1,0 +1,161 @@
+"""What the app knows about one training session: pure data, fed by training events.
+
+The training screen draws from a `TrainingSession`; the service owns the live one, so leaving
+the screen and coming back shows everything that happened meanwhile. A saved run (not
+training) becomes a session too, so the same screen shows its history. No Textual here.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from rnntui.engine import events as ev
+from rnntui.runs import Run
+
+LOG_LINES = 500  # kept for a screen opened mid-training; the full log is in the log file
+BATCH_POINTS = 20_000  # batch losses kept for the plot (it thins them to its width anyway)
+
+# Where a session stands.
+STARTING, RUNNING, PAUSED, FINISHED, FAILED, SAVED = (
+    "starting", "running", "paused", "finished", "failed", "saved")
+
+
+@dataclass
+class TrainingSession:
+    """A run's training as the UI sees it."""
+
+    run: Run
+    model: str = ""
+    params: int = 0
+    state: str = STARTING
+    device: str = ""
+    epochs_target: int = 0
+    steps: int = 0
+    history: list[dict[str, float]] = field(default_factory=list)
+    batch_losses: list[tuple[float, float]] = field(default_factory=list)  # (epoch + frac, loss)
+    last_batch: ev.BatchEnded | None = None
+    last_epoch: ev.EpochEnded | None = None
+    checkpoint_epoch: int = 0
+    log: deque[ev.LogLine] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
+    finished: ev.TrainingFinished | None = None
+    failure: ev.TrainingFailed | None = None
+    fresh: bool = False  # the run was made for this session (nothing of it existed before)
+    log_count: int = 0  # lines ever noted (the deque forgets the oldest): screens catch up
+
+    @classmethod
+    def for_run(cls, run: Run, state: str = STARTING) -> TrainingSession:
+        """A session showing what `run` has on disk: its history and how it last ended."""
+        from rnntui.tasks import get_task
+
+        task = get_task(run.task_id)
+        try:
+            model, params = task.preview(run.hparams, run.source)
+        except Exception:  # e.g. a corpus that moved: the model text is only decoration
+            model, params = "", 0
+        history = run.history() if run.has_checkpoint else []
+        session = cls(run=run, model=model, params=params, state=state,
+                      epochs_target=run.hparams.epochs, history=list(history),
+                      checkpoint_epoch=len(history))
+        if state == SAVED:
+            session._read_status(run.status())
+            session._log_history()
+        return session
+
+    def _log_history(self) -> None:
+        """A saved run's log: its epochs as training wrote them, and how it ended."""
+        shown = self.history[-LOG_LINES:]
+        for epoch, metrics in enumerate(shown, start=len(self.history) - len(shown) + 1):
+            self.note(self._epoch_line(epoch, metrics))
+        ending = self.finished.message if self.finished else (
+            self.failure.message if self.failure else "")
+        if ending:
+            self.note(ending)
+
+    def note(self, text: str | ev.LogLine, level: str = "info") -> None:
+        """Add a line to the session's log (what the training screen's log pane shows)."""
+        self.log.append(text if isinstance(text, ev.LogLine) else ev.LogLine(text, level))
+        self.log_count += 1
+
+    def _epoch_line(self, epoch: int, metrics: dict[str, float], seconds: float | None = None
+                    ) -> str:
+        from rnntui.ui.figures import metrics_line
+
+        took = f"  ({seconds:.2f} s)" if seconds is not None else ""
+        return f"epoch {epoch}/{self.epochs_target}  {metrics_line(metrics)}{took}"
+
+    def _read_status(self, status: dict[str, Any]) -> None:
+        """How the run last ended, from its status.json (absent: never finished)."""
+        outcome = status.get("status")
+        if outcome == "failed":
+            self.failure = ev.TrainingFailed(str(status.get("message", "training failed")))
+        elif outcome in ("completed", "stopped", "nan"):
+            self.finished = ev.TrainingFinished(
+                status=outcome, epochs=int(status.get("epochs", len(self.history))),
+                metrics=dict(status.get("metrics") or {}),
+                quality=dict(status.get("quality") or {}),
+                message=str(status.get("message", "")))
+
+    # -- what the screen asks ----------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.run.name
+
+    @property
+    def task_id(self) -> str:
+        return self.run.task_id
+
+    @property
+    def active(self) -> bool:
+        """Training (or about to): pause and stop make sense."""
+        return self.state in (STARTING, RUNNING, PAUSED)
+
+    @property
+    def epochs_done(self) -> int:
+        return len(self.history)
+
+    @property
+    def epoch_in_progress(self) -> int:
+        """The 1-based epoch being trained (the last one once training ends)."""
+        if self.active:
+            return min(len(self.history) + 1, max(self.epochs_target, 1))
+        return len(self.history)
+
+    # -- events ------------------------------------------------------------------------------
+    def record(self, event: Any) -> None:
+        """Take one training event into the session."""
+        if isinstance(event, ev.TrainingStarted):
+            self.state = PAUSED if self.state == PAUSED else RUNNING
+            self.model, self.params, self.device = event.model, event.params, event.device
+            self.epochs_target, self.steps = event.epochs, event.steps
+            self.history = [dict(record) for record in event.history]
+            self.checkpoint_epoch = len(self.history)
+        elif isinstance(event, ev.BatchEnded):
+            self.last_batch = event
+            self.steps = event.steps
+            position = event.epoch - 1 + event.batch / max(event.steps, 1)
+            self.batch_losses.append((position, event.loss))
+            if len(self.batch_losses) > BATCH_POINTS:
+                del self.batch_losses[: len(self.batch_losses) - BATCH_POINTS]
+        elif isinstance(event, ev.EpochEnded):
+            # Keras numbers epochs from the start of the run, so a resumed run continues.
+            del self.history[event.epoch - 1:]
+            self.history.append(dict(event.metrics))
+            self.last_epoch = event
+            self.note(self._epoch_line(event.epoch, event.metrics, event.seconds))
+        elif isinstance(event, ev.CheckpointSaved):
+            self.checkpoint_epoch = event.epoch
+            self.note(f"checkpoint saved after epoch {event.epoch}")
+        elif isinstance(event, ev.LogLine):
+            self.note(event)
+        elif isinstance(event, ev.TrainingFinished):
+            self.state = FINISHED
+            self.finished = event
+            self.checkpoint_epoch = event.epochs
+            if event.message:
+                self.note(event.message)
+        elif isinstance(event, ev.TrainingFailed):
+            self.state = FAILED
+            self.failure = event
+            self.note(event.message, "error")

@@ -1,0 +1,118 @@
+"""Line plots of training curves, drawn with plotext through textual-plotext."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.visual import Visual, visualize
+from textual_plotext import PlotextPlot
+
+from rnntui.ui.curves import Point, downsample
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve: a legend label, its points, a colour and a marker.
+
+    Markers differ between series as well as colours, so the legend still tells curves apart
+    under NO_COLOR.
+    """
+
+    label: str
+    points: Sequence[Point]
+    color: tuple[int, int, int] | str = "default"
+    marker: str = "hd"
+
+
+class CurvePlot(PlotextPlot):
+    """A titled plot of a few curves against epochs; thins them to twice its width."""
+
+    DEFAULT_CSS = """
+    CurvePlot {
+        height: 1fr;
+        min-height: 5;
+    }
+    """
+
+    plot_title: reactive[str] = reactive("", init=False)
+    """Title drawn inside the plot frame (e.g. 'loss', 'accuracy (validation)')."""
+
+    def __init__(self, plot_title: str = "", *, xlabel: str = "epoch", log_y: bool = False,
+                 id: str | None = None, classes: str | None = None):
+        """`log_y`: a logarithmic y axis whenever every value is positive. Losses fall by
+        orders of magnitude; on a linear axis everything after the first epochs is flat."""
+        super().__init__(id=id, classes=classes)
+        self.set_reactive(CurvePlot.plot_title, plot_title)
+        self.xlabel = xlabel
+        self.log_y = log_y
+        self.series: list[Series] = []
+        self.drawn: dict[str, list[Point]] = {}
+        """The points last handed to plotext, per label (after thinning): what is on screen."""
+        self._version = 0  # bumped by each draw: the rendered plot is kept until it changes
+        self._strips: list[Strip] = []
+        self._strips_key: tuple | None = None
+
+    def show(self, series: Sequence[Series], title: str | None = None) -> None:
+        """Replace the curves and redraw."""
+        self.series = [s for s in series if s.points]
+        if title is not None:
+            self.set_reactive(CurvePlot.plot_title, title)
+        self.draw()
+
+    def watch_plot_title(self) -> None:
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()  # the thinning depends on the width
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        values = [y for series in self.series for _, y in series.points]
+        log = self.log_y and bool(values) and min(values) > 0
+        plt.yscale("log" if log else "linear")
+        plt.title(f"{self.plot_title} (log scale)" if log else self.plot_title)
+        plt.xlabel(self.xlabel)
+        self._epoch_ticks()
+        limit = 2 * max(self.size.width, 20)
+        self.drawn = {}
+        for series in self.series:
+            points = downsample(series.points, limit)
+            self.drawn[series.label] = points
+            plt.plot([x for x, _ in points], [y for _, y in points], label=series.label,
+                     color=series.color, marker=series.marker)
+        self._version += 1
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        """A line of the plot, from strips made once per change of data, size or theme.
+
+        Building a plotext figure, reading its ANSI back and turning that into strips
+        costs ~30 ms for a plot of this size. Textual renders every widget again whenever
+        the screen is redrawn (a dialog closing, say); without this cache every such key
+        would wait for both plots to be rebuilt.
+        """
+        key = (self._version, self.size, self.app.theme, self.theme, self.visual_style)
+        if self._strips_key != key:
+            width, height = self.size
+            visual = visualize(self, PlotextPlot.render(self))
+            self._strips = Visual.to_strips(self, visual, width, height, self.visual_style)
+            self._strips_key = key
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, self.visual_style.rich_style)
+
+    def _epoch_ticks(self) -> None:
+        """Whole-epoch ticks (plotext would label epochs 1.00, 1.25 …), about one per eight
+        columns."""
+        xs = [x for series in self.series for x, _ in series.points]
+        if not xs:
+            return  # nothing drawn: the axes have no ticks to set
+        low, high = math.floor(min(xs)), math.ceil(max(xs))
+        slots = max(2, self.size.width // 8)
+        step = max(1, math.ceil(max(high - low, 1) / slots))
+        self.plt.xticks(list(range(low, high + 1, step)))

@@ -1,0 +1,103 @@
+"""The hyperparameters form: inline validation, refused training, live parameter count."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input, Select, Switch
+
+from rnntui.tasks import TASKS
+from rnntui.ui.app import make_app
+from rnntui.ui.screens.hparams import HparamsScreen
+from rnntui.ui.screens.training import TrainingScreen
+from ui_support import FakeFactory, screen_text, wait_for
+
+
+async def open_form(pilot, task_id: str) -> HparamsScreen:
+    pilot.app.open_task(task_id)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, HparamsScreen)
+    return pilot.app.screen
+
+
+async def test_every_field_has_the_right_control_help_and_range():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "poems")
+        fields = form.fields()
+        assert isinstance(fields["cell"].control, Select)
+        assert isinstance(fields["optimizer"].control, Select)
+        assert isinstance(fields["tokens"].control, Select)
+        assert isinstance(fields["bidirectional"].control, Switch)
+        assert isinstance(fields["units"].control, Input)
+        text = screen_text(app)
+        assert "memory units in each recurrent layer" in text
+        assert "a whole number from 1 to 1024" in text
+
+
+async def test_a_bad_value_is_named_under_its_field_and_training_is_refused():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "onehot4")
+        task = TASKS["onehot4"]
+        defaults = task.hparams()
+        assert form.params == task.preview(defaults)[1]
+        units = form.fields()["units"]
+        units.control.focus()
+        await pilot.press("0")  # replaces the selected default
+        await pilot.pause()
+        assert "units" in form.errors
+        assert "✗ units=0: must be a whole number from 1 to 1024" in screen_text(app)
+        assert form.query_one("#train", Button).disabled
+        await pilot.press("t")  # typed in the number field, the key still asks to train
+        await pilot.press("enter")
+        await pilot.pause()
+        assert factory.trainers == []
+        assert isinstance(app.screen, HparamsScreen)
+        assert units.control.value == "0"  # the t was not typed into the number
+        new_units = defaults.units + 5
+        await pilot.press("backspace", *str(new_units))
+        await pilot.pause()
+        assert form.errors == {}
+        params = task.preview(defaults.replace(units=new_units))[1]
+        assert form.params == params != task.preview(defaults)[1]
+        assert f"{params:,} trainable parameters" in screen_text(app)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        assert factory.last.run.hparams.units == new_units
+        assert isinstance(app.screen, TrainingScreen)
+
+
+async def test_cross_field_checks_point_at_their_field():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "embed4")
+        form.fields()["seq_len"].control.value = "26"
+        await pilot.pause()
+        assert set(form.errors) == {"seq_len"}
+        assert "must be less than 26" in form.errors["seq_len"]
+        assert form.fields()["seq_len"].has_class("-invalid")
+        assert not form.fields()["units"].has_class("-invalid")
+
+
+async def test_changing_the_cell_updates_the_model_text():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "onehot4")
+        units = TASKS["onehot4"].hparams().units
+        form.fields()["cell"].control.value = "lstm"
+        await pilot.pause()
+        assert f"LSTM({units})" in screen_text(app)
+        assert form.params == 4 * units * (5 + units + 1) + (units + 1) * 5  # LSTM + Dense(5)
+
+
+async def test_recipe_and_defaults_reset_the_form():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "sine")
+        await pilot.press("R")
+        await pilot.pause()
+        assert form.hp == TASKS["sine"].hparams(recipe=True)
+        assert form.fields()["optimizer"].control.value == "adagrad"
+        await pilot.press("D")
+        await pilot.pause()
+        assert form.hp == TASKS["sine"].hparams()

@@ -1,0 +1,225 @@
+"""The predict screen alone: letters, poems, sine and imdb faces, keys and refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnntui.tasks.corpus import END
+from rnntui.ui.screens.predict import (TEMPERATURE_MAX, PredictScreen, continue_window,
+                                       poem_text)
+from rnntui.ui.widgets.forecast_plot import ForecastPlot
+from rnntui.ui.widgets.inline_message import InlineMessage
+from rnntui.ui.widgets.probability_bars import ProbabilityBars, bar
+from tests.ui_host import (TINY_WORD_INDEX, HostApp, fixed_run, screen_text, settle,
+                           settle_still, trained_run)
+
+SIZE = (80, 24)
+
+
+def _host(run, *, seed=None, words=None, **kwargs) -> HostApp:
+    def make():
+        screen = PredictScreen(run, seed=seed)
+        if words is not None:
+            screen.handle.use_words(words)
+        return screen
+    return HostApp(make, **kwargs)
+
+
+async def _type(pilot, text: str) -> None:
+    await pilot.click("#predict-input")
+    await pilot.press("end", "ctrl+u", *text)
+    await settle(pilot)
+
+
+async def test_abcd_gives_e_and_enter_continues():
+    app = _host(trained_run("onehot4"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _type(pilot, "abcd")
+        screen = app.screen
+        bars = screen.query_one("#predict-bars", ProbabilityBars)
+        assert bars.pairs[0][0] == "e" and len(bars.pairs) == 5
+        assert bars.pairs[0][1] > 0.5 and abs(sum(p for _, p in bars.pairs) - 1) < 1e-6
+        await pilot.press("enter")  # temperature 0: the likeliest letters, 5 of them
+        await settle(pilot)
+        assert screen.query_one("#predict-input").value == "abcdeabcd"
+        assert screen.pairs[0][0] == "e"  # the bars follow the new end, "abcd" again
+        assert "abcdeabcd" in screen_text(app)
+
+
+async def test_temperature_and_length_keys_clamp():
+    app = _host(trained_run("onehot4"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.temperature == 0.0 and screen.length == 5
+        await pilot.press("minus", "minus")
+        assert screen.temperature == 0.0
+        await pilot.press("plus", "plus", "equals_sign")
+        assert screen.temperature == 0.3
+        for _ in range(30):
+            screen.action_temperature(1)
+        assert screen.temperature == TEMPERATURE_MAX
+        await pilot.press("minus")
+        assert screen.temperature == 1.9 and "temperature 1.9" in screen_text(app)
+        await pilot.press(*["less_than_sign"] * 5)
+        assert screen.length == 1
+        for _ in range(60):
+            screen.action_length(1)
+        await pilot.press("greater_than_sign")
+        assert screen.length == 40 and "length 40 letters" in screen_text(app)
+        # the keys went to the screen, not into the field
+        assert screen.query_one("#predict-input").value == "abcd"
+
+
+async def test_a_bad_letter_keeps_the_bars():
+    app = _host(trained_run("onehot4"))
+    async with app.run_test(size=SIZE) as pilot:
+        await _type(pilot, "abcd")
+        await pilot.press("x")
+        await settle(pilot)
+        message = app.screen.query_one(InlineMessage)
+        assert message.is_error and "unknown letter 'x' at position 5" in message.text
+        assert app.screen.pairs[0][0] == "e"
+
+
+async def test_a_poem_streams_token_by_token_and_stops():
+    app = _host(trained_run("poems"), seed=0)
+    tokens = []
+
+    def hook(message):
+        if isinstance(message, PredictScreen.TokenGenerated):
+            tokens.append(message.token)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await _type(pilot, "床前明月光")
+        screen = app.screen
+        assert len(screen.pairs) == 5
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.generating
+        assert len(tokens) >= 2 and screen.poem_tokens == tokens  # one message a character
+        assert tokens[-1] == END or len(tokens) == screen.length
+        assert screen.poem_status.startswith(("ended by the network", "stopped at the length"))
+        assert "床前明月光" in screen_text(app)
+
+
+async def test_typing_cancels_a_poem_in_flight():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.token_pause = 0.5  # a slow writer, to catch it in flight
+        screen.length = 400
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert screen.generating and 1 <= len(screen.poem_tokens) < 400
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert not screen.generating and screen.poem_status.startswith("stopped")
+        written = len(screen.poem_tokens)
+        await pilot.pause(0.2)
+        assert len(screen.poem_tokens) == written < 400
+
+
+async def test_poem_keys_clamp_and_do_not_type():
+    app = _host(trained_run("poems"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.temperature == 0.8 and screen.length == 48
+        await pilot.press(*["minus"] * 9)
+        assert screen.temperature == 0.0
+        await pilot.press(*["less_than_sign"] * 6)
+        assert screen.length == 8
+        assert screen.query_one("#predict-input").value == "床前明月光"
+
+
+async def test_sine_plots_the_held_out_curve_and_a_typed_window():
+    app = _host(fixed_run("sine"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        plot = screen.query_one(ForecastPlot)
+        assert set(plot.drawn) == {"true sin(t)", "one-step", "free-running"}
+        assert all(len(points) > 10 for points in plot.drawn.values())
+        fc = screen.forecast
+        assert f"{fc.rmse_one_step:.4f}" in screen_text(app)
+        assert f"{fc.rmse_rollout:.4f}" in screen_text(app)
+        # "-" is typed here (negative numbers), not the temperature key
+        await _type(pilot, "0 0.1 -0.2 0.3")
+        assert screen.query_one("#predict-input").value == "0 0.1 -0.2 0.3"
+        assert set(plot.drawn) == {"your window", "network goes on"}
+        assert [y for _, y in plot.drawn["your window"]] == [0, 0.1, -0.2, 0.3]
+        assert "next sample" in screen_text(app)
+        await pilot.press("space", "x")
+        await settle(pilot)
+        message = screen.query_one(InlineMessage)
+        assert message.is_error and "'x' (number 5) is not a number" in message.text
+        assert "your window" in plot.drawn  # the last good view stays
+        await pilot.press("end", "ctrl+u")
+        await settle(pilot)
+        assert "true sin(t)" in plot.drawn
+
+
+def test_continue_window_feeds_its_own_forecasts():
+    from rnntui.playground import Playground
+
+    play = Playground.open(fixed_run("sine"))
+    window, out = continue_window(play, "0.1 0.2 0.3", 3)
+    assert window.tolist() == [0.1, 0.2, 0.3] and out.shape == (3,)
+    second = float(np.asarray(play.net.forward(np.array([[0.2], [0.3], [out[0]]]))).ravel()[0])
+    assert np.isclose(out[1], second)
+
+
+async def test_a_review_gets_its_sentiment_and_unknown_words_marked():
+    app = _host(fixed_run("imdb"), words=TINY_WORD_INDEX)
+    async with app.run_test(size=SIZE) as pilot:
+        await _type(pilot, "this movie was great zzzfoo")
+        screen = app.screen
+        p = screen.probability
+        assert p is not None and 0 <= p <= 1
+        bars = screen.query_one("#predict-bars", ProbabilityBars)
+        assert bars.pairs == [("positive", p), ("negative", 1 - p)]
+        assert ("zzzfoo", False) in screen.words and ("movie", True) in screen.words
+        text = screen_text(app)
+        assert "zzzfoo?" in text and "1 of 5 words unknown" in text
+        await _type(pilot, "   ")
+        assert screen.query_one(InlineMessage).is_error  # nothing to judge
+
+
+async def test_a_review_without_the_word_index_says_what_to_do():
+    app = _host(fixed_run("imdb"))  # the test's KERAS_HOME is empty
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        message = app.screen.query_one(InlineMessage)
+        assert message.is_error and "word index" in message.text
+        assert "--word-index" in message.text
+        assert "Traceback" not in screen_text(app)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PredictScreen)
+
+
+def test_poem_text_breaks_lines_and_marks_the_end():
+    text = poem_text("床前明月光", list("，疑是地上霜。举头") + [END, "x"])
+    assert text.plain == "床前明月光，\n疑是地上霜。\n举头 ⏎"
+    assert bar(0.5, 4) == "██  " and bar(1 / 32, 4) == "▏   "
+
+
+def test_snapshot_predict_letters(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_still(pilot)
+
+    assert snap_compare(_host(fixed_run("onehot4"), seed=0, still=True), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_snapshot_predict_poem(snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle_still(pilot)
+
+    assert snap_compare(_host(fixed_run("poems"), seed=8, still=True), terminal_size=SIZE,
+                        run_before=run_before)

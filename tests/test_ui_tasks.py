@@ -1,0 +1,137 @@
+"""The tasks screen: the task cards, training with the defaults, and the runs list."""
+
+from __future__ import annotations
+
+from rnntui.runs import RunStore
+from rnntui.tasks import TASKS
+from rnntui.ui.app import make_app
+from rnntui.ui.screens.dialogs import ConfirmScreen, EpochsScreen
+from rnntui.ui.screens.hparams import HparamsScreen
+from rnntui.ui.screens.tasks import TasksScreen
+from rnntui.ui.screens.training import TrainingScreen
+from rnntui.ui.widgets.plots import CurvePlot
+from ui_support import FakeFactory, saved_run, screen_text, wait_for
+
+HISTORY = [{"loss": 1.0 - i / 10, "accuracy": i / 5} for i in range(5)]
+
+
+def preview(task_id: str) -> tuple[str, int]:
+    """The model text and parameter count of a task's defaults (what its card shows)."""
+    task = TASKS[task_id]
+    return task.preview(task.hparams())
+
+
+async def test_every_task_is_listed_with_its_card():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        text = screen_text(app)
+        for task_id in TASKS:
+            assert task_id in text
+        model, params = preview("onehot1")
+        assert model in text and f"{params:,} parameters" in text
+        await pilot.press("down", "down", "down")  # sine
+        text = screen_text(app)
+        assert "Sine forecast" in text and preview("sine")[0] in text
+        assert app.current_task_id == "sine"
+
+
+async def test_imdb_says_it_needs_a_download_when_not_cached():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "down", "down", "down")  # imdb
+        text = screen_text(app)
+        assert "first training downloads it" in text
+        assert "--data" in text
+
+
+async def test_enter_opens_the_hyperparameters_and_escape_comes_back():
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, HparamsScreen)
+        assert app.screen.rnn_task.id == "onehot4"
+        await pilot.press("escape")
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_t_trains_the_highlighted_task_with_its_defaults():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "t")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        run = factory.last.run
+        assert run.task_id == "onehot4"
+        assert run.hparams == TASKS["onehot4"].hparams()
+        assert isinstance(app.screen, TrainingScreen)
+
+
+async def test_damaged_runs_are_listed_with_their_error():
+    store = RunStore()
+    saved_run(store, "onehot4", HISTORY)
+    broken = store.root / "broken-run"
+    broken.mkdir()
+    (broken / "config.json").write_text("{not json")
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.screen.query_one("#run-table")
+        assert table.row_count == 2
+        app.screen.focus_runs()
+        table.move_cursor(row=table.get_row_index("broken-run"))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "damaged" in text and "the run's config is damaged" in text
+        await pilot.press("enter")  # opening it says why, it does not crash
+        assert isinstance(app.screen, TasksScreen)
+
+
+async def test_open_a_run_shows_its_history_plotted():
+    run = saved_run(RunStore(), "onehot4", HISTORY,
+                    status={"status": "completed", "epochs": 5, "quality": {"accuracy": 1.0},
+                            "metrics": HISTORY[-1]})
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "tab", "enter")
+        assert isinstance(app.screen, TrainingScreen)
+        assert app.screen.session.name == run.name
+        loss = app.screen.query_one("#loss-plot", CurvePlot)
+        assert len(loss.drawn["loss"]) == 5
+        assert "accuracy 1.0000" in screen_text(app)
+
+
+async def test_delete_asks_first():
+    store = RunStore()
+    run = saved_run(store, "onehot4", HISTORY)
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.focus_runs()
+        await pilot.press("d")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert run.path.exists()
+        await pilot.press("d")
+        await pilot.press("y")
+        await pilot.pause()
+        assert not run.path.exists()
+        assert app.screen.query_one("#run-table").row_count == 0
+
+
+async def test_resume_a_finished_run_asks_how_many_epochs_in_all():
+    factory = FakeFactory()
+    run = saved_run(RunStore(), "onehot4", HISTORY, epochs=5)
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.focus_runs()
+        await pilot.press("r")
+        assert isinstance(app.screen, EpochsScreen)
+        await pilot.press("3")  # replaces the selected suggestion; not more than 5: refused
+        await pilot.press("enter")
+        assert isinstance(app.screen, EpochsScreen)
+        assert "more than the 5" in screen_text(app)
+        await pilot.press("backspace", "1", "2", "enter")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        assert factory.last.run.path == run.path
+        assert RunStore().open(run.name).hparams.epochs == 12
+        assert isinstance(app.screen, TrainingScreen)

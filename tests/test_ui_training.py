@@ -1,0 +1,140 @@
+"""Training through the app with a fake trainer the test advances epoch by epoch."""
+
+from __future__ import annotations
+
+from rnntui.engine import events as ev
+from rnntui.ui.app import make_app
+from rnntui.ui.screens.tasks import TasksScreen
+from rnntui.ui.screens.training import TrainingScreen
+from rnntui.ui.session import FAILED, FINISHED, PAUSED, RUNNING
+from rnntui.ui.widgets.plots import CurvePlot
+from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+
+
+async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4"):
+    pilot.app.train(task_id)
+    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+    trainer = factory.last
+    trainer.feed(started(trainer.run))
+    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
+    return trainer
+
+
+async def test_plots_follow_epochs_and_batches_and_the_outcome_shows_the_quality():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        params = started(trainer.run).params
+        assert "CPU (fake)" in screen_text(app) and f"{params:,} parameters" in screen_text(app)
+        trainer.feed(ev.BatchEnded(1, 1, 1, 1.2, 250.0, 3.0), epoch(1, 1.0, 0.4),
+                     ev.BatchEnded(2, 1, 1, 0.7, 260.0, 2.0), epoch(2, 0.6, 0.8))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == 2)
+        await pilot.pause(0.3)  # plots redraw at most four times a second
+        loss = screen.query_one("#loss-plot", CurvePlot)
+        metric = screen.query_one("#metric-plot", CurvePlot)
+        assert loss.drawn["loss"] == [(1.0, 1.0), (2.0, 0.6)]
+        assert metric.drawn["accuracy"] == [(1.0, 0.4), (2.0, 0.8)]
+        assert "epoch 2/15" in screen_text(app)
+        trainer.feed(finished(2))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        text = screen_text(app)
+        assert "✓ completed after 2 epochs" in text
+        assert "accuracy 1.0000 (goal ≥ 1: reached)" in text
+        assert "g Gates" in text and "p Predict" in text and "c Compare" in text
+
+
+async def test_space_pauses_and_resumes_and_s_stops():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        await pilot.press("space")
+        assert trainer.calls[-1] == "pause"
+        assert app.service.session.state == PAUSED
+        assert "paused" in screen_text(app)
+        await pilot.press("space")
+        assert trainer.calls[-1] == "resume"
+        assert app.service.session.state == RUNNING
+        trainer.feed(epoch(1, 1.0, 0.4))
+        await pilot.press("s")
+        assert "stop" in trainer.calls
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        assert "■ stopped after 1 epochs" in screen_text(app)
+        assert not app.service.busy
+
+
+async def test_leaving_the_screen_does_not_stop_training():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        await pilot.press("escape")
+        assert isinstance(app.screen, TasksScreen)
+        trainer.feed(epoch(1, 1.0, 0.4), epoch(2, 0.5, 0.9))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == 2)
+        assert app.service.busy and "stop" not in trainer.calls
+        assert "training" in screen_text(app)  # the run's row says so
+        app.show_training()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        assert len(screen.query_one("#loss-plot", CurvePlot).drawn["loss"]) == 2
+        trainer.feed(finished(2))
+        await wait_for(pilot, lambda: not app.service.busy)
+
+
+async def test_a_failure_is_a_message_on_screen_not_a_crash():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.train("imdb")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        offline = ("IMDb data is not on this machine and could not be downloaded (no network)."
+                   " Connect to the internet once so Keras can download and cache it, or give "
+                   "a file in Keras's layout with --data FILE.npz")
+        factory.last.feed(ev.TrainingFailed(offline))
+        await wait_for(pilot, lambda: app.service.session.state == FAILED)
+        text = screen_text(app).replace("\n", " ")
+        assert "✗ training failed" in text
+        assert "IMDb data is not on this machine" in text
+        # Nothing was saved, so the run is not left behind in the list (as the CLI does).
+        assert not factory.last.run.path.exists()
+        assert "r Train on" not in text
+
+
+async def test_one_training_at_a_time():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_training(pilot, factory)
+        assert app.train("sine") is False
+        assert len(factory.trainers) == 1
+
+
+async def test_quitting_while_training_stops_the_trainer_first():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        trainer.feed(epoch(1, 1.0, 0.4))
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: not app.is_running, timeout=8)
+    assert "stop" in trainer.calls
+    assert app.return_code == 0
+
+
+async def test_gates_and_predict_are_offered_once_trained():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        screen = app.screen
+        assert screen.check_action("gates", ()) is False
+        trainer.feed(epoch(1, 1.0, 0.4), finished(1))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        assert screen.check_action("gates", ()) is True
+        assert screen.check_action("predict", ()) is True
+        assert screen.check_action("stop", ()) is False

@@ -1,0 +1,79 @@
+"""The UI's pure parts: thinning curves, formatting figures, the session, the messages."""
+
+from __future__ import annotations
+
+import math
+
+from rnntui.engine import events as ev
+from rnntui.runs import RunStore
+from rnntui.tasks import get_task
+from rnntui.ui import messages
+from rnntui.ui.curves import downsample, epoch_curve, metric_key
+from rnntui.ui.figures import duration, figure, quality_line
+from rnntui.ui.session import FAILED, FINISHED, SAVED, TrainingSession
+from ui_support import saved_run
+
+
+def test_downsample_keeps_the_ends_and_the_limit():
+    points = [(float(i), float(i * i)) for i in range(1000)]
+    thin = downsample(points, 50)
+    assert len(thin) == 50
+    assert thin[0] == points[0] and thin[-1] == points[-1]
+    assert downsample(points[:10], 50) == points[:10]
+
+
+def test_epoch_curve_skips_missing_and_non_finite_values():
+    history = [{"loss": 1.0}, {"loss": math.nan}, {"acc": 1.0}, {"loss": 0.25}]
+    assert epoch_curve(history, "loss") == [(1.0, 1.0), (4.0, 0.25)]
+
+
+def test_metric_key_per_task():
+    assert metric_key("onehot4") == "accuracy"
+    assert metric_key("sine") == "rmse"
+
+
+def test_figures_read_like_the_cli():
+    assert figure(1.0) == "1.0000"
+    assert figure(12345.6) == "12,346"
+    assert figure(None) == "—"
+    assert figure(0.0000214) == "2.14e-05" and figure(0.0) == "0.0000"
+    assert figure(math.nan) == "nan"
+    assert duration(42) == "42 s"
+    assert duration(200) == "3 min 20 s"
+    assert (quality_line(get_task("sine"), {"rmse": 0.0018})
+            == "rmse 0.0018 (goal ≤ 0.01: reached)")
+    assert "not reached" in quality_line(get_task("onehot4"), {"accuracy": 0.8})
+
+
+def test_session_follows_events(isolated_home):
+    store = RunStore()
+    run = store.create("onehot4", get_task("onehot4").hparams())
+    session = TrainingSession.for_run(run)
+    session.record(ev.TrainingStarted(str(run.path), "onehot4", "m", 47, "CPU", 5, 2, 0, 3))
+    session.record(ev.BatchEnded(1, 1, 2, 1.5, 100.0, 3.0))
+    session.record(ev.EpochEnded(1, {"loss": 1.0, "accuracy": 0.4}, 0.1, 100.0))
+    assert session.epochs_done == 1 and session.batch_losses == [(0.5, 1.5)]
+    session.record(ev.TrainingFinished("completed", 1, {}, {"accuracy": 1.0}))
+    assert session.state == FINISHED and not session.active
+    session.record(ev.TrainingFailed("boom"))
+    assert session.state == FAILED
+
+
+def test_a_saved_run_becomes_a_session_with_its_history_and_ending(isolated_home):
+    run = saved_run(RunStore(), "onehot4", [{"loss": 1.0, "accuracy": 0.5}] * 3,
+                    status={"status": "stopped", "epochs": 3, "message": "stopped after 3",
+                            "quality": {"accuracy": 0.5}, "metrics": {}})
+    session = TrainingSession.for_run(run, state=SAVED)
+    assert session.epochs_done == 3
+    assert session.finished is not None and session.finished.status == "stopped"
+    assert [line.text for line in session.log][-1] == "stopped after 3"
+
+
+def test_only_batch_progress_replaces_an_older_message():
+    batch = messages.wrap(ev.BatchEnded(1, 1, 10, 1.0, 1.0, 1.0))
+    newer = messages.wrap(ev.BatchEnded(1, 2, 10, 0.9, 1.0, 1.0))
+    epoch = messages.wrap(ev.EpochEnded(1, {}, 0.1, 1.0))
+    assert isinstance(batch, messages.BatchEnded)
+    assert batch.can_replace(newer) and not batch.can_replace(epoch)
+    assert not epoch.can_replace(messages.wrap(ev.EpochEnded(2, {}, 0.1, 1.0)))
+    assert type(messages.wrap(ev.LogLine("x"))).__name__ == "LogLineWritten"
