@@ -17,7 +17,7 @@ from rnntui.engine import backend
 from rnntui.engine.control import TrainControl
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
-from rnntui.engine.model import build_model, load_checkpoint
+from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.runs import Run
 from rnntui.tasks import Dataset, get_task
 
@@ -202,6 +202,7 @@ class Trainer:
             validation["validation_data"] = (data.x_val, data.y_val)
         elif data.validation_split:
             validation["validation_split"] = data.validation_split
+        choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
         model.fit(data.x_train, data.y_train, batch_size=self.hp.batch_size,
                   epochs=self.hp.epochs, initial_epoch=len(self.history), shuffle=True,
                   verbose=0, callbacks=[_make_callback(keras)(self)], **validation)
