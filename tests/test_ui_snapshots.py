@@ -69,3 +69,11 @@ def test_compare_screen(snap_compare):
         pilot.app.compare("onehot4")
 
     assert snap_compare(app_with_runs(), run_before=compare, terminal_size=SIZE)
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(app_with_runs(), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_too_small_terminal(snap_compare):
+    assert snap_compare(app_with_runs(), terminal_size=(50, 16))
