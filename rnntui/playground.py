@@ -236,18 +236,24 @@ class Playground:
         curve = sine_curve(TRAIN_POINTS, TEST_POINTS).astype(np.float64)
         x, y = windows(curve, self.hp.seq_len)
         one_step = np.asarray(self.net.forward(x[:steps])).reshape(-1)
-        window = list(curve[:self.hp.seq_len])
-        rollout = []
-        for _ in range(steps):
-            nxt = float(np.asarray(self.net.forward(np.asarray(window[-self.hp.seq_len:])[:, None]))
-                        .ravel()[0])
-            rollout.append(nxt)
-            window.append(nxt)
+        rollout = self.rollout(curve[:self.hp.seq_len], steps)
         truth = y[:steps, 0]
         t = (TRAIN_POINTS + self.hp.seq_len + np.arange(steps)) * STEP
-        rollout_arr = np.asarray(rollout)
-        return Forecast(t, truth, one_step, rollout_arr, _rmse(one_step, truth),
-                        _rmse(rollout_arr, truth))
+        return Forecast(t, truth, one_step, rollout, _rmse(one_step, truth),
+                        _rmse(rollout, truth))
+
+    def rollout(self, window: np.ndarray, steps: int) -> np.ndarray:
+        """The network running on its own forecasts: each one is fed back as the newest
+        sample of a window as long as the given one."""
+        history = [float(v) for v in np.asarray(window, dtype=np.float64).ravel()]
+        size = len(history)
+        out = []
+        for _ in range(steps):
+            x = np.asarray(history[-size:], dtype=np.float64)[:, None]
+            nxt = float(np.asarray(self.net.forward(x)).ravel()[0])
+            out.append(nxt)
+            history.append(nxt)
+        return np.asarray(out)
 
     # -- inside the network --------------------------------------------------------------
     def gates(self, text: str) -> tuple[Encoded, Trace]:

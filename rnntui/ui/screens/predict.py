@@ -68,14 +68,7 @@ def continue_window(play: Playground, text: str, steps: int) -> tuple[np.ndarray
         InputError: for text that is not numbers.
     """
     window = np.asarray(play.encode(text).x[:, 0], dtype=np.float64)
-    history = list(window)
-    out = []
-    for _ in range(steps):
-        x = np.asarray(history[-len(window):], dtype=np.float64)[:, None]
-        nxt = float(np.asarray(play.net.forward(x)).ravel()[0])
-        out.append(nxt)
-        history.append(nxt)
-    return window, np.asarray(out)
+    return window, play.rollout(window, steps)
 
 
 def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
