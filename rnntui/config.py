@@ -40,9 +40,12 @@ class Param:
     low_open: bool = False  # True when `low` itself is not allowed (learning_rate > 0)
     choices: tuple[str, ...] = ()
     tasks: frozenset[str] | None = None  # None: every task has it
+    hint: str = ""  # what free text may say (a str without choices); the task checks it
 
     def allowed(self) -> str:
         """What is allowed, in words, for error messages and the form's hints."""
+        if self.hint:
+            return self.hint
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.kind is bool:
@@ -149,6 +152,21 @@ SCHEMA: dict[str, Param] = {
               "become out-of-vocabulary", 10, 100_000, tasks=frozenset({"imdb"})),
         Param("tokens", str, "what one step reads: a character or a word",
               choices=("char", "word"), tasks=frozenset({"poems"})),
+        # The three dice of seed 004 (rnntui.tasks.dice reads and checks the tables).
+        Param("mode", str, "what the network names at each step: the hidden die, or the "
+              "next roll", choices=("die", "next"), tasks=frozenset({"dice"})),
+        Param("transitions", str, "how the next die is picked, rows from D4, D6, D8: "
+              "sticky (kept with probability stay), uniform (the seed's 1/3), d6-no-d4 "
+              "(the seed's variant), or 9 numbers, e.g. 0.8 0.1 0.1; 0.1 0.8 0.1; 0 0.5 0.5",
+              tasks=frozenset({"dice"}),
+              hint="sticky, uniform, d6-no-d4, or 3 rows of 3 (rows ';')"),
+        Param("stay", float, "sticky transitions: probability that the same die is kept",
+              0.0, 1.0, tasks=frozenset({"dice"})),
+        Param("emissions", str, "what each die rolls, rows D4, D6, D8: fair, loaded-d6 (the "
+              "seed's D6 that rolls 1 half the time), or 4, 6 and 8 numbers, e.g. "
+              "1/4 1/4 1/4 1/4; 1/2 1/10 1/10 1/10 1/10 1/10; 1/8 1/8 1/8 1/8 1/8 1/8 1/8 1/8",
+              tasks=frozenset({"dice"}),
+              hint="fair, loaded-d6, or rows of 4, 6 and 8 (rows ';')"),
     )
 }
 

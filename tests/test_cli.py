@@ -45,7 +45,7 @@ def test_tasks_and_runs_listing(capsys):
     assert main(["tasks", "--json"]) == 0
     tasks = json.loads(capsys.readouterr().out)
     assert [t["id"] for t in tasks] == ["onehot1", "onehot4", "embed4", "sine", "imdb", "poems",
-                                       "recall"]
+                                       "recall", "dice"]
     assert tasks[0]["recipe"]["epochs"] == 50
     assert main(["runs"]) == 0 and "no runs yet" in capsys.readouterr().out
 

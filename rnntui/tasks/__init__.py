@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from rnntui.tasks.base import (DataSource, Dataset, DataUnavailable, Quality, Task,
                                encode_tokens)
+from rnntui.tasks.dice import DICE_TASK
 from rnntui.tasks.imdb import IMDB
 from rnntui.tasks.letters import EMBED4, ONEHOT1, ONEHOT4
 from rnntui.tasks.poems import POEMS
 from rnntui.tasks.recall import RECALL
 from rnntui.tasks.sine import SINE
 
-TASKS: dict[str, Task] = {t.id: t for t in (ONEHOT1, ONEHOT4, EMBED4, SINE, IMDB, POEMS, RECALL)}
+TASKS: dict[str, Task] = {t.id: t for t in (ONEHOT1, ONEHOT4, EMBED4, SINE, IMDB, POEMS, RECALL,
+                                              DICE_TASK)}
 
 
 class UnknownTask(KeyError):

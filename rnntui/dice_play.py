@@ -1,0 +1,175 @@
+"""The dice task at play: a trained network's belief beside the exact hidden Markov model's.
+
+For rolls typed or generated, every step gets the network's distribution (over the three
+dice, or over the next roll) and the exact one from the true parameters (the forward
+posterior, or the predictive distribution of the next roll), Viterbi's most likely dice,
+and when the rolls were generated the true dice. NumPy only; `Playground.dice` is the way in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rnntui.hmm import HMM, ImpossibleObservations, kl_divergence
+from rnntui.tasks.dice import DICE, ROLLS, dice_model, sequences
+
+SEPARATORS = frozenset(" ,;、，\t\n")
+SEED_ROLLS = "1635273524"  # seed 004's ten rolls: 1、6、3、5、2、7、3、5、2、4
+
+
+class RollsError(ValueError):
+    """Typed rolls that are not rolls; `position` is the offending character's index."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+def parse_rolls(text: str, limit: int) -> list[int]:
+    """Faces 1…8 from '1,6,3', '1 6 3' or '163' (each digit one roll).
+
+    Raises:
+        RollsError: for an empty text, a character that is no roll, or too many rolls.
+    """
+    rolls: list[int] = []
+    for pos, ch in enumerate(text):
+        if ch in SEPARATORS:
+            continue
+        if ch.isascii() and ch.isdigit() and ch in ROLLS:
+            rolls.append(int(ch))
+            continue
+        shown = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
+        raise RollsError(f"{shown} at position {pos + 1} is not a roll: the dice show "
+                         f"1 to {len(ROLLS)}", position=pos)
+    if not rolls:
+        raise RollsError("type some rolls first, e.g. 1635273524")
+    if len(rolls) > limit:
+        raise RollsError(f"{len(rolls)} rolls: at most {limit}")
+    return rolls
+
+
+@dataclass(frozen=True)
+class DiceReading:
+    """One sequence of rolls, read by the network and by the exact model.
+
+    Attributes:
+        rolls: the faces (1…8).
+        mode: "die" (which die made each roll) or "next" (the roll after each one).
+        classes: what the beliefs are over: the dice, or the faces.
+        rnn: (T, C) the network's belief at each step.
+        exact: (T, C) the exact model's: forward posterior, or predictive of the next roll.
+        viterbi: (T,) the most likely dice (indices into DICE).
+        dice: (T,) the true dice, when the rolls were generated; None when typed.
+    """
+
+    rolls: tuple[int, ...]
+    mode: str
+    classes: tuple[str, ...]
+    rnn: np.ndarray
+    exact: np.ndarray
+    viterbi: np.ndarray
+    dice: np.ndarray | None = None
+
+    @property
+    def steps(self) -> int:
+        return len(self.rolls)
+
+    @property
+    def kl(self) -> np.ndarray:
+        """KL(exact ‖ network) at each step, in nats: how far the belief is from the truth."""
+        return kl_divergence(self.exact, self.rnn)
+
+    @property
+    def agreement(self) -> float:
+        """How often the network's likeliest class is the exact model's."""
+        return float((self.rnn.argmax(-1) == self.exact.argmax(-1)).mean())
+
+    def truth(self) -> np.ndarray | None:
+        """The right answer at each step it is known: the true die, or the roll that came
+        next (one step fewer)."""
+        if self.mode == "next":
+            return np.asarray(self.rolls[1:]) - 1
+        return self.dice
+
+    def accuracy(self) -> dict[str, float]:
+        """Per-step accuracy of the network, the exact model and (dice) Viterbi, where the
+        right answers are known; empty otherwise."""
+        truth = self.truth()
+        if truth is None or not len(truth):
+            return {}
+        steps = len(truth)
+        out = {"rnn": float((self.rnn[:steps].argmax(-1) == truth).mean()),
+               "exact": float((self.exact[:steps].argmax(-1) == truth).mean())}
+        if self.mode == "die":
+            out["viterbi"] = float((self.viterbi == truth).mean())
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rolls": list(self.rolls), "mode": self.mode, "classes": list(self.classes),
+                "rnn": self.rnn.tolist(), "exact": self.exact.tolist(),
+                "viterbi": [DICE[i] for i in self.viterbi],
+                "dice": None if self.dice is None else [DICE[i] for i in self.dice],
+                "kl": self.kl.tolist(), "mean_kl": float(self.kl.mean()),
+                "agreement": self.agreement, "accuracy": self.accuracy()}
+
+
+def read(net: Any, model: HMM, mode: str, rolls: list[int], embedded: bool,
+         dice: np.ndarray | None = None) -> DiceReading:
+    """The network's and the exact model's beliefs for these rolls.
+
+    Raises:
+        ImpossibleObservations: rolls the model cannot produce (with its own emissions).
+    """
+    from rnntui.tasks import encode_tokens
+
+    ids = np.asarray(rolls, dtype=np.int32) - 1
+    rnn = np.asarray(net.forward(encode_tokens(ids, len(ROLLS), embedded)), dtype=np.float64)
+    posterior, _ = model.forward(ids)
+    exact = posterior if mode == "die" else model.predictive(posterior)
+    path, _ = model.viterbi(ids)
+    classes = DICE if mode == "die" else ROLLS
+    return DiceReading(tuple(rolls), mode, classes, rnn, exact, path, dice)
+
+
+def roll(model: HMM, length: int, rng: np.random.Generator) -> tuple[list[int], np.ndarray]:
+    """`length` fresh rolls (faces) and the hidden dice that made them."""
+    dice, obs = model.sample(1, length, rng)
+    return (obs[0] + 1).tolist(), dice[0]
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """The network and the exact model on fresh sequences, per step (see `held_out`)."""
+
+    sequences: int
+    steps: int
+    rnn: float
+    exact: float
+    viterbi: float | None
+    mean_kl: float
+
+
+def held_out(net: Any, hp: Any, count: int = 300, seed: int = 10_000) -> HeldOut:
+    """Accuracy of the network and of the exact model on `count` fresh sequences of the
+    run's length from its model (a generator seed its training data never used)."""
+    from rnntui.tasks import encode_tokens
+
+    model = dice_model(hp)
+    x, labels, dice = sequences(model, count, hp.seq_len, hp.mode, np.random.default_rng(seed))
+    rnn = np.asarray(net.forward(encode_tokens(x, len(ROLLS), hp.embedding_dim > 0)))
+    posterior, _ = model.forward(x)
+    exact = posterior if hp.mode == "die" else model.predictive(posterior)
+    viterbi = None
+    if hp.mode == "die":
+        path, _ = model.viterbi(x)
+        viterbi = float((path == dice).mean())
+    return HeldOut(count, hp.seq_len, float((rnn.argmax(-1) == labels).mean()),
+                   float((exact.argmax(-1) == labels).mean()), viterbi,
+                   float(kl_divergence(exact, rnn).mean()))
+
+
+__all__ = ["DiceReading", "HeldOut", "ImpossibleObservations", "RollsError", "SEED_ROLLS",
+           "held_out", "parse_rolls", "read", "roll"]
