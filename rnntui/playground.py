@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from rnntui.nn.generate import sample_stream
 from rnntui.runs import Run, RunError
 from rnntui.tasks import encode_tokens, get_task
 from rnntui.tasks.corpus import END, tokenize
+
+if TYPE_CHECKING:
+    from rnntui.dice_play import DiceReading, HeldOut
 
 LETTER_TASKS = ("onehot1", "onehot4", "embed4")
 MAX_INPUT = 2000  # tokens: a trace of more would not fit any screen and costs seconds
@@ -92,6 +95,10 @@ class Playground:
         """
         if self.task.id == "sine":
             return self._encode_numbers(text)
+        if self.task.id == "dice":
+            ids = np.asarray(self._rolls(text), dtype=np.int32) - 1
+            return Encoded(tuple(str(i + 1) for i in ids),
+                           encode_tokens(ids, len(self.vocab), self.embedded))
         if self.task.id == "imdb":
             ids, words = self._encode_review(text)
             return Encoded(tuple(["<start>"] + [w if ok else f"{w}?" for w, ok in words]),
@@ -254,6 +261,49 @@ class Playground:
             out.append(nxt)
             history.append(nxt)
         return np.asarray(out)
+
+    # -- the three dice ------------------------------------------------------------------
+    def _rolls(self, text: str) -> list[int]:
+        from rnntui.dice_play import RollsError, parse_rolls
+
+        try:
+            return parse_rolls(text, MAX_INPUT)
+        except RollsError as exc:
+            raise InputError(str(exc), exc.position) from None
+
+    def dice(self, text: str, dice: np.ndarray | None = None) -> DiceReading:
+        """The network's belief beside the exact model's at every step of typed rolls
+        (`dice`: the true dice, when the rolls were generated)."""
+        from rnntui.dice_play import ImpossibleObservations, read
+        from rnntui.tasks.dice import dice_model
+
+        if self.task.id != "dice":
+            raise InputError("beliefs about dice are for the dice task")
+        rolls = self._rolls(text)
+        try:
+            return read(self.net, dice_model(self.hp), self.hp.mode, rolls, self.embedded,
+                        dice if dice is not None and len(dice) == len(rolls) else None)
+        except ImpossibleObservations as exc:
+            raise InputError(f"roll {rolls[exc.step]} at step {exc.step + 1} cannot happen "
+                             f"with these dice (emissions={self.hp.emissions})") from None
+
+    def roll_dice(self, length: int | None = None, rng: np.random.Generator | None = None
+                  ) -> tuple[str, np.ndarray]:
+        """Fresh rolls from the run's hidden Markov model (as typed text) and their dice."""
+        from rnntui.dice_play import roll
+        from rnntui.tasks.dice import dice_model
+
+        length = length or self.hp.seq_len
+        if not 1 <= length <= MAX_INPUT:
+            raise InputError(f"length must be from 1 to {MAX_INPUT}")
+        rolls, dice = roll(dice_model(self.hp), length, rng or np.random.default_rng())
+        return "".join(str(r) for r in rolls), dice
+
+    def dice_held_out(self, count: int = 300) -> HeldOut:
+        """The network and the exact model on fresh sequences of the run's model."""
+        from rnntui.dice_play import held_out
+
+        return held_out(self.net, self.hp, count)
 
     # -- inside the network --------------------------------------------------------------
     def gates(self, text: str) -> tuple[Encoded, Trace]:

@@ -23,6 +23,8 @@ def register(sub: Any) -> None:
                          "likeliest")
     predict.add_argument("--seed", type=int, default=None, help="random seed for sampling")
     predict.add_argument("--word-index", metavar="FILE", help="imdb: a word → rank JSON file")
+    predict.add_argument("--rolls", help="dice: the rolls, e.g. 1,6,3,5 (none: roll seq_len "
+                         "fresh ones from the run's dice, --seed fixes them)")
     predict.add_argument("--json", action="store_true", help="print JSON")
     predict.set_defaults(handler=cmd_predict)
 
@@ -66,6 +68,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
     play = _playground(args.run, args.word_index)
     task = play.task.id
+    if task == "dice":
+        return _predict_dice(play, args)
+    if args.rolls is not None:
+        raise UserError(f"--rolls is for the dice task; {play.run.name} is a {task} run")
     if task == "sine":
         forecast = play.forecast()
         encoded = play.encode(args.text)
@@ -124,6 +130,64 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print("\n".join(lines))
+    return 0
+
+
+def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
+    """Each step's roll, the network's belief and the exact model's, side by side."""
+    import numpy as np
+
+    from rnntui.tasks.dice import DICE
+
+    text = args.rolls if args.rolls is not None else args.text
+    dice = None
+    if not text.strip():
+        if args.seed is not None and args.seed < 0:
+            raise UserError(f"--seed {args.seed}: must be 0 or more")
+        text, dice = play.roll_dice(rng=np.random.default_rng(args.seed))
+    reading = play.dice(text, dice)
+    scores = play.dice_held_out()
+    if args.json:
+        print_json({"run": play.run.name, **reading.to_dict(),
+                    "held_out": {"sequences": scores.sequences, "steps": scores.steps,
+                                 "rnn": scores.rnn, "exact": scores.exact,
+                                 "viterbi": scores.viterbi, "mean_kl": scores.mean_kl}})
+        return 0
+    die = reading.mode == "die"
+    exact_name = "forward" if die else "exact"
+    print(f"{play.run.name}: {'which die made each roll' if die else 'the next roll'}, "
+          f"the network beside the exact hidden Markov model")
+
+    def belief(row: np.ndarray) -> str:
+        if die:
+            return " ".join(f"{p:4.0%}" for p in row) + f" {DICE[int(row.argmax())]}"
+        top = np.argsort(-row)[:2]
+        return " ".join(f"{reading.classes[i]}:{row[i]:4.0%}" for i in top)
+
+    truth = reading.truth()
+    shown_truth = (lambda t: DICE[truth[t]]) if die else (lambda t: reading.classes[truth[t]])
+    width = 17 if die else 13  # what `belief` writes
+    columns = "  D4   D6   D8 →" if die else "likeliest two"
+    print(f"{'':18}{'network':<{width}}  {exact_name:<{width}}")
+    print(f"step  roll  {'true' if die else 'next'}  {columns:<{width}}  {columns:<{width}}  "
+          f"Viterbi  KL")
+    for t in range(reading.steps):
+        known = truth is not None and t < len(truth)
+        print(f"{t + 1:>4}  {reading.rolls[t]:>4}  {shown_truth(t) if known else '·':>4}  "
+              f"{belief(reading.rnn[t])}  {belief(reading.exact[t])}  "
+              f"{DICE[reading.viterbi[t]]:>7}  {reading.kl[t]:.3f}")
+    print(f"the network's likeliest {'die' if die else 'roll'} is the exact model's at "
+          f"{reading.agreement:.0%} of steps; mean KL(exact ‖ network) "
+          f"{float(reading.kl.mean()):.4f} nats")
+    accuracy = reading.accuracy()
+    if accuracy:
+        extra = f", Viterbi {accuracy['viterbi']:.0%}" if "viterbi" in accuracy else ""
+        print(f"right on these rolls: network {accuracy['rnn']:.0%}, {exact_name} "
+              f"{accuracy['exact']:.0%}{extra}")
+    extra = f", Viterbi {scores.viterbi:.1%}" if scores.viterbi is not None else ""
+    print(f"on {scores.sequences} fresh sequences of {scores.steps}: network {scores.rnn:.1%}, "
+          f"{exact_name} {scores.exact:.1%}{extra} (gap {100 * (scores.exact - scores.rnn):.1f}"
+          " points)")
     return 0
 
 

@@ -82,6 +82,10 @@ def default_text(play: Playground) -> str:
         return ""  # the first held-out window
     if task_id == "imdb":
         return SAMPLE_REVIEW
+    if task_id == "dice":
+        from rnntui.dice_play import SEED_ROLLS
+
+        return SEED_ROLLS
     known = set(play.vocab or ())
     if all(ch in known for ch in SEED_POEM_LINE):
         return SEED_POEM_LINE

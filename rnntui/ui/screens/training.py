@@ -294,6 +294,11 @@ class TrainingScreen(Screen[None]):
         self.app.push_screen(GatesScreen(self.session.run))
 
     def action_predict(self) -> None:
+        if self.session.run.task_id == "dice":  # the network beside the exact HMM
+            from rnntui.ui.screens.dice import DiceScreen  # imported when first opened
+
+            self.app.push_screen(DiceScreen(self.session.run))
+            return
         from rnntui.ui.screens.predict import PredictScreen  # imported when first opened
 
         self.app.push_screen(PredictScreen(self.session.run))
