@@ -46,7 +46,8 @@ async def test_two_runs_overlaid_with_their_figures():
         row = [str(c) for c in table.get_row(lstm.name)]
         # LSTM(8) on one-hot(5): 4·8·(5+8+1) = 448, Dense(5): 45
         assert row[:5] == [number[lstm.name], "lstm", "8", "493", "4/15"]
-        assert row[-1] == "1.0000"
+        assert row[-2] == "1.0000"  # quality; no validation (best val) or time was saved
+        assert row[-3] == row[-1] == "—"
         text = screen_text(app)
         assert "#1" in text and "#2" in text and "accuracy" in text
         await pilot.press("space")  # untick the first run in the list

@@ -23,6 +23,7 @@ from rnntui.engine import events as ev
 from rnntui.runs import Run, RunError, RunStore
 from rnntui.tasks import TASKS, DataSource, get_task
 from rnntui.ui import messages
+from rnntui.ui.cell_queue import CellQueue
 from rnntui.ui.commands import RnntuiCommands
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -64,6 +65,8 @@ class RnntuiApp(App[int]):
         self.service = TrainingService(self, trainer_factory)
         self.current_task_id: str = next(iter(TASKS))
         """The task the palette's "train current task" and "compare" act on."""
+        self.cells: CellQueue | None = None
+        """The cells still to train for a one-key comparison (None when none is under way)."""
         self._quitting = False
         self._help: Any = None  # the help screen, made on the first ? (see action_help)
         for theme in THEMES:
@@ -148,6 +151,58 @@ class RnntuiApp(App[int]):
             return False
         return self._start(run, fresh=True)
 
+    def train_cells(self, task_id: str, hparams: HParams | None = None) -> bool:
+        """Seed 003's comparison: train `hparams` (or the defaults) with SimpleRNN, LSTM and
+        GRU in turn, then open the compare view on the three runs."""
+        self.current_task_id = task_id
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            self.cells = CellQueue.of(task_id, hparams or get_task(task_id).hparams())
+        except ConfigError as exc:
+            self.notify(str(exc), title="Cannot compare the cells", severity="error")
+            return False
+        return self._train_next_cell()
+
+    def _train_next_cell(self) -> bool:
+        cells = self.cells
+        assert cells is not None
+        hp = cells.next()
+        if hp is None:  # all trained: show them side by side
+            self.cells = None
+            self.compare(cells.task_id, cells.started)
+            return True
+        try:
+            run = self.store.create(cells.task_id, hp, self.source_for(cells.task_id))
+        except (ConfigError, RunError) as exc:
+            self.cells = None
+            self.notify(str(exc), title="Cannot train", severity="error")
+            return False
+        cells.started.append(run.name)
+        if not self._start(run, fresh=True):
+            self.cells = None
+            return False
+        session = self.service.session
+        assert session is not None
+        session.note(f"comparing cells: {cells.label()} ({hp.cell}); "
+                     + ("the next starts when this one completes" if cells.waiting
+                        else "the compare view opens when it completes"))
+        self.service.updated.publish((session, None))
+        return True
+
+    def _cell_ended(self, event: Any, session: Any) -> None:
+        """A queued cell ended: go on after a completed run; otherwise drop the rest."""
+        cells = self.cells
+        if cells is None or session is None or session.name not in cells.started:
+            return
+        if isinstance(event, ev.TrainingFinished) and event.status == "completed":
+            cells.go_on = True  # the next starts once this worker has ended
+            return
+        self.cells = None
+        session.note(f"the cell comparison stopped after {cells.label()}; c compares the "
+                     "runs that trained", "warning")
+        self.service.updated.publish((session, None))
+
     def resume(self, run: Run, epochs: int | None = None) -> bool:
         """Train `run` on from its checkpoint, up to `epochs` in all when given."""
         if self.service.busy:
@@ -185,6 +240,8 @@ class RnntuiApp(App[int]):
         if isinstance(message.event, ev.TrainingFailed) and session is not None:
             self._forget_if_empty(session)
         self.service.record(message.event)
+        if isinstance(message.event, (ev.TrainingFinished, ev.TrainingFailed)):
+            self._cell_ended(message.event, session)
         if isinstance(message.event, (ev.TrainingFinished, ev.TrainingFailed)) and session:
             showing = (isinstance(self.screen, _screen("training", "TrainingScreen"))
                        and self.screen.session is session)
@@ -216,7 +273,12 @@ class RnntuiApp(App[int]):
         if service.session is not None and service.session.active:
             why = ("training was cancelled" if event.state == WorkerState.CANCELLED
                    else f"training ended unexpectedly ({event.worker.error or 'no result'})")
-            service.record(ev.TrainingFailed(why))
+            failed = ev.TrainingFailed(why)
+            service.record(failed)
+            self._cell_ended(failed, service.session)
+        if self.cells is not None and self.cells.go_on and not self._quitting:
+            self.cells.go_on = False
+            self._train_next_cell()
 
     # -- actions -----------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -248,6 +310,14 @@ class RnntuiApp(App[int]):
             screen.action_train()
         else:
             self.train(self.current_task_id)
+
+    def action_train_cells_current(self) -> None:
+        """Seed 003's comparison on the current task: the form's values on its form."""
+        screen = self.screen
+        if isinstance(screen, _screen("hparams", "HparamsScreen")):
+            screen.action_train_cells()
+        else:
+            self.train_cells(self.current_task_id)
 
     def action_toggle_pause(self) -> None:
         if not self.service.busy:

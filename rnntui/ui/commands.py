@@ -27,6 +27,9 @@ class RnntuiCommands(Provider):
         commands += [
             ("Train current task", app.action_train_current,
              f"train {app.current_task_id} (the form's values on its form, else the defaults)"),
+            ("Train SimpleRNN, LSTM and GRU", app.action_train_cells_current,
+             f"train {app.current_task_id} with SimpleRNN, LSTM and GRU in turn (the form's "
+             "values on its form, else the defaults), then compare them"),
             ("Pause or resume training", app.action_toggle_pause,
              "pause the running training after this batch, or carry on"),
             ("Stop training", app.action_stop_training,

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from rnntui.compare import best_validation
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
 from rnntui.ui import figures
@@ -141,7 +142,8 @@ class CompareScreen(Screen[None]):
         await self.mount(table, before=self.query_one("#compare-empty"))
         for key, label in (("#", "#"), ("cell", "cell"), ("units", "units"),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
-                           ("metric", self.shown), ("quality", "quality")):
+                           ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
+                           ("time", "time")):
             table.add_column(label, key=key)
 
     def history(self, run: Run) -> list[dict[str, float]]:
@@ -187,11 +189,16 @@ class CompareScreen(Screen[None]):
                 params = figures.count(task.preview(hp, run.source)[1])
             except Exception:  # a corpus that moved: the count is not worth an error
                 params = "—"
-            quality = (run.status().get("quality") or {}).get(task.quality.name)
+            status = run.status()
+            quality = (status.get("quality") or {}).get(task.quality.name)
+            best = best_validation(self.task_id, histories[run.name])[1]
+            seconds = status.get("train_seconds")
             cells = (f"#{i + 1}", hp.cell + (" ×2" if hp.bidirectional else ""),
                      str(hp.units) + (f" ×{hp.layers}" if hp.layers > 1 else ""), params,
                      f"{len(histories[run.name])}/{hp.epochs}", figures.figure(last.get("loss")),
-                     figures.figure(last.get(shown)), figures.figure(quality))
+                     figures.figure(last.get(shown)), figures.figure(best),
+                     figures.figure(quality),
+                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
             table.add_row(*(Text(c) for c in cells), key=run.name)
         table.display = bool(picked)
 

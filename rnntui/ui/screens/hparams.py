@@ -37,6 +37,9 @@ class HparamsScreen(Screen[None]):
     BINDINGS = [
         Binding("t", "train", "Train", id="hparams.train",
                 tooltip="train with these values (refused while a field is invalid)"),
+        Binding("C", "train_cells", "3 cells", id="hparams.train_cells", key_display="C",
+                tooltip="train these values with SimpleRNN, LSTM and GRU in turn, then "
+                "compare them"),
         Binding("R", "recipe", "Seed recipe", id="hparams.recipe",
                 key_display="R", tooltip="reset every field to the seed tutorial's recipe"),
         Binding("D", "defaults", "Defaults", id="hparams.defaults",
@@ -150,7 +153,7 @@ class HparamsScreen(Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("train", "recipe", "defaults") and self._select_open():
+        if action in ("train", "train_cells", "recipe", "defaults") and self._select_open():
             return False  # the open list of a Select has the keys
         return True
 
@@ -158,15 +161,28 @@ class HparamsScreen(Screen[None]):
         return any(select.expanded for select in self.query(Select))
 
     def action_train(self) -> None:
-        if self.errors or self.hp is None:
-            first = next(iter(self.errors), None)
-            names = ", ".join("the form" if key == "_form" else key for key in self.errors)
-            self.notify(f"Fix {names} first: {next(iter(self.errors.values()), '')}",
-                        title="Not trained", severity="error")
-            if first in self.fields():
-                self.fields()[first].control.focus()
+        if self._refused():
             return
+        assert self.hp is not None
         self.rnntui.train(self.rnn_task.id, self.hp)
+
+    def action_train_cells(self) -> None:
+        if self._refused():
+            return
+        assert self.hp is not None
+        self.rnntui.train_cells(self.rnn_task.id, self.hp)
+
+    def _refused(self) -> bool:
+        """While a field is invalid: say which, focus it, and return True."""
+        if not self.errors and self.hp is not None:
+            return False
+        first = next(iter(self.errors), None)
+        names = ", ".join("the form" if key == "_form" else key for key in self.errors)
+        self.notify(f"Fix {names} first: {next(iter(self.errors.values()), '')}",
+                    title="Not trained", severity="error")
+        if first in self.fields():
+            self.fields()[first].control.focus()
+        return True
 
     def action_recipe(self) -> None:
         try:

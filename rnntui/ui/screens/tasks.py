@@ -82,6 +82,9 @@ class TasksScreen(Screen[None]):
                 tooltip="delete the highlighted run (asks first)"),
         Binding("c", "compare", "Compare", id="tasks.compare",
                 tooltip="overlay the curves of this task's runs"),
+        Binding("C", "train_cells", "3 cells", id="tasks.train_cells", key_display="C",
+                tooltip="train the highlighted task with SimpleRNN, LSTM and GRU in turn "
+                "(its defaults otherwise), then compare them"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
                 tooltip="quit (a running training keeps its last complete epoch)"),
     ]
@@ -162,6 +165,9 @@ class TasksScreen(Screen[None]):
 
     def action_train(self) -> None:
         self.rnntui.train(self.rnntui.current_task_id)
+
+    def action_train_cells(self) -> None:
+        self.rnntui.train_cells(self.rnntui.current_task_id)
 
     def action_compare(self) -> None:
         info = self._highlighted_run() if self.focused is self.query_one(RunTable) else None
