@@ -203,3 +203,30 @@ async def test_p_on_a_dice_run_opens_the_dice_screen(tmp_path):
         await settle(pilot)
         # the fake checkpoint cannot be read: said on the screen, not a traceback
         assert app.screen.query_one(InlineMessage).is_error
+
+
+async def test_the_form_types_tables_and_t_into_free_text_fields():
+    from textual.widgets import Input
+
+    from rnntui.ui.app import make_app
+    from rnntui.ui.screens.hparams import HparamsScreen
+    from tests.ui_support import FakeFactory
+
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_task("dice")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, HparamsScreen)
+        field = form.query_one("#input-transitions", Input)
+        field.focus()
+        await pilot.press("ctrl+u", *"0.9 0.1 0; 1 0 0; 0 0 1")
+        await pilot.pause()
+        assert not form.errors and form.hp.transitions == "0.9 0.1 0; 1 0 0; 0 0 1"
+        await pilot.press("ctrl+u", *"0.9 0.2 0; 1 0 0; 0 0 1")
+        await pilot.pause()
+        assert "sums to 1.1: each row must sum to 1" in form.errors["transitions"]
+        await pilot.press("ctrl+u", *"sticky")  # its t types, it does not train
+        await pilot.pause()
+        assert field.value == "sticky" and not form.errors and not factory.trainers

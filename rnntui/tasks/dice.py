@@ -175,8 +175,11 @@ class DiceTask(Task):
               "possible, about 70% with sticky dice); predict shows both, step by step")
     seed_ref = "seed 004 (the three dice)"
     quality = Quality("accuracy", None, True, "accuracy")
-    # The seed trains no network on the dice; rnntui's defaults are the recipe. Measured
-    # with bench/bench_dice.py (see its docstring for the figures).
+    # The seed trains no network on the dice; rnntui's defaults are the recipe. Measured with
+    # bench/bench_dice.py on 2,000 held-out sequences, median of seeds 0-2: GRU(32), 8 epochs
+    # names the die 72.94% of the time against the forward algorithm's 73.13% (0.19 points
+    # apart; Viterbi, reading the whole sequence, 77.25%), in 26 s of training on 2 CPU cores.
+    # LSTM(32) and SimpleRNN(32) at 15 epochs come as close (0.15 and 0.11 points).
     defaults = {"cell": "gru", "units": 32, "layers": 1, "bidirectional": False,
                 "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 50,
                 "optimizer": "adam", "learning_rate": 0.005, "batch_size": 64, "epochs": 8,

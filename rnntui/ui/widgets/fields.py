@@ -120,6 +120,9 @@ class ParamField(Vertical):
             return Horizontal(Switch(value=bool(value), id=ident),
                               Label(_on_off(bool(value)), classes="switch-state"),
                               classes="control")
+        if param.kind is str:  # free text (the dice tables): every key types, t included
+            return Input(value_text(value), id=ident, classes="control", compact=True,
+                         select_on_focus=True)
         return NumberInput(value_text(value), id=ident, classes="control", compact=True,
                            select_on_focus=True)
 
