@@ -88,6 +88,10 @@ class DiceScreen(Screen[None]):
         height: auto;
         padding: 0 1;
     }
+    /* below 24 rows the map keeps the room: the step's numbers stay on their line */
+    DiceScreen.-short #dice-bars, DiceScreen.-short #dice-info {
+        display: none;
+    }
     """
     STEP = Binding.Group("Step", compact=True)
     BINDINGS = [
@@ -100,6 +104,9 @@ class DiceScreen(Screen[None]):
                 priority=True, group=STEP, tooltip="the step after"),
         Binding("ctrl+r", "reload", "Reload", id="dice.reload",
                 tooltip="read the newest checkpoint (while the run trains)"),
+        # ? is never a roll: help, even while the rolls field has the keys
+        Binding("question_mark", "app.help", "Help", id="dice.help", key_display="?",
+                priority=True, show=False, tooltip="this list of keys (? or F1)"),
     ]
 
     @dataclass
@@ -150,7 +157,7 @@ class DiceScreen(Screen[None]):
         with Horizontal(id="dice-input-row"):
             yield Label("rolls", id="dice-input-label")
             yield PlayInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
-                            id="dice-input", compact=True, passthrough="<>")
+                            id="dice-input", compact=True, passthrough="<>?")
         yield InlineMessage(id="dice-message")
         with VerticalScroll(id="dice-map-pane"):
             yield BeliefMap(id="dice-map")
@@ -160,7 +167,8 @@ class DiceScreen(Screen[None]):
                 yield Label("network")
                 yield ProbabilityBars(empty="…", id="dice-rnn-bars")
             with Vertical():
-                yield Label(self.exact_name + " (exact)")
+                yield Label("forward algorithm (exact)" if self.mode == "die"
+                            else "exact predictive")
                 yield ProbabilityBars(empty="…", id="dice-exact-bars")
         yield Static(id="dice-scores")
         yield Footer()
@@ -275,8 +283,7 @@ class DiceScreen(Screen[None]):
     # -- drawing -----------------------------------------------------------------------------
     def _agreement_text(self, reading: DiceReading) -> str:
         return (f"agrees with {self.exact_name} at {reading.agreement:.0%} of "
-                f"{reading.steps} steps · mean KL(exact‖network) "
-                f"{float(reading.kl.mean()):.3f} nats")
+                f"{reading.steps} steps · mean KL {float(reading.kl.mean()):.3f} nats")
 
     def _draw_step(self) -> None:
         reading = self.reading
@@ -302,7 +309,7 @@ class DiceScreen(Screen[None]):
         reading = self.reading
         accuracy = reading.accuracy() if reading is not None else {}
         if accuracy:
-            text.append("right on these rolls: ", style="dim")
+            text.append("these rolls: ", style="dim")
             text.append(f"network {accuracy['rnn']:.0%}  {self.exact_name} "
                         f"{accuracy['exact']:.0%}")
             if "viterbi" in accuracy:
