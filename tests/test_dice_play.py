@@ -230,3 +230,16 @@ async def test_the_form_types_tables_and_t_into_free_text_fields():
         await pilot.press("ctrl+u", *"sticky")  # its t types, it does not train
         await pilot.pause()
         assert field.value == "sticky" and not form.errors and not factory.trainers
+
+
+def test_predict_takes_a_task_id_for_its_newest_run(runs, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("RNNTUI_HOME", str(runs["root"]))
+    assert main(["predict", "dice", "--rolls", "1,6", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    newest = max((runs["die"], runs["next"]), key=lambda r: (r.created, r.name))
+    assert data["run"] == newest.name and data["rolls"] == [1, 6]
+    monkeypatch.setenv("RNNTUI_HOME", str(tmp_path / "empty"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", "dice", "--rolls", "1,6"])
+    assert exit_info.value.code == 2
+    assert "no trained dice run yet: train one with `rnntui train dice`" in capsys.readouterr().err

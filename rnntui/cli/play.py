@@ -13,7 +13,8 @@ from rnntui.runs import RunStore
 
 def register(sub: Any) -> None:
     predict = sub.add_parser("predict", help="what a trained run predicts for typed input")
-    predict.add_argument("run", help="a run name (see `rnntui runs`) or folder")
+    predict.add_argument("run", help="a run name (see `rnntui runs`) or folder; a task id "
+                         "means its newest trained run")
     predict.add_argument("text", nargs="?", default="",
                          help="letters, a poem's first line, a review, or sine samples")
     predict.add_argument("--length", type=int, default=48, help="poems: most characters")
@@ -55,12 +56,25 @@ def register(sub: Any) -> None:
 
 
 def _playground(name: str, word_index: str | None = None) -> Playground:
-    play = Playground.open(RunStore().open(name))
+    play = Playground.open(_open_run(RunStore(), name))
     if word_index:
         from rnntui.tasks.imdb import load_word_index
 
         play.use_word_index(load_word_index(word_index))
     return play
+
+
+def _open_run(store: RunStore, name: str) -> Any:
+    """The run called `name`; a task id with no run of that name means its newest trained
+    run (`rnntui predict dice --rolls 1,6,3`)."""
+    from rnntui.tasks import TASKS
+
+    if name not in TASKS or (store.root / name).is_dir():
+        return store.open(name)
+    for info in store.list():  # newest first
+        if info.run is not None and info.run.task_id == name and info.run.has_checkpoint:
+            return info.run
+    raise UserError(f"no trained {name} run yet: train one with `rnntui train {name}`")
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
