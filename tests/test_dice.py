@@ -46,7 +46,7 @@ def test_tables_can_be_typed_as_decimals_fractions_or_percentages():
     np.testing.assert_allclose(model.transition[2], [0, 0.5, 0.5])
     np.testing.assert_allclose(model.emission[1, :6], [0.5] + [0.1] * 5)
     # a row a rounding away from 1 is scaled to 1
-    hp = TASK.hparams({"transitions": "0.333 0.333 0.333; 0.9 0.05 0.05; 0.9 0.05 0.05"})
+    hp = TASK.hparams({"transitions": "0.333 0.333 0.333; 0.9 0.05 0.05; 0.9 0.05 0.05;"})
     np.testing.assert_allclose(dice_model(hp).transition[0], 1 / 3)
 
 

@@ -150,6 +150,8 @@ def test_shades_and_scrolling():
     assert shade(0.05) == "··" and shade(0.2) == "░░" and shade(0.99) == "██"
     assert first_step(0, 10, 20) == 0
     assert first_step(49, 50, 20) == 30 and first_step(5, 50, 20) == 0
+    assert first_step(45, 50, 20, start=30) == 30  # still on screen: no scrolling
+    assert first_step(29, 50, 20, start=30) == 29 and first_step(12, 50, 20, start=0) == 0
 
 
 async def _type(pilot, text: str) -> None:

@@ -30,12 +30,16 @@ def shade(p: float) -> str:
     return SHADES[min(4, 1 + int(p * 4))] * 2
 
 
-def first_step(cursor: int, steps: int, fit: int) -> int:
-    """The first column shown so that the cursor's column is on screen (kept near the right
-    when it moves right, as an editor scrolls)."""
+def first_step(cursor: int, steps: int, fit: int, start: int = 0) -> int:
+    """The first step shown: `start` again while the cursor's column stays on screen,
+    else scrolled just far enough to show it, as an editor scrolls."""
     if steps <= fit:
         return 0
-    return min(max(0, cursor - fit + 1), steps - fit)
+    if cursor < start:
+        start = cursor
+    elif cursor >= start + fit:
+        start = cursor - fit + 1
+    return min(max(0, start), steps - fit)
 
 
 class BeliefMap(Widget):
@@ -55,6 +59,7 @@ class BeliefMap(Widget):
         self.rows: list[tuple[str, np.ndarray]] = []  # (name, (T, C) beliefs)
         self.marks: list[tuple[str, Sequence[str]]] = []  # (name, a label per step)
         self.cursor = 0
+        self.start = 0  # the first step shown
 
     def show(self, rolls: Sequence[int], classes: Sequence[str],
              beliefs: Sequence[tuple[str, np.ndarray]],
@@ -77,7 +82,7 @@ class BeliefMap(Widget):
         if not steps:
             return Text("…", style="dim")
         fit = max(1, (self.size.width - LABEL) // CELL)
-        start = first_step(self.cursor, steps, fit)
+        start = self.start = first_step(self.cursor, steps, fit, self.start)
         shown = range(start, min(steps, start + fit))
         text = Text(no_wrap=True, overflow="crop")
         no_color = getattr(self.app, "no_color", False)
