@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from rnntui.hmm import HMM, ImpossibleObservations, kl_divergence
-from rnntui.tasks.dice import DICE, ROLLS, dice_model, sequences
+from rnntui.tasks.dice import DICE, ROLLS, dice_model, exact_beliefs, exact_kind, sequences
 
 SEPARATORS = frozenset(" ,;、，\t\n")
 SEED_ROLLS = "1635273524"  # seed 004's ten rolls: 1、6、3、5、2、7、3、5、2、4
@@ -60,9 +60,11 @@ class DiceReading:
         mode: "die" (which die made each roll) or "next" (the roll after each one).
         classes: what the beliefs are over: the dice, or the faces.
         rnn: (T, C) the network's belief at each step.
-        exact: (T, C) the exact model's: forward posterior, or predictive of the next roll.
+        exact: (T, C) the exact model's (see `tasks.dice.EXACT`): the forward posterior,
+            forward-backward's for a bidirectional network, or the next roll's predictive.
         viterbi: (T,) the most likely dice (indices into DICE).
         dice: (T,) the true dice, when the rolls were generated; None when typed.
+        exact_kind: which exact answer `exact` is (a key of `tasks.dice.EXACT`).
     """
 
     rolls: tuple[int, ...]
@@ -72,6 +74,7 @@ class DiceReading:
     exact: np.ndarray
     viterbi: np.ndarray
     dice: np.ndarray | None = None
+    exact_kind: str = "forward"
 
     @property
     def steps(self) -> int:
@@ -108,7 +111,8 @@ class DiceReading:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rolls": list(self.rolls), "mode": self.mode, "classes": list(self.classes),
+        return {"rolls": list(self.rolls), "mode": self.mode, "exact_kind": self.exact_kind,
+                "classes": list(self.classes),
                 "rnn": self.rnn.tolist(), "exact": self.exact.tolist(),
                 "viterbi": [DICE[i] for i in self.viterbi],
                 "dice": None if self.dice is None else [DICE[i] for i in self.dice],
@@ -116,22 +120,23 @@ class DiceReading:
                 "agreement": self.agreement, "accuracy": self.accuracy()}
 
 
-def read(net: Any, model: HMM, mode: str, rolls: list[int], embedded: bool,
-         dice: np.ndarray | None = None) -> DiceReading:
-    """The network's and the exact model's beliefs for these rolls.
+def read(net: Any, hp: Any, rolls: list[int], dice: np.ndarray | None = None) -> DiceReading:
+    """The network's and the exact model's beliefs for these rolls, for a run's
+    hyperparameters `hp` (its dice, its mode, whether its network reads both ways).
 
     Raises:
         ImpossibleObservations: rolls the model cannot produce (with its own emissions).
     """
     from rnntui.tasks import encode_tokens
 
+    model, kind = dice_model(hp), exact_kind(hp)
     ids = np.asarray(rolls, dtype=np.int32) - 1
-    rnn = np.asarray(net.forward(encode_tokens(ids, len(ROLLS), embedded)), dtype=np.float64)
-    posterior, _ = model.forward(ids)
-    exact = posterior if mode == "die" else model.predictive(posterior)
+    x = encode_tokens(ids, len(ROLLS), hp.embedding_dim > 0)
+    rnn = np.asarray(net.forward(x), dtype=np.float64)
+    exact = exact_beliefs(model, ids, kind)
     path, _ = model.viterbi(ids)
-    classes = DICE if mode == "die" else ROLLS
-    return DiceReading(tuple(rolls), mode, classes, rnn, exact, path, dice)
+    classes = DICE if hp.mode == "die" else ROLLS
+    return DiceReading(tuple(rolls), hp.mode, classes, rnn, exact, path, dice, kind)
 
 
 def roll(model: HMM, length: int, rng: np.random.Generator) -> tuple[list[int], np.ndarray]:
@@ -160,8 +165,7 @@ def held_out(net: Any, hp: Any, count: int = 300, seed: int = 10_000) -> HeldOut
     model = dice_model(hp)
     x, labels, dice = sequences(model, count, hp.seq_len, hp.mode, np.random.default_rng(seed))
     rnn = np.asarray(net.forward(encode_tokens(x, len(ROLLS), hp.embedding_dim > 0)))
-    posterior, _ = model.forward(x)
-    exact = posterior if hp.mode == "die" else model.predictive(posterior)
+    exact = exact_beliefs(model, x, exact_kind(hp))
     viterbi = None
     if hp.mode == "die":
         path, _ = model.viterbi(x)

@@ -275,13 +275,12 @@ class Playground:
         """The network's belief beside the exact model's at every step of typed rolls
         (`dice`: the true dice, when the rolls were generated)."""
         from rnntui.dice_play import ImpossibleObservations, read
-        from rnntui.tasks.dice import dice_model
 
         if self.task.id != "dice":
             raise InputError("beliefs about dice are for the dice task")
         rolls = self._rolls(text)
         try:
-            return read(self.net, dice_model(self.hp), self.hp.mode, rolls, self.embedded,
+            return read(self.net, self.hp, rolls,
                         dice if dice is not None and len(dice) == len(rolls) else None)
         except ImpossibleObservations as exc:
             raise InputError(f"roll {rolls[exc.step]} at step {exc.step + 1} cannot happen "

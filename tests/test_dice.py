@@ -152,3 +152,41 @@ def test_bad_rolls_say_where(text, message, position):
     with pytest.raises(RollsError) as err:
         parse_rolls(text, 4)
     assert message in str(err.value) and err.value.position == position
+
+
+class _Uniform:
+    """A stand-in network that believes nothing: 1/C for every class at every step."""
+
+    def __init__(self, classes: int):
+        self.classes = classes
+
+    def forward(self, x):
+        steps = np.asarray(x).shape[-2] if np.asarray(x).ndim >= 2 else len(x)
+        return np.full((steps, self.classes), 1 / self.classes)
+
+
+def test_the_exact_answer_fits_what_the_network_can_see():
+    from rnntui.dice_play import read
+    from rnntui.tasks.dice import exact_kind
+
+    rolls = [1, 1, 7, 2, 2]
+    ids = np.array(rolls) - 1
+    hp = TASK.hparams()
+    model = dice_model(hp)
+    left = read(_Uniform(3), hp, rolls)
+    assert left.exact_kind == exact_kind(hp) == "forward"
+    np.testing.assert_allclose(left.exact, model.forward(ids)[0])
+    both = read(_Uniform(3), TASK.hparams({"bidirectional": "true"}), rolls)
+    assert both.exact_kind == "smoothed"
+    np.testing.assert_allclose(both.exact, model.smooth(ids))
+    # reading ahead, the 7 at step 3 makes step 2 more likely a D8 than reading left to right
+    assert both.exact[1, 2] > left.exact[1, 2]
+    nxt = read(_Uniform(8), TASK.hparams({"mode": "next"}), rolls)
+    assert nxt.exact_kind == "predictive" and nxt.exact.shape == (5, 8)
+    assert (nxt.kl >= 0).all() and left.to_dict()["exact_kind"] == "forward"
+
+
+def test_next_roll_mode_refuses_a_network_that_reads_backwards():
+    with pytest.raises(ConfigError) as err:
+        TASK.hparams({"mode": "next", "bidirectional": "true"})
+    assert err.value.key == "bidirectional" and "would see the very roll" in err.value.message

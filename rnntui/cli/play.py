@@ -151,7 +151,7 @@ def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
     """Each step's roll, the network's belief and the exact model's, side by side."""
     import numpy as np
 
-    from rnntui.tasks.dice import DICE
+    from rnntui.tasks.dice import DICE, EXACT
 
     text = args.rolls if args.rolls is not None else args.text
     dice = None
@@ -168,7 +168,7 @@ def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
                                  "viterbi": scores.viterbi, "mean_kl": scores.mean_kl}})
         return 0
     die = reading.mode == "die"
-    exact_name = "forward" if die else "exact"
+    exact_name = EXACT[reading.exact_kind][0]
     print(f"{play.run.name}: {'which die made each roll' if die else 'the next roll'}, "
           f"the network beside the exact hidden Markov model")
 

@@ -150,6 +150,29 @@ def dice_model(hp: Mapping) -> HMM:
     return HMM.of([1 / 3] * 3, transition_rows(hp), emission)
 
 
+# The exact answer a network is measured against, by what the network can see: the forward
+# posterior for a left-to-right reader, forward-backward for one that also reads ahead
+# (bidirectional), the predictive distribution of the next roll in mode next.
+EXACT = {"forward": ("forward", "forward algorithm (exact)"),
+         "smoothed": ("fwd-bwd", "forward-backward (exact)"),
+         "predictive": ("exact", "exact predictive")}
+
+
+def exact_kind(hp: Mapping) -> str:
+    """Which exact answer fits this network: a key of EXACT."""
+    if hp["mode"] == "next":
+        return "predictive"
+    return "smoothed" if hp["bidirectional"] else "forward"
+
+
+def exact_beliefs(model: HMM, rolls: np.ndarray, kind: str) -> np.ndarray:
+    """The exact distribution at every step ((…, T, 3) dice or (…, T, 8) rolls)."""
+    if kind == "smoothed":
+        return model.smooth(rolls)
+    posterior, _ = model.forward(rolls)
+    return model.predictive(posterior) if kind == "predictive" else posterior
+
+
 def sequences(model: HMM, count: int, seq_len: int, mode: str, rng: np.random.Generator
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rolls the network reads, its labels, and the hidden dice of the rolls it reads.
@@ -189,6 +212,10 @@ class DiceTask(Task):
 
     def check(self, hp: HParams) -> None:
         dice_model(hp)  # raises ConfigError naming the table at fault
+        if hp.mode == "next" and hp.bidirectional:
+            raise ConfigError("bidirectional", "bidirectional=true: reading backwards, the "
+                              "network would see the very roll it must predict; mode next "
+                              "needs a left-to-right reader")
         if hp.seq_len > 500:
             raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
                                          f"dice (its {TRAIN:,} sequences are made in memory)")

@@ -29,7 +29,7 @@ from rnntui.dice_play import DiceReading, HeldOut
 from rnntui.nn import MirrorError
 from rnntui.playground import InputError
 from rnntui.runs import Run, RunError
-from rnntui.tasks.dice import DICE
+from rnntui.tasks.dice import DICE, EXACT, exact_kind
 from rnntui.ui.screens.playing import PlayHandle
 from rnntui.ui.widgets.belief_map import BeliefMap
 from rnntui.ui.widgets.inline_message import InlineMessage
@@ -147,7 +147,7 @@ class DiceScreen(Screen[None]):
 
     @property
     def exact_name(self) -> str:
-        return "forward" if self.mode == "die" else "exact"
+        return EXACT[exact_kind(self.run.hparams)][0]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,8 +167,7 @@ class DiceScreen(Screen[None]):
                 yield Label("network")
                 yield ProbabilityBars(empty="…", id="dice-rnn-bars")
             with Vertical():
-                yield Label("forward algorithm (exact)" if self.mode == "die"
-                            else "exact predictive")
+                yield Label(EXACT[exact_kind(self.run.hparams)][1])
                 yield ProbabilityBars(empty="…", id="dice-exact-bars")
         yield Static(id="dice-scores")
         yield Footer()
