@@ -154,6 +154,8 @@ class Playground:
                     raise InputError(f"{part!r} (number {pos + 1}) must be a finite number "
                                      "of reasonable size", position=text.find(part))
                 values_list.append(value)
+            if not values_list:
+                raise InputError("type numbers separated by spaces or commas")
             values = np.asarray(values_list[-MAX_INPUT:], dtype=np.float64)
             note = "" if len(values) == self.hp.seq_len else (
                 f"trained on windows of {self.hp.seq_len} samples; reading {len(values)}")
@@ -201,15 +203,23 @@ class Playground:
             raise InputError("length must be from 1 to 5000")
         if not 0 <= temperature <= 10:
             raise InputError("temperature must be from 0 to 10")
-        rng = rng or np.random.default_rng()
+        if top_k is not None and top_k < 0:
+            raise InputError("top_k must be 0 (every token) or more")
+        # Checked now, not when the first token is asked for: a caller that prints as the
+        # tokens come must learn of a bad seed before it prints anything.
         encoded = self.encode(seed)
+        if self.task.id not in LETTER_TASKS and not self.net.can_step:
+            raise InputError("a bidirectional network reads the whole text at once; it "
+                             "cannot write one token at a time")
+        return self._tokens_after(encoded, length, temperature, top_k,
+                                  rng or np.random.default_rng())
+
+    def _tokens_after(self, encoded: Encoded, length: int, temperature: float,
+                      top_k: int | None, rng: np.random.Generator) -> Iterator[str]:
         ids = [self.index[t] for t in encoded.tokens]
         if self.task.id in LETTER_TASKS:
             yield from self._slide(ids, length, temperature, top_k, rng)
             return
-        if not self.net.can_step:
-            raise InputError("a bidirectional network reads the whole text at once; it "
-                             "cannot write one token at a time")
         for token_id in sample_stream(self.net, ids, length, temperature, top_k, rng,
                                       stop_ids=(self.index[END],)):
             yield self.vocab[token_id]

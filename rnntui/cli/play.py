@@ -110,14 +110,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
         from rnntui.tasks.corpus import END, detokenize
 
         kind = play.hp.tokens
+        if args.seed is not None and args.seed < 0:
+            raise UserError(f"--seed {args.seed}: must be 0 or more")
         top = play.next_tokens(args.text, k=5)
         rng = np.random.default_rng(args.seed)
+        tokens_after = play.generate(args.text, args.length, args.temperature, args.top_k, rng)
         if not args.json:
             print(f"next {'character' if kind == 'char' else 'word'}: "
                   f"{describe_prediction(top)}")
             print(args.text, end="", flush=True)
         tokens: list[str] = []
-        for token in play.generate(args.text, args.length, args.temperature, args.top_k, rng):
+        for token in tokens_after:
             if not args.json and token != END:
                 # the token with the space (or none) that would stand before it
                 print(detokenize(["x", token], kind)[1:], end="", flush=True)
@@ -233,6 +236,13 @@ def _numbers(text: str, what: str) -> list[float]:
         raise UserError(f"--{what} {text!r}: write numbers separated by commas") from None
 
 
+def _one_number(text: str, what: str) -> float:
+    numbers = _numbers(text, what)
+    if len(numbers) != 1:
+        raise UserError(f"--{what} {text!r}: write one number")
+    return numbers[0]
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from rnntui.explain import forward_by_hand, render_text, to_dict
 
@@ -241,7 +251,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
             inputs=_numbers(args.inputs, "inputs"),
             w_state=[_numbers(row, "w-state") for row in args.w_state.split(";")],
             w_input=_numbers(args.w_input, "w-input"), b=_numbers(args.b, "b"),
-            w_out=_numbers(args.w_out, "w-out"), b_out=_numbers(args.b_out, "b-out")[0],
+            w_out=_numbers(args.w_out, "w-out"), b_out=_one_number(args.b_out, "b-out"),
             activation="linear" if args.linear else "tanh")
     except (ValueError, IndexError) as exc:
         raise UserError(str(exc)) from None
@@ -267,8 +277,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         from rnntui.runs import atomic_write
 
+        out = Path(args.out).expanduser()
+        if out.is_dir() or not out.name:
+            raise UserError(f"--out {args.out}: is a folder; name a file to write")
         try:
-            atomic_write(Path(args.out).expanduser(), text)
+            atomic_write(out, text)
         except OSError as exc:
             raise UserError(f"--out {args.out}: cannot write it ({exc.strerror})") from None
         print(f"wrote {args.out}")

@@ -38,9 +38,17 @@ def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
         DataUnavailable: for a missing, unreadable or wrongly laid out file.
     """
     import numpy as np
+    import zipfile
+
     path = Path(path).expanduser()
     if not path.is_file():
-        raise DataUnavailable(f"--data {path}: no such file")
+        raise DataUnavailable(f"--data {path}: " + ("not a file" if path.exists()
+                                                    else "no such file"))
+    # np.load unpickles a file that is a bare pickle (code could run from it): only an .npz
+    # (a zip of arrays) gets that far.
+    if not zipfile.is_zipfile(path):
+        raise DataUnavailable(f"--data {path}: not an .npz file (a zip of arrays in Keras's "
+                              f"IMDb layout: {', '.join(_KEYS)})")
     try:
         # Object arrays of id lists need pickle, as in Keras's own loader: only open files
         # you trust.
