@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import time
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from rnntui.tasks import DataSource, UnknownTask, get_task
 FORMAT_VERSION = 1
 CONFIG, HISTORY, MODEL, VOCAB, STATUS = ("config.json", "history.jsonl", "model.keras",
                                          "vocab.json", "status.json")
+HISTORY_IN_MODEL = "rnntui-history.jsonl"  # the history saved inside model.keras
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
@@ -110,13 +112,19 @@ class Run:
 
     # -- history -------------------------------------------------------------------------
     def history(self) -> list[dict[str, float]]:
-        """Per-epoch metrics; a damaged last line (a write cut short) is dropped."""
+        """Per-epoch metrics: the copy inside the checkpoint when there is one (it always
+        matches the weights), else `history.jsonl`; a damaged last line is dropped."""
+        embedded = self._history_in_model()
         try:
-            lines = (self.path / HISTORY).read_text(encoding="utf-8").splitlines()
+            text = (embedded if embedded is not None
+                    else (self.path / HISTORY).read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RunError(f"{self.name}: cannot read {HISTORY} ({exc})") from None
+        except UnicodeDecodeError:
+            raise RunError(f"{self.name}: {HISTORY} is damaged (not UTF-8 text)") from None
+        except OSError as exc:
+            raise RunError(f"{self.name}: cannot read {HISTORY} ({exc.strerror})") from None
+        lines = text.splitlines()
         epochs = []
         for line in lines:
             try:
@@ -131,12 +139,54 @@ class Run:
     def epochs_done(self) -> int:
         return len(self.history()) if self.has_checkpoint else 0
 
+    def remove_partial_writes(self) -> int:
+        """Delete temporaries left by a writer that was killed mid-save (a model file can
+        be megabytes); those of a live process are left alone. Returns how many went."""
+        removed = 0
+        for tmp in self.path.glob(".*.tmp*"):
+            try:
+                pid = int(tmp.name.split(".")[2])
+                os.kill(pid, 0)  # raises if no such process
+                continue
+            except (IndexError, ValueError):
+                pass  # not one of ours by its name, yet a temporary: it goes too
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue  # someone else's live process
+            try:
+                tmp.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
     def save_checkpoint(self, write_model: Callable[[Path], None],
                         history: Iterable[dict[str, float]]) -> None:
-        """Write the model, then the history that goes with it, each atomically."""
-        atomic_save(self.model_path, write_model)
+        """Write the model with its history inside, then `history.jsonl`, each atomically.
+
+        Two files cannot be replaced at once: a kill between the two moves would leave a
+        model a save ahead of `history.jsonl` (half the kills in the saving loop of
+        test_robust_interrupts landed there). The copy inside the model archive is the one
+        `history()` reads; `history.jsonl` is for people and scripts.
+        """
         text = "".join(json.dumps(record, sort_keys=True) + "\n" for record in history)
+
+        def write(tmp: Path) -> None:
+            write_model(tmp)
+            if zipfile.is_zipfile(tmp):  # a Keras archive; Keras ignores entries it lacks
+                with zipfile.ZipFile(tmp, "a") as archive:
+                    archive.writestr(HISTORY_IN_MODEL, text)
+
+        atomic_save(self.model_path, write)
         atomic_write(self.path / HISTORY, text)
+
+    def _history_in_model(self) -> str | None:
+        try:
+            with zipfile.ZipFile(self.model_path) as archive:
+                return archive.read(HISTORY_IN_MODEL).decode("utf-8")
+        except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError):
+            return None  # no checkpoint, one from before this copy, or a damaged one
 
     # -- vocabulary and status -------------------------------------------------------------
     def save_vocab(self, vocab: Iterable[str]) -> None:
@@ -260,7 +310,9 @@ class RunStore:
         infos = []
         for folder in folders:
             try:
-                infos.append(RunInfo(folder.name, folder, run=self.open(folder)))
+                run = self.open(folder)
+                run.history()  # read here, so that a damaged one is this run's error alone
+                infos.append(RunInfo(folder.name, folder, run=run))
             except RunError as exc:
                 infos.append(RunInfo(folder.name, folder, error=str(exc)))
         return sorted(infos, key=lambda i: (i.run.created if i.run else "", i.name), reverse=True)

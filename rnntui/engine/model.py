@@ -87,5 +87,21 @@ def choose_execution(model: Any, steps: int) -> bool:
 
 def load_checkpoint(path: Any) -> Any:
     """A saved model with its optimizer state. `safe_mode` refuses to run code stored in it."""
+    import zipfile
+    from pathlib import Path
+
+    from rnntui.runs import RunError
+
+    path = Path(path)
+    # Keras says "File not found" for a file that is there but cut short (a full disk, a
+    # copy that stopped): name what is wrong instead.
+    if not zipfile.is_zipfile(path):
+        raise RunError(f"{path.parent.name}: the checkpoint {path.name} is damaged (not a "
+                       "complete .keras archive); this run cannot go on: train a new one")
     keras = import_keras()
-    return keras.saving.load_model(path, compile=True, safe_mode=True)
+    try:
+        return keras.saving.load_model(path, compile=True, safe_mode=True)
+    except (ValueError, TypeError) as exc:  # safe_mode's refusal of code, a foreign layer
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RunError(f"{path.parent.name}: the checkpoint {path.name} cannot be loaded "
+                       f"({why})") from None

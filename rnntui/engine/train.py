@@ -153,6 +153,7 @@ class Trainer:
     # -- the whole session -----------------------------------------------------------------
     def fit(self) -> TrainingFinished:
         started = time.monotonic()
+        self.run.remove_partial_writes()  # of a session killed mid-save
         keras = backend.import_keras()
         backend.seed_everything(self.hp.seed + len(self.history))
         self.emit(LogLine(f"loading data for {self.task.id}"))
@@ -232,8 +233,11 @@ def train(run: Run, emit: Emit | None = None,
 
         if isinstance(exc, DataUnavailable):
             raise
-        result = TrainingFailed(f"training failed: {type(exc).__name__}: {exc}".splitlines()[0],
-                                traceback.format_exc())
+        from rnntui.runs import RunError
+
+        what = str(exc) if isinstance(exc, RunError) else (  # already says what is wrong
+            f"training failed: {type(exc).__name__}: {exc}")
+        result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:
             run.save_status(status="failed", message=result.message)
         except OSError:
