@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from rnntui.cli.common import UserError, fail
+from rnntui.cli.common import UserError, choose_backend, fail
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,11 +18,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rnntui", description="A terminal playground for recurrent neural networks. "
         "With no command, opens the app.")
     import rnntui
-    from rnntui.cli import listing, play, training
+    from rnntui.cli import listing, play, serving, training
+    from rnntui.cli.common import BACKEND_HELP
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
+    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
+                        help=BACKEND_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (listing, training, play):
+    for module in (listing, training, play, serving):
         module.register(sub)
     return parser
 
@@ -32,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:  # the app: skip building every subcommand's parser (and its imports)
         return open_app()
     args = build_parser().parse_args(argv)
+    if args.backend:
+        try:  # the app's training process inherits the choice through $KERAS_BACKEND
+            choose_backend(args.backend)
+        except UserError as exc:
+            fail(str(exc))
     if args.command is None:
         return open_app()
     from rnntui.config import ConfigError

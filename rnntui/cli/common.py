@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -37,3 +38,28 @@ def fmt(value: float) -> str:
     if not math.isfinite(value):
         return str(value)
     return f"{value:.4f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+BACKEND_HELP = ("Keras backend: tensorflow (default), jax or torch; also read from "
+                "$KERAS_BACKEND")
+
+
+def add_backend_option(parser: Any) -> None:
+    """`--backend` on a subcommand too (`rnntui train sine --backend jax`); SUPPRESS keeps
+    a value given before the subcommand (`rnntui --backend jax train sine`)."""
+    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                        default=argparse.SUPPRESS, help=BACKEND_HELP)
+
+
+def choose_backend(name: str | None) -> str:
+    """Fix Keras's backend for this process (and the processes it starts) before Keras loads.
+
+    Raises:
+        UserError: for a backend that is not installed.
+    """
+    from rnntui.engine.backend import BackendError, select_backend
+
+    try:
+        return select_backend(name)
+    except BackendError as exc:
+        raise UserError(str(exc)) from None

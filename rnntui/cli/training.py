@@ -9,7 +9,8 @@ import sys
 from typing import Any
 
 from rnntui import paths
-from rnntui.cli.common import EXIT_NAN, UserError, fail, fmt, print_json
+from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
+                               fmt, print_json)
 from rnntui.config import SCHEMA, parse_assignments
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
@@ -31,6 +32,8 @@ def register(sub: Any) -> None:
                        help="poems: a UTF-8 text or chinese-poetry JSON file")
     train.add_argument("--json", action="store_true",
                        help="end with one JSON line: run, epochs, metrics and quality")
+    _add_devices_option(train)
+    add_backend_option(train)
     train.set_defaults(handler=cmd_train)
 
     compare = sub.add_parser("compare", help="train several cells with otherwise equal "
@@ -45,10 +48,20 @@ def register(sub: Any) -> None:
     compare.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
     compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_devices_option(compare)
+    add_backend_option(compare)
     compare.set_defaults(handler=cmd_compare)
 
 
+def _add_devices_option(parser: Any) -> None:
+    parser.add_argument("--devices", type=int, default=1, metavar="N",
+                        help="train data-parallel on N devices (the first N GPUs; without a "
+                        "GPU, N virtual CPU devices, which only test the path). A new run's "
+                        "batch_size is per device: the global batch is N times it")
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    choose_backend(getattr(args, "backend", None))
     store = RunStore()
     overrides = parse_assignments(args.overrides)
     if args.epochs is not None:
@@ -73,10 +86,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UserError("--corpus is for the poems task")
         source = DataSource(data=args.data, corpus=args.corpus)
         _check_source(task.id, source)
+        hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
     try:
-        return _train_run(run, as_json=args.json)
-    except DataUnavailable:
+        return _train_run(run, as_json=args.json, devices=args.devices)
+    except (DataUnavailable, UserError):  # no data, or devices that cannot be had
         _forget_if_empty(store, run)
         raise
 
@@ -106,10 +120,12 @@ class _Session:
     complete epoch; a second Ctrl+C interrupts at once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, devices: int = 1) -> None:
         from rnntui.engine.control import TrainControl
 
         self.control = TrainControl()
+        self.devices = devices
+        self.replicas: Any = None  # backend.Replicas, made once: devices are fixed per process
         self.received: list[int] = []
         self.current = ""
         for signum in _SIGNAL_EXIT:
@@ -122,6 +138,16 @@ class _Session:
         self.control.stop()
         print(f"\nstopping after this batch; the last complete epoch of {self.current} is "
               "kept", file=sys.stderr)
+
+    def _replicas(self) -> Any:
+        from rnntui.engine.backend import BackendError, data_parallel
+
+        if self.replicas is None:
+            try:
+                self.replicas = data_parallel(self.devices)
+            except BackendError as exc:
+                raise UserError(str(exc)) from None
+        return self.replicas
 
     @property
     def exit_code(self) -> int | None:
@@ -138,7 +164,13 @@ class _Session:
             backend.route_logs(log)
             from rnntui.engine.train import train
 
-            result = train(run, emit=printer, control=self.control)
+            replicas = self._replicas()
+            if replicas.count > 1:
+                from rnntui.engine.distribute import plan_for
+
+                print(plan_for(run.hparams, replicas.count).describe(replicas.kind))
+            with replicas.scope():
+                result = train(run, emit=printer, control=self.control)
         if isinstance(result, TrainingFailed):
             fail(f"{result.message} (details in {log})")
         if result.message:
@@ -146,9 +178,18 @@ class _Session:
         return result
 
 
-def _train_run(run: Any, as_json: bool) -> int:
-    session = _Session()
-    result = session.train(run, _Printer(run.hparams.epochs))
+def _scale_batch(hp: Any, devices: int) -> Any:
+    """A new run on N devices: batch_size per device, N times it in all (see distribute)."""
+    if devices < 1:
+        raise UserError(f"--devices {devices}: must be at least 1")
+    from rnntui.engine.distribute import scale_batch
+
+    return scale_batch(hp, devices)
+
+
+def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
+    session = _Session(devices)
+    result = session.train(run, _Printer(run.hparams))
     summary = {"run": str(run.path), "name": run.name, "task": run.task_id,
                "status": result.status, "epochs": result.epochs, "metrics": result.metrics,
                **result.quality, "seconds": round(result.seconds, 3)}
@@ -166,6 +207,7 @@ def _train_run(run: Any, as_json: bool) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from rnntui.compare import summarize
 
+    choose_backend(getattr(args, "backend", None))
     task = get_task(args.task)
     cells = [c.strip() for c in args.cells.split(",") if c.strip()]
     overrides = parse_assignments(args.overrides)
@@ -176,18 +218,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if not cells or len(set(cells)) != len(cells):
         raise UserError("--cells: name each cell once, e.g. --cells simple,lstm,gru")
     source = DataSource(data=args.data, corpus=args.corpus)
-    hps = [task.hparams({**overrides, "cell": cell}, recipe=args.recipe) for cell in cells]
+    hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
+                        args.devices) for cell in cells]
     _check_source(task.id, source)
     store = RunStore()
-    session = _Session()
+    session = _Session(args.devices)
     rows = []
     for hp in hps:
         run = store.create(task.id, hp, source)
         if not args.json:
             print(f"-- {hp.cell}")
         try:
-            session.train(run, _Printer(hp.epochs))
-        except DataUnavailable:
+            session.train(run, _Printer(hp))
+        except (DataUnavailable, UserError):
             _forget_if_empty(store, run)
             raise
         rows.append(summarize(store.open(run.path)))
@@ -219,8 +262,9 @@ def _print_comparison(rows: list[Any]) -> None:
 class _Printer:
     """Prints epoch lines; a live progress line too when stdout is a terminal."""
 
-    def __init__(self, epochs: int):
-        self.epochs = epochs
+    def __init__(self, hp: Any):
+        self.hp = hp
+        self.epochs = hp.epochs
         self.live = sys.stdout.isatty()
 
     def __call__(self, event: Any) -> None:
@@ -231,6 +275,12 @@ class _Printer:
             print(f"{event.task}: {event.model} ({event.params:,} parameters) on "
                   f"{event.device}{start}")
             self.epochs = event.epochs
+            if "GPU" in event.device:  # the fused kernel matters only there
+                from rnntui.fastpath import fast_path
+
+                path = fast_path(self.hp)
+                if not path.fused:
+                    print(f"note: {path.notice or path.reason}", file=sys.stderr)
         elif isinstance(event, ev.BatchEnded) and self.live:
             print(f"\repoch {event.epoch}/{self.epochs} batch {event.batch}/{event.steps} "
                   f"loss {fmt(event.loss)}  {event.samples_per_second:,.0f} samples/s  "

@@ -6,7 +6,7 @@ from typing import Any
 
 from rnntui.architecture import ModelSpec, plan_model
 from rnntui.config import HParams
-from rnntui.engine.backend import import_keras
+from rnntui.engine.backend import active_replicas, import_keras
 
 _CELLS = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
@@ -67,7 +67,8 @@ def compile_model(model: Any, spec: ModelSpec, hp: HParams) -> None:
 # against 1.00-1.07 s in graph mode, with the whole run even (1.7-2.2 s either way); embed4
 # with 25 epochs reaches it in 1.24 vs 1.39 s but its whole run takes 3.85 vs 2.61 s. Hence
 # eager mode only up to 16 steps in a session: beyond, eager steps cost too much (sine's
-# 2×LSTM(30) takes 85-90 ms a step of 90 eagerly against 9-10 ms traced).
+# 2×LSTM(30) takes 85-90 ms a step of 90 eagerly against 9-10 ms traced). Never eagerly on
+# several devices: TensorFlow's MirroredStrategy then runs each replica's step op by op.
 EAGER_MAX_STEPS = 16
 
 
@@ -78,7 +79,7 @@ def choose_execution(model: Any, steps: int) -> bool:
     attribute, not the compile config, so a saved checkpoint does not carry the choice and a
     resumed run decides again. Returns the choice.
     """
-    eager = steps <= EAGER_MAX_STEPS
+    eager = steps <= EAGER_MAX_STEPS and active_replicas() == 1
     if model.run_eagerly != eager:
         model.run_eagerly = eager
         model.train_function = model.test_function = model.predict_function = None
