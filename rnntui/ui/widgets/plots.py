@@ -55,6 +55,7 @@ class CurvePlot(PlotextPlot):
         self._version = 0  # bumped by each draw: the rendered plot is kept until it changes
         self._strips: list[Strip] = []
         self._strips_key: tuple | None = None
+        self._loaded = False  # the curves were handed to plotext and not built since
 
     def show(self, series: Sequence[Series], title: str | None = None) -> None:
         """Replace the curves and redraw."""
@@ -70,6 +71,16 @@ class CurvePlot(PlotextPlot):
         self.draw()  # the thinning depends on the width
 
     def draw(self) -> None:
+        self._load()
+        self._loaded = True
+        self._version += 1
+        self.refresh()
+
+    def _load(self) -> None:
+        """Hand the curves to plotext. Needed before every build: plotext takes the log of
+        the data in place when it builds a log-scale plot, so building twice (a resize or a
+        theme change with no new data) would take it twice: a wrong plot, or a crash on
+        values below 1."""
         plt = self.plt
         plt.clear_data()
         values = [y for series in self.series for _, y in series.points]
@@ -85,8 +96,6 @@ class CurvePlot(PlotextPlot):
             self.drawn[series.label] = points
             plt.plot([x for x, _ in points], [y for _, y in points], label=series.label,
                      color=series.color, marker=series.marker)
-        self._version += 1
-        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         """A line of the plot, from strips made once per change of data, size or theme.
@@ -98,6 +107,9 @@ class CurvePlot(PlotextPlot):
         """
         key = (self._version, self.size, self.app.theme, self.theme, self.visual_style)
         if self._strips_key != key:
+            if not self._loaded:  # built before: plotext's copy of the data is spent
+                self._load()
+            self._loaded = False
             width, height = self.size
             visual = visualize(self, PlotextPlot.render(self))
             self._strips = Visual.to_strips(self, visual, width, height, self.visual_style)
