@@ -22,7 +22,9 @@ from typing import Any
 # lines (oneDNN notices, "could not find CUDA drivers") that would land on the terminal.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-_LOGGERS = ("tensorflow", "absl", "keras", "h5py", "py.warnings", "jax", "torch")
+_LOGGERS = ("tensorflow", "absl", "keras", "h5py", "py.warnings", "jax")
+# Not "torch": PyTorch gives its sub-loggers handlers of their own, and INFO on "torch" would
+# make them print their exit statistics.
 
 BACKENDS = ("tensorflow", "jax", "torch")
 # What to install when a backend is asked for but missing. torch: a plain `pip install torch`
@@ -114,7 +116,9 @@ def native_stderr_to(log_path: Path) -> Iterator[None]:
         os.dup2(saved, 2)
         os.close(saved)
         if python_err is not None:
-            sys.stderr.close()
+            # Flushed, not closed: loggers made meanwhile (PyTorch's, at import) keep this
+            # stream and write to it at exit; it is a copy of the real stderr, so that is fine.
+            sys.stderr.flush()
             sys.stderr = python_err
 
 

@@ -100,8 +100,13 @@ def load_checkpoint(path: Any) -> Any:
         raise RunError(f"{path.parent.name}: the checkpoint {path.name} is damaged (not a "
                        "complete .keras archive); this run cannot go on: train a new one")
     keras = import_keras()
+    # Keras on PyTorch saves its optimizer under a torch-only module
+    # (keras.src.backend.torch.optimizers...), which another backend would then load and
+    # fail in: name the optimizers so that each backend builds its own.
+    optimizers = {name: getattr(keras.optimizers, name) for name in _OPTIMIZERS.values()}
     try:
-        return keras.saving.load_model(path, compile=True, safe_mode=True)
+        return keras.saving.load_model(path, compile=True, safe_mode=True,
+                                       custom_objects=optimizers)
     except (ValueError, TypeError) as exc:  # safe_mode's refusal of code, a foreign layer
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise RunError(f"{path.parent.name}: the checkpoint {path.name} cannot be loaded "

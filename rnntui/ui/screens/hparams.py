@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Select, Static, Switch
 
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for
+from rnntui.fastpath import fast_path
 from rnntui.tasks import get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.fields import ParamField
@@ -33,6 +34,16 @@ class HparamsScreen(Screen[None]):
     """A form over `SCHEMA` for one task."""
 
     HELP_TITLE = "hyperparameters"
+    DEFAULT_CSS = """
+    HparamsScreen #fast-path {
+        height: auto;
+        color: $warning;
+        display: none;
+    }
+    HparamsScreen #fast-path.-shown {
+        display: block;
+    }
+    """
     # These keys work while a number field has the focus (see fields.NumberInput).
     BINDINGS = [
         Binding("t", "train", "Train", id="hparams.train",
@@ -71,6 +82,7 @@ class HparamsScreen(Screen[None]):
             with Horizontal(id="model-figures"):
                 yield Static(id="model-params")
                 yield Static(id="form-status")
+            yield Static(id="fast-path")
         with VerticalScroll(id="form"):
             for key in self.keys:
                 yield ParamField(SCHEMA[key], self.start_values[key])
@@ -131,6 +143,12 @@ class HparamsScreen(Screen[None]):
             return
         self.query_one("#model-text", Static).update(Text(model, style="bold"))
         self.params = params
+        # A choice that takes the LSTM/GRU off cuDNN's fused kernel, and its cost on a GPU
+        # (the form cannot know the device: the app never loads the backend).
+        notice = fast_path(hp).notice
+        note = self.query_one("#fast-path", Static)
+        note.update(Text(f"GPU: {notice}") if notice else "")
+        note.set_class(bool(notice), "-shown")
 
     def watch_params(self, params: int) -> None:
         self.query_one("#model-params", Static).update(

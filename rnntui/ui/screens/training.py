@@ -168,6 +168,13 @@ class TrainingScreen(Screen[None]):
         parts = [model, f"{figures.count(session.params)} parameters"]
         if session.device:
             parts.append(session.device)
+            if "GPU" in session.device:  # the fused kernel matters only there
+                from rnntui.fastpath import fast_path
+
+                path = fast_path(session.run.hparams)
+                if not path.fused:
+                    parts.append("no cuDNN fused kernel" if not path.key
+                                 else f"off cuDNN: {path.key}")
         self.query_one("#model-line", Static).update(Text(" · ".join(parts)))
         self.query_one(TrainingProgress).show(session)
         self._show_outcome()
