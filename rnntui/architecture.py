@@ -62,6 +62,8 @@ class LayerPlan:
             return f"Embedding({s['vocab_size']}, {self.units})"
         if self.kind == "dropout":
             return f"Dropout({s['rate']:g})"
+        if self.kind == "pool":
+            return f"{s['mode']} over time"
         if self.kind == "rnn":
             text = f"{CELL_NAMES[s['cell']]}({self.units})"
             return f"Bidirectional({text})" if s["bidirectional"] else text
@@ -83,17 +85,23 @@ def plan_model(spec: ModelSpec, hp: HParams) -> list[LayerPlan]:
     else:
         width = spec.features
     directions = 2 if hp.bidirectional else 1
+    # A whole-sequence answer may read every step's hidden state, pooled over time, rather
+    # than the last one: the head then sees a word wherever it stood in the review.
+    readout = hp.get("readout", "last")
+    pooled = readout != "last" and not spec.per_step
     for index in range(hp.layers):
         last = index == hp.layers - 1
         params = directions * rnn_params(hp.cell, width, hp.units)
         layers.append(LayerPlan("rnn", f"rnn_{index + 1}", hp.units, params, {
             "cell": hp.cell,
             "bidirectional": hp.bidirectional,
-            "return_sequences": (not last) or spec.per_step,
+            "return_sequences": (not last) or spec.per_step or pooled,
             "dropout": hp.dropout,
             "recurrent_dropout": hp.recurrent_dropout,
         }))
         width = directions * hp.units
+    if pooled:
+        layers.append(LayerPlan("pool", "readout", width, 0, {"mode": readout}))
     if hp.dropout > 0:
         # Dropout between layers applies before the head too: the softmax's weights
         # (units × vocabulary) are where a small corpus overfits first.

@@ -150,6 +150,9 @@ SCHEMA: dict[str, Param] = {
         Param("batch_size", int, "samples per gradient step", 1, 8192),
         Param("epochs", int, "passes over the training data", 1, 100_000),
         Param("seed", int, "random seed for weights, shuffling and data", 0, 2**31 - 1),
+        Param("readout", str, "what the head reads: the last step's hidden state (the "
+              "seeds), or the max or mean of every step's", choices=("last", "max", "mean"),
+              tasks=frozenset({"imdb", "recall"})),
         Param("num_words", int, "vocabulary size: the most frequent words kept, the rest "
               "become out-of-vocabulary", 10, 100_000, tasks=frozenset({"imdb"})),
         Param("tokens", str, "what one step reads: a character or a word",

@@ -239,8 +239,13 @@ class Playground:
 
     def sentiment(self, text: str) -> tuple[float, list[tuple[str, bool]]]:
         """P(positive) for a typed review, and its words marked known or out-of-vocabulary."""
+        from rnntui.tasks.base import pad_sequences
+
         ids, words = self._encode_review(text)
-        prob = float(np.asarray(self.net.forward(np.asarray(ids, dtype=np.int32))).ravel()[0])
+        # Padded (and cut) as in training: a network that pools over every step has seen
+        # the padding's states in every review.
+        window = pad_sequences([ids], self.hp.seq_len)[0]
+        prob = float(np.asarray(self.net.forward(window)).ravel()[0])
         return prob, words
 
     def forecast(self, steps: int = 300) -> Forecast:

@@ -7,7 +7,8 @@ import pytest
 
 from rnntui.nn import Network, input_influence
 from rnntui.nn.cells import GRUCell, LSTMCell, SimpleRNNCell
-from rnntui.nn.layers import Bidirectional, Dense, Embedding, PassThrough, Recurrent
+from rnntui.nn.layers import (Bidirectional, Dense, Embedding, PassThrough, Recurrent,
+                              TimePooling)
 
 BLOCKS = {"simple": 1, "lstm": 4, "gru": 3, "gru_before": 3}
 
@@ -27,7 +28,8 @@ def make_cell(kind: str, features: int, units: int, rng: np.random.Generator,
 
 
 def make_net(kind: str, *, layers: int = 1, bidi: bool = False, embedding: bool = False,
-             per_step: bool = False, head: str = "softmax", seed: int = 0) -> Network:
+             per_step: bool = False, head: str = "softmax", seed: int = 0,
+             pool: str = "") -> Network:
     rng = np.random.default_rng(seed)
     built: list = []
     width = 3
@@ -35,7 +37,7 @@ def make_net(kind: str, *, layers: int = 1, bidi: bool = False, embedding: bool 
         built.append(Embedding("emb", rng.normal(0, 0.5, (6, width))))
     for index in range(layers):
         units = 4 - index
-        sequences = index < layers - 1 or per_step
+        sequences = index < layers - 1 or per_step or bool(pool)
 
         def rnn(name, backwards=False):
             return Recurrent(name, make_cell(kind, width, units, rng), sequences, backwards)
@@ -44,6 +46,8 @@ def make_net(kind: str, *, layers: int = 1, bidi: bool = False, embedding: bool 
                      else rnn(f"rnn{index}"))
         built.append(PassThrough(f"drop{index}", "Dropout"))
         width = units * (2 if bidi else 1)
+    if pool:
+        built.append(TimePooling("pool", pool))
     if head == "relu+sigmoid":
         built.append(Dense("hidden", rng.normal(0, 0.5, (width, 5)), rng.normal(0, 0.5, 5), "relu"))
         built.append(Dense("out", rng.normal(0, 0.5, (5, 2)), rng.normal(0, 0.5, 2), "sigmoid"))
@@ -77,6 +81,8 @@ NETS = {
     "gru-2-bi-per-step": dict(kind="gru", layers=2, bidi=True, per_step=True),
     "simple-2-emb-tanh": dict(kind="simple", layers=2, embedding=True, head="tanh"),
     "gru_before-bi-emb": dict(kind="gru_before", bidi=True, embedding=True),
+    "lstm-emb-max-over-time": dict(kind="lstm", embedding=True, pool="GlobalMaxPooling1D"),
+    "gru-2-mean-over-time": dict(kind="gru", layers=2, pool="GlobalAveragePooling1D"),
 }
 
 

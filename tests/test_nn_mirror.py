@@ -300,3 +300,23 @@ def test_trace_to_dict_is_json():
     assert len(first["gates"]["backward"]["i"]) == STEPS
     assert len(first["gates"]["backward"]["i"][0]) == first["units"]
     assert len(first["final_states"]["forward"]["c"]) == first["units"]
+
+
+@pytest.mark.parametrize("pool", ["GlobalMaxPooling1D", "GlobalAveragePooling1D"])
+def test_pooling_over_time_matches_keras_and_cannot_step(pool, tmp_path):
+    model = keras.Sequential([keras.Input(shape=(STEPS,), dtype="int32"),
+                              keras.layers.Embedding(VOCAB, 3),
+                              keras.layers.LSTM(UNITS, return_sequences=True),
+                              getattr(keras.layers, pool)(),
+                              keras.layers.Dense(1, activation="sigmoid")])
+    rng = np.random.default_rng(3)
+    for layer in model.layers:
+        layer.set_weights([rng.normal(0, 0.5, w.shape) for w in layer.get_weights()])
+    path = tmp_path / "model.keras"
+    model.save(path)
+    net = load_network(path)
+    x = rng.integers(0, VOCAB, (3, STEPS)).astype("int32")
+    np.testing.assert_allclose(net.forward(x), np.asarray(model(x)), atol=TOL)
+    assert [row.kind for row in summary_rows(net)][2] == pool
+    with pytest.raises(MirrorError, match="pool over every step"):
+        net.initial_state()

@@ -97,6 +97,20 @@ def test_imdb_sentiment_marks_unknown_words(trained, tmp_path):
     assert words == [("a", False), ("great", True), ("movie", True), ("boring", False)]
 
 
+def test_imdb_sentiment_is_the_trained_models_on_the_review_padded_as_in_training(trained):
+    from rnntui.engine.model import load_checkpoint
+    from rnntui.tasks.base import pad_sequences
+
+    run = trained["imdb"]
+    assert run.hparams.readout == "max"  # the default: a pool over every step's state
+    play = Playground.open(run)
+    play.use_word_index({"great": 1, "movie": 2})
+    prob, _ = play.sentiment("great movie")
+    window = pad_sequences([[1, 4, 5]], run.hparams.seq_len)  # start mark, ranks + 3
+    keras_prob = float(np.asarray(load_checkpoint(run.model_path)(window))[0, 0])
+    assert prob == pytest.approx(keras_prob, abs=1e-5)
+
+
 def test_imdb_word_index_offline_says_so(trained):
     play = Playground.open(trained["imdb"])
     with pytest.raises(DataUnavailable, match="word index is not on this machine"):

@@ -37,6 +37,10 @@ def build_model(spec: ModelSpec, hp: HParams) -> Any:
             if s["bidirectional"]:
                 cell = layers.Bidirectional(cell, merge_mode="concat", name=f"{layer.name}_bi")
             stack.append(cell)
+        elif layer.kind == "pool":
+            pool = (layers.GlobalMaxPooling1D if s["mode"] == "max"
+                    else layers.GlobalAveragePooling1D)
+            stack.append(pool(name=layer.name))
         elif layer.kind == "dropout":
             stack.append(layers.Dropout(s["rate"], name=layer.name))
         elif layer.kind == "dense":

@@ -1,4 +1,5 @@
-"""The layers of a mirrored network: Embedding, Dense, pass-through, Recurrent, Bidirectional.
+"""The layers of a mirrored network: Embedding, Dense, pass-through, pooling over time,
+Recurrent, Bidirectional.
 
 Every layer works on a batch: sequences are (B, T, F) and vectors (B, F). ``forward`` takes an
 optional ``cache`` dict; when given, the layer stores in it what ``backward`` (and the gate
@@ -60,6 +61,34 @@ class PassThrough(Layer):
     def __init__(self, name: str, kind: str) -> None:
         super().__init__(name)
         self.kind = kind
+
+
+class TimePooling(Layer):
+    """The max or the mean of every step's vector: (B, T, F) → (B, F)."""
+
+    def __init__(self, name: str, kind: str) -> None:
+        super().__init__(name)
+        self.kind = kind  # GlobalMaxPooling1D or GlobalAveragePooling1D
+        self.mode = "max" if "Max" in kind else "mean"
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape[1:])
+
+    def forward(self, x: np.ndarray, cache: dict | None = None) -> np.ndarray:
+        if cache is not None:
+            cache["x"] = x
+        return x.max(axis=1) if self.mode == "max" else x.mean(axis=1)
+
+    def backward(self, cache: dict, d_out: np.ndarray) -> np.ndarray:
+        x = cache["x"][0]  # (T, F): one sequence
+        if self.mode == "mean":
+            return np.repeat(d_out[:, None, :] / x.shape[0], x.shape[0], axis=1)
+        d_in = np.zeros((d_out.shape[0],) + x.shape)
+        # The max passes its gradient to the step that won it (the first, on a tie, as
+        # Keras's max does not say which).
+        winners = np.argmax(x, axis=0)
+        d_in[:, winners, np.arange(x.shape[1])] = d_out
+        return d_in
 
 
 class Embedding(Layer):

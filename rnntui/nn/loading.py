@@ -32,7 +32,8 @@ import numpy as np
 
 from rnntui.nn.cells import RECURRENT_KINDS, make_cell
 from rnntui.nn.errors import MirrorError
-from rnntui.nn.layers import Bidirectional, Dense, Embedding, Layer, PassThrough, Recurrent
+from rnntui.nn.layers import (Bidirectional, Dense, Embedding, Layer, PassThrough, Recurrent,
+                              TimePooling)
 from rnntui.nn.network import Network
 
 MODEL_FILE = "model.keras"
@@ -40,8 +41,9 @@ MODEL_FILE = "model.keras"
 # Identity at inference, so mirrored as pass-through layers.
 _PASS_THROUGH = frozenset({"Dropout", "SpatialDropout1D", "GaussianDropout", "GaussianNoise",
                            "AlphaDropout", "ActivityRegularization"})
+_POOLING = frozenset({"GlobalMaxPooling1D", "GlobalAveragePooling1D"})
 SUPPORTED_LAYERS = frozenset({"Embedding", "Dense", "Bidirectional"}) | RECURRENT_KINDS \
-    | _PASS_THROUGH
+    | _PASS_THROUGH | _POOLING
 
 # A layer's weights: one list, or (forward, backward) lists for Bidirectional.
 LayerWeights = Any
@@ -78,6 +80,8 @@ def build_layer(class_name: str, config: dict, weights: LayerWeights) -> Layer:
     name = config.get("name", class_name)
     if class_name in _PASS_THROUGH:
         return PassThrough(name, class_name)
+    if class_name in _POOLING:
+        return TimePooling(name, class_name)
     if class_name == "Embedding":
         if config.get("mask_zero"):
             raise MirrorError(f"Embedding {name!r} uses mask_zero=True, which the mirror does "

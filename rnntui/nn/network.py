@@ -8,7 +8,8 @@ import numpy as np
 
 from rnntui.nn.cells import State
 from rnntui.nn.errors import MirrorError
-from rnntui.nn.layers import Bidirectional, Dense, Embedding, Layer, PassThrough, Recurrent
+from rnntui.nn.layers import (Bidirectional, Dense, Embedding, Layer, PassThrough, Recurrent,
+                              TimePooling)
 from rnntui.nn.trace import Trace, layer_trace
 
 # Above this many float64 entries (64 MiB) the token → first-layer projection table is not
@@ -97,9 +98,11 @@ class Network:
 
     @property
     def can_step(self) -> bool:
-        """Whether ``step`` works: every recurrent layer reads forwards only."""
+        """Whether ``step`` works: every recurrent layer reads forwards only, and the head
+        reads the last step (not a pool over every step)."""
         return all(isinstance(layer, Recurrent) and not layer.go_backwards
-                   for layer in self.recurrent_layers)
+                   for layer in self.recurrent_layers) \
+            and not any(isinstance(layer, TimePooling) for layer in self.body)
 
     # -- whole sequences -------------------------------------------------------------------
 
@@ -179,10 +182,11 @@ class Network:
 
     def _check_steppable(self) -> None:
         if not self.can_step:
-            raise MirrorError(
-                "this network reads its input backwards too (Bidirectional), so it cannot "
-                "be stepped one input at a time: run forward() on the whole sequence instead"
-            )
+            why = ("its head reads a pool over every step" if any(
+                isinstance(layer, TimePooling) for layer in self.body)
+                else "it reads its input backwards too (Bidirectional)")
+            raise MirrorError(f"this network cannot be stepped one input at a time: {why}; "
+                              "run forward() on the whole sequence instead")
 
     def initial_state(self) -> list[State]:
         """The all-zero state of every recurrent layer, for ``step``.

@@ -106,8 +106,14 @@ class ImdbTask(Task):
     recipe = {"cell": "simple", "units": 32, "layers": 1, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 32, "seq_len": 200,
               "optimizer": "rmsprop", "learning_rate": 0.001, "batch_size": 128,
-              "epochs": 10, "seed": 0, "num_words": 10_000}
-    defaults = {**recipe, "cell": "lstm"}
+              "epochs": 10, "seed": 0, "num_words": 10_000, "readout": "last"}
+    # Measured on the real subset (bench/bench_imdb.py, 3 seeds, medians): the seed's recipe
+    # gives 0.659 / 0.727 / 0.754 (SimpleRNN / LSTM / GRU); reading the max of every step's
+    # hidden state, with Adam at 0.003 for 6 epochs, gives 0.776 / 0.798 / 0.795 in less
+    # training time. The last state alone must carry the verdict through 200 steps and
+    # learns slowly; the max keeps a strong word wherever it stood.
+    defaults = {**recipe, "cell": "lstm", "readout": "max", "optimizer": "adam",
+                "learning_rate": 0.003, "epochs": 6}
 
     def check(self, hp: HParams) -> None:
         if hp.embedding_dim < 1:

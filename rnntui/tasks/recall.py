@@ -42,6 +42,7 @@ class RecallTask(Task):
     seed_ref = "seed 003 (vanishing gradients)"
     quality = Quality("accuracy", 0.95, True, "accuracy")
     defaults = {"cell": "lstm", "units": 16, "layers": 1, "bidirectional": False,
+                "readout": "last",  # a pool over every step would see the letter directly
                 "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 30,
                 "optimizer": "adam", "learning_rate": 0.01, "batch_size": 64, "epochs": 40,
                 "seed": 0}
