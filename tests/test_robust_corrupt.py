@@ -221,3 +221,18 @@ def test_training_writes_nothing_outside_the_data_dir(tmp_path):
     outside = [p for p in written if not p.is_relative_to(tmp_path / "data")
                and not p.is_relative_to(tmp_path / "keras")]
     assert outside == [], outside
+
+
+# -- numerical trouble ------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_an_exploding_learning_rate_stops_with_a_fix_and_exit_3(isolated_home):
+    """(That the last good epoch's weights are what is saved is in test_engine.py.)"""
+    result = run_cli("train", "sine", "--set", "optimizer=sgd", "--set", "learning_rate=10",
+                     "--set", "batch_size=512", "--set", "units=4", "--epochs", "3")
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "The learning rate (10) is probably too high: try learning_rate=1" in result.stderr
+    assert "training stopped" in result.stderr
+    run = RunStore().list()[0].run
+    assert run.status()["status"] == "nan" and not run.has_checkpoint
