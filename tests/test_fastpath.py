@@ -38,8 +38,8 @@ async def test_the_form_says_when_a_value_leaves_the_fast_path():
         await pilot.pause()
         assert form.errors == {}
         text = " ".join(screen_text(app).split())
-        assert "GPU: recurrent_dropout 0.25 takes the LSTM off the fused cuDNN kernel" in text
+        assert "⚠ recurrent_dropout 0.25 takes the LSTM off the fused cuDNN kernel" in text
         assert note.display
         field.control.value = "0"
         await pilot.pause()
-        assert not note.display and "GPU: recurrent_dropout" not in screen_text(app)
+        assert not note.display and "⚠ recurrent_dropout" not in screen_text(app)

@@ -147,7 +147,7 @@ class HparamsScreen(Screen[None]):
         # (the form cannot know the device: the app never loads the backend).
         notice = fast_path(hp).notice
         note = self.query_one("#fast-path", Static)
-        note.update(Text(f"GPU: {notice}") if notice else "")
+        note.update(Text(f"⚠ {notice}") if notice else "")
         note.set_class(bool(notice), "-shown")
 
     def watch_params(self, params: int) -> None:
