@@ -43,3 +43,31 @@ async def test_the_form_says_when_a_value_leaves_the_fast_path():
         field.control.value = "0"
         await pilot.pause()
         assert not note.display and "⚠ recurrent_dropout" not in screen_text(app)
+
+
+def test_every_default_lstm_or_gru_is_on_the_fast_path():
+    from rnntui.tasks import TASKS
+
+    for task in TASKS.values():
+        hp = task.hparams()
+        if hp.cell in ("lstm", "gru"):
+            assert fast_path(hp).fused, task.id
+
+
+def test_built_layers_keep_what_the_fused_kernel_needs():
+    # The other half of the rule: build_model never changes what cuDNN needs (tanh/sigmoid,
+    # a bias, no unroll, use_cudnn left to Keras).
+    from rnntui.engine.model import build_model
+
+    task = get_task("sine")
+    for cell in ("lstm", "gru"):
+        hp = task.hparams({"cell": cell, "units": 4, "bidirectional": True})
+        model = build_model(task.model_spec(hp), hp)
+        for layer in model.layers:
+            rnn = getattr(layer, "forward_layer", layer)
+            if type(rnn).__name__ in ("LSTM", "GRU"):
+                config = rnn.get_config()
+                assert (config["activation"], config["recurrent_activation"]) == \
+                    ("tanh", "sigmoid")
+                assert config["use_bias"] and not config["unroll"]
+                assert config["recurrent_dropout"] == 0 and rnn.use_cudnn == "auto"
