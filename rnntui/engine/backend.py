@@ -195,14 +195,6 @@ def _gpu_label(name: str) -> str:
     return text + (f" ×{count}" if count > 1 else "")
 
 
-def has_gpu() -> bool:
-    """Whether the backend sees a GPU (for the fast-path notes: they only matter there)."""
-    try:
-        return bool(_gpu_label(backend_name()))
-    except Exception:
-        return False
-
-
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and the backend. Keras keeps seeds per thread: call this in the
     thread that trains."""
