@@ -54,6 +54,16 @@ def test_stop_ids_end_the_stream_after_the_stop():
     assert stopped == greedy[:greedy.index(stop) + 1]
 
 
+def test_banned_ids_are_never_sampled():
+    net = char_model()
+    greedy = list(sample_stream(net, [3], 20, temperature=0))
+    banned = {greedy[0], greedy[1]}
+    for temperature, top_k in ((0, None), (3.0, None), (3.0, 2)):
+        out = list(sample_stream(net, [3], 40, temperature, top_k,
+                                 rng=np.random.default_rng(1), banned_ids=banned))
+        assert len(out) == 40 and not banned & set(out)
+
+
 def test_temperature_reshapes_the_distribution():
     logits = np.array([2.0, 1.0, 0.0, -1.0])
     rng = np.random.default_rng(0)

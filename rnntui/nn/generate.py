@@ -50,7 +50,8 @@ def pick_id(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = No
 def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
                   temperature: float = 1.0, top_k: int | None = None,
                   rng: np.random.Generator | None = None,
-                  stop_ids: Iterable[int] = ()) -> Iterator[int]:
+                  stop_ids: Iterable[int] = (), banned_ids: Iterable[int] = ()
+                  ) -> Iterator[int]:
     """Generate ids one by one after a seed, carrying the state.
 
     The seed ids are fed through ``net.step`` first to warm the state; then each sampled id
@@ -65,6 +66,8 @@ def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
         top_k: sample among the k most likely ids only (None: all; 1: greedy).
         rng: the random generator (default: a fresh one).
         stop_ids: ids that end the stream; a stop id is yielded, then the stream ends.
+        banned_ids: ids never sampled (e.g. the unknown-token id, which stands for a
+            character the network cannot name); the others share their probability.
 
     Yields:
         The generated ids.
@@ -78,6 +81,7 @@ def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
                           f"{net.output_activation!r}")
     rng = rng if rng is not None else np.random.default_rng()
     stops = frozenset(int(i) for i in stop_ids)
+    banned = np.asarray(sorted({int(i) for i in banned_ids}), dtype=np.int64)
     state = net.initial_state()
     logits = None
     for token in seed_ids:
@@ -85,6 +89,9 @@ def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
     if logits is None:
         raise ValueError("generation needs at least one seed id")
     for produced in range(length):
+        if banned.size:
+            logits = np.array(logits, dtype=np.float64)
+            logits[banned] = -np.inf
         token = pick_id(logits, temperature, top_k, rng)
         yield token
         if token in stops:
