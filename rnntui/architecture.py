@@ -30,6 +30,8 @@ class ModelSpec:
         metrics: Keras metric names reported during training.
         per_step: predict at every time step (the last recurrent layer returns sequences).
         hidden_dense: units of a ReLU Dense before the head (0: none).
+        output_bias: the head's starting bias, one value per output (None: zeros); e.g. the
+            log unigram frequencies of a language model's training targets.
     """
 
     inputs: str
@@ -41,6 +43,7 @@ class ModelSpec:
     features: int = 1
     per_step: bool = False
     hidden_dense: int = 0
+    output_bias: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)

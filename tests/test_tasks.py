@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from rnntui.tasks import DataSource, DataUnavailable, get_task
-from rnntui.tasks.corpus import END, read_poems, tokenize
-from rnntui.tasks.poems import build_vocab, split_poems, windows
+from rnntui.tasks.corpus import END, UNK, poem_lines, read_poems, tokenize
+from rnntui.tasks.poems import build_vocab, split_poems, stream, unigram_log_prior, windows
 
 
 def test_onehot1_is_the_seed_cycle():
@@ -97,7 +97,7 @@ def test_starter_corpus_trains_on_whole_poems():
     task = get_task("poems")
     hp = task.hparams({"seq_len": 5})  # the seed's window, which gave it zero windows
     data = task.load(hp)
-    assert data.vocab[0] == END and "床" in data.vocab
+    assert data.vocab[:2] == (END, UNK) and "月" in data.vocab
     assert data.x_train.shape[1] == 5 and len(data.x_train) > 1000
     assert data.y_train.shape == data.x_train.shape  # a target at every step
     np.testing.assert_array_equal(data.x_train[:, 1:], data.y_train[:, :-1])
@@ -108,6 +108,34 @@ def test_poem_windows_span_poem_boundaries():
     ids = np.arange(20, dtype=np.int32)
     x, y = windows(ids, 6)
     assert x.shape == (5, 6) and list(y[0]) == [1, 2, 3, 4, 5, 6]
+
+
+def test_poem_vocabulary_reads_rare_and_unseen_characters_as_unk():
+    vocab = build_vocab([list("月光月光明"), list("月")])  # 明 once: below MIN_COUNT
+    assert vocab == (END, UNK, "月", "光")
+    index = {t: i for i, t in enumerate(vocab)}
+    assert stream([list("明月"), list("霜")], index).tolist() == [1, 2, 0, 1, 0]
+    prior = unigram_log_prior(np.array([[2, 2, 3]]), len(vocab))
+    assert np.exp(prior).sum() == pytest.approx(1.0)
+    assert prior[2] > prior[3] > prior[1] == prior[0]  # add-one: nothing impossible
+
+
+def test_poem_vocabulary_comes_from_the_training_poems_only():
+    task = get_task("poems")
+    hp = task.hparams({"seq_len": 5})
+    data = task.load(hp)
+    train, held = split_poems(read_poems(), hp.seed)
+    only_held = {c for p in held for c in p} - {c for p in train for c in p}
+    assert only_held and not only_held & set(data.vocab)
+    assert task.vocab(hp) == data.vocab
+    spec = task.model_spec(hp, data)
+    assert spec.output_bias is not None and len(spec.output_bias) == len(data.vocab)
+
+
+def test_poem_lines_end_with_their_marks():
+    assert poem_lines("床前明月光，疑是地上霜。舉頭") == ["床前明月光，", "疑是地上霜。", "舉頭"]
+    assert poem_lines("春眠？不覺曉！" + END + "處處") == ["春眠？", "不覺曉！"]
+    assert poem_lines("") == []
 
 
 def test_held_out_split_is_ten_percent_and_seeded():
@@ -153,7 +181,7 @@ def test_missing_corpus_and_folder(tmp_path):
 
 def test_word_tokens_for_an_english_text():
     assert tokenize("The cat's hat, red.", "word") == ["The", "cat's", "hat", ",", "red", "."]
-    assert build_vocab([["b", "a", "b"]]) == (END, "b", "a")
+    assert build_vocab([["b", "a", "b"]], min_count=1) == (END, UNK, "b", "a")
 
 
 def test_tang300_parses(shared_data):

@@ -46,6 +46,10 @@ def build_model(spec: ModelSpec, hp: HParams) -> Any:
         elif layer.kind == "dense":
             stack.append(layers.Dense(layer.units, activation=s["activation"], name=layer.name))
     model = keras.Sequential(stack, name="rnntui")
+    if spec.output_bias is not None:
+        # Assigned, not a Constant initialiser: the saved model's config stays small.
+        model.get_layer("output").bias.assign(
+            keras.ops.convert_to_tensor(spec.output_bias, dtype="float32"))
     compile_model(model, spec, hp)
     return model
 

@@ -16,6 +16,10 @@ from rnntui.tasks.base import DataUnavailable
 
 STARTER = "tang_starter.json"
 END = "\n"  # the token that ends a poem; generation stops on it
+# The token for a character the network knows too little about: rarer than the vocabulary's
+# cut-off in training, or never seen at all. No tokenizer can produce it (it is several
+# characters long, and word tokens split "<" and ">" off).
+UNK = "<unk>"
 _WORD = re.compile(r"\w+(?:'\w+)?|[^\w\s]")
 
 
@@ -93,6 +97,26 @@ def _join_lines(lines: list[str]) -> str:
 
 def _is_cjk(char: str) -> bool:
     return ord(char) >= 0x2E80
+
+
+LINE_ENDS = "，。？！；"  # the marks that end a line of a Chinese poem
+
+
+def poem_lines(text: str) -> list[str]:
+    """A poem's lines, each with the mark that ends it; an unfinished last line as it is.
+
+    >>> poem_lines("床前明月光，疑是地上霜。舉頭")
+    ['床前明月光，', '疑是地上霜。', '舉頭']
+    """
+    lines, line = [], ""
+    for char in text:
+        if char == END:
+            break
+        line += char
+        if char in LINE_ENDS:
+            lines.append(line)
+            line = ""
+    return lines + [line] if line else lines
 
 
 def tokenize(text: str, tokens: str) -> list[str]:
