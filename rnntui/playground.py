@@ -17,7 +17,7 @@ from rnntui.nn import InputInfluence, MirrorError, Network, Trace, input_influen
 from rnntui.nn.generate import sample_stream
 from rnntui.runs import Run, RunError
 from rnntui.tasks import encode_tokens, get_task
-from rnntui.tasks.corpus import END, tokenize
+from rnntui.tasks.corpus import END, LINE_ENDS, UNK, tokenize
 
 if TYPE_CHECKING:
     from rnntui.dice_play import DiceReading, HeldOut
@@ -112,6 +112,14 @@ class Playground:
         if not tokens:
             raise InputError("type something first")
         unknown = [(i, t) for i, t in enumerate(tokens) if t not in self.index]
+        unk_note = ""
+        if unknown and UNK in self.index:
+            # A language model with an unknown token reads what it does not know as that
+            # token, as it read the rare characters of its corpus in training.
+            shown = "".join(t for _, t in unknown[:5]) + ("…" if len(unknown) > 5 else "")
+            unk_note = f"reads {shown} as {UNK}, unknown to this network"
+            tokens = [UNK if t not in self.index else t for t in tokens]
+            unknown = []
         if unknown:
             pos, tok = unknown[0]
             shown = repr(tok) if tok.isprintable() else f"U+{ord(tok[0]):04X}"
@@ -129,7 +137,7 @@ class Playground:
             note = f"reads the last {MAX_INPUT} {self._token_word()}s"
         ids = np.asarray([self.index[t] for t in tokens], dtype=np.int32)
         x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
-        return Encoded(tuple(tokens), x, note)
+        return Encoded(tuple(tokens), x, "; ".join(n for n in (unk_note, note) if n))
 
     def _token_word(self) -> str:
         if self.task.id in LETTER_TASKS:
@@ -191,12 +199,14 @@ class Playground:
             raise InputError(f"task {self.task.id} does not predict tokens")
 
     def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
-                 top_k: int | None = None, rng: np.random.Generator | None = None
-                 ) -> Iterator[str]:
+                 top_k: int | None = None, rng: np.random.Generator | None = None,
+                 lines: int | None = None) -> Iterator[str]:
         """Tokens after `seed`, one by one.
 
         Poems carry the LSTM state from token to token (no window re-run) and stop at the end
-        of the poem; the letter tasks slide their trained window.
+        of the poem; the letter tasks slide their trained window. With `lines` (e.g. 4 for a
+        quatrain), a poem stops after the mark that ends its `lines`-th line, counting the
+        seed's, and the network may not end it sooner.
         """
         self._need_softmax()
         if not 1 <= length <= 5000:
@@ -211,18 +221,34 @@ class Playground:
         if self.task.id not in LETTER_TASKS and not self.net.can_step:
             raise InputError("a bidirectional network reads the whole text at once; it "
                              "cannot write one token at a time")
+        if lines is not None and lines < 1:
+            raise InputError("lines must be 1 or more")
         return self._tokens_after(encoded, length, temperature, top_k,
-                                  rng or np.random.default_rng())
+                                  rng or np.random.default_rng(), lines)
 
     def _tokens_after(self, encoded: Encoded, length: int, temperature: float,
-                      top_k: int | None, rng: np.random.Generator) -> Iterator[str]:
+                      top_k: int | None, rng: np.random.Generator,
+                      lines: int | None = None) -> Iterator[str]:
         ids = [self.index[t] for t in encoded.tokens]
         if self.task.id in LETTER_TASKS:
             yield from self._slide(ids, length, temperature, top_k, rng)
             return
+        # The unknown token is never written: it names no character.
+        banned = (self.index[UNK],) if UNK in self.index else ()
+        # A typed first line starts a poem: in training every poem came after END, and the
+        # state after END is where the network knows it is at line 1, character 1 (on
+        # tang300, P(， | END 春眠不覺曉) = 0.97 against 0.06 from a blank state).
+        ids = [self.index[END], *ids]
+        marks = {self.index[m] for m in LINE_ENDS if m in self.index}
+        done = sum(t in LINE_ENDS for t in encoded.tokens)
+        if lines is not None:
+            banned = (*banned, self.index[END])
         for token_id in sample_stream(self.net, ids, length, temperature, top_k, rng,
-                                      stop_ids=(self.index[END],)):
+                                      stop_ids=(self.index[END],), banned_ids=banned):
             yield self.vocab[token_id]
+            done += token_id in marks
+            if lines is not None and done >= lines:
+                return
 
     def _slide(self, ids: list[int], length: int, temperature: float, top_k: int | None,
                rng: np.random.Generator) -> Iterator[str]:

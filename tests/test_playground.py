@@ -11,6 +11,7 @@ from rnntui.engine.train import train
 from rnntui.playground import InputError, Playground
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import DataSource, DataUnavailable, get_task
+from rnntui.tasks.corpus import END, LINE_ENDS, UNK, poem_lines
 
 from tests.test_tasks import _write_imdb
 
@@ -74,8 +75,26 @@ def test_poem_from_a_seed_line_streams_and_ends(trained):
     assert 0 < len(tokens) <= 60 and all(t in play.vocab for t in tokens)
     greedy = "".join(play.generate("床前明月光", length=7, temperature=0))
     assert greedy.startswith("，疑是地上霜")  # the corpus line, learned
-    with pytest.raises(InputError, match="unknown character '猫'"):
-        list(play.generate("猫", length=3))
+    # A character the network never saw reads as the unknown token, which is never written.
+    assert play.encode("猫床").tokens == (UNK, "床") and "猫" in play.encode("猫床").note
+    tokens = list(play.generate("猫", length=40, temperature=2.0, rng=rng))
+    assert tokens and UNK not in tokens
+
+
+def test_a_poem_of_so_many_lines_stops_after_them_and_not_sooner(trained):
+    play = Playground.open(trained["poems"])
+    for n in range(10):
+        rng = np.random.default_rng(n)
+        tokens = list(play.generate("床前明月光", length=200, temperature=1.5, rng=rng,
+                                    lines=3))
+        assert END not in tokens and tokens[-1] in LINE_ENDS
+        assert len(poem_lines("床前明月光" + "".join(tokens))) == 3
+    # the seed's own lines count: two typed, one more written
+    tokens = list(play.generate("床前明月光，疑是地上霜。", length=200, temperature=0,
+                                lines=3))
+    assert "".join(tokens) == "举头望明月，"
+    with pytest.raises(InputError, match="lines must be 1 or more"):
+        play.generate("床", lines=0)
 
 
 def test_sine_forecast_and_typed_window(trained):
