@@ -305,19 +305,18 @@ class RnntuiApp(App[int]):
 
     def action_train_current(self) -> None:
         """Train the current task: with the form's values on its form, else its defaults."""
-        screen = self.screen
-        if isinstance(screen, _screen("hparams", "HparamsScreen")):
-            screen.action_train()
-        else:
-            self.train(self.current_task_id)
+        self._train_current(cells=False)
 
     def action_train_cells_current(self) -> None:
         """Seed 003's comparison on the current task: the form's values on its form."""
+        self._train_current(cells=True)
+
+    def _train_current(self, cells: bool) -> None:
         screen = self.screen
         if isinstance(screen, _screen("hparams", "HparamsScreen")):
-            screen.action_train_cells()
+            (screen.action_train_cells if cells else screen.action_train)()
         else:
-            self.train_cells(self.current_task_id)
+            (self.train_cells if cells else self.train)(self.current_task_id)
 
     def action_toggle_pause(self) -> None:
         if not self.service.busy:
