@@ -13,6 +13,7 @@ from rnntui.runs import RunStore
 
 def register(sub: Any) -> None:
     predict = sub.add_parser("predict", help="what a trained run predicts for typed input")
+    _numbers_are_text(predict)
     predict.add_argument("run", help="a run name (see `rnntui runs`) or folder; a task id "
                          "means its newest trained run")
     predict.add_argument("text", nargs="?", default="",
@@ -30,6 +31,7 @@ def register(sub: Any) -> None:
     predict.set_defaults(handler=cmd_predict)
 
     gates = sub.add_parser("gates", help="every gate and state at every step of an input")
+    _numbers_are_text(gates)
     gates.add_argument("run", help="a run name or folder")
     gates.add_argument("text", nargs="?", default="", help="the input to trace")
     gates.add_argument("--word-index", metavar="FILE", help="imdb: a word → rank JSON file")
@@ -53,6 +55,18 @@ def register(sub: Any) -> None:
     export.add_argument("run", help="a run name or folder")
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
     export.set_defaults(handler=cmd_export)
+
+
+def _numbers_are_text(parser: argparse.ArgumentParser) -> None:
+    """Read a sine window such as "-0.5 0.1" as the text, not as an unknown option.
+
+    argparse takes an argument for a positional only when it is a single negative number
+    ("-0.5"); this widens that to anything that starts like one. (A private attribute, the
+    same from Python 3.8 to 3.13.)
+    """
+    import re
+
+    parser._negative_number_matcher = re.compile(r"^-\.?\d")  # type: ignore[attr-defined]
 
 
 def _playground(name: str, word_index: str | None = None) -> Playground:

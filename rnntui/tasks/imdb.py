@@ -47,8 +47,8 @@ def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
     # np.load unpickles a file that is a bare pickle (code could run from it): only an .npz
     # (a zip of arrays) gets that far.
     if not zipfile.is_zipfile(path):
-        raise DataUnavailable(f"--data {path}: not an .npz file (a zip of arrays in Keras's "
-                              f"IMDb layout: {', '.join(_KEYS)})")
+        raise DataUnavailable(f"--data {path}: cannot read it as .npz (not a zip of arrays "
+                              f"in Keras's IMDb layout: {', '.join(_KEYS)})")
     try:
         # Object arrays of id lists need pickle, as in Keras's own loader: only open files
         # you trust.
