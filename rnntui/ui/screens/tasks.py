@@ -82,7 +82,10 @@ class TasksScreen(Screen[None]):
                 tooltip="delete the highlighted run (asks first)"),
         Binding("c", "compare", "Compare", id="tasks.compare",
                 tooltip="overlay the curves of this task's runs"),
+        # Not in the footer (it would push Quit and Help off an 80-column runs list): the
+        # form's footer shows it, and ? and the palette list it here.
         Binding("C", "train_cells", "3 cells", id="tasks.train_cells", key_display="C",
+                show=False,
                 tooltip="train the highlighted task with SimpleRNN, LSTM and GRU in turn "
                 "(its defaults otherwise), then compare them"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
