@@ -198,6 +198,13 @@ class Playground:
         if not self.vocab:
             raise InputError(f"task {self.task.id} does not predict tokens")
 
+    @property
+    def lines(self) -> int | None:
+        """After how many lines a piece written from a typed start ends by default: the
+        task's (poems: a quatrain) for characters; None for words, whose texts have no line
+        marks to count."""
+        return self.task.lines if self.hp.get("tokens", "char") == "char" else None
+
     def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
                  top_k: int | None = None, rng: np.random.Generator | None = None,
                  lines: int | None = None) -> Iterator[str]:

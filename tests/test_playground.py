@@ -181,6 +181,20 @@ def test_cli_predict_poem(trained, capsys):
     assert first.startswith("next character: ") and poem.startswith("床前明月光")
 
 
+def test_cli_predict_writes_a_quatrain_unless_told_otherwise(trained, capsys):
+    from rnntui.tasks.corpus import poem_lines
+
+    run = str(trained["poems"].path)
+    assert main(["predict", run, "床前明月光，", "--seed", "2", "--json"]) == 0
+    assert len(poem_lines(_json_out(capsys)["poem"])) == 4  # the task's default: 4 lines
+    assert main(["predict", run, "床前明月光，", "--seed", "2", "--lines", "2", "--json"]) == 0
+    assert len(poem_lines(_json_out(capsys)["poem"])) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["predict", run, "床前明月光", "--lines", "-1"])
+    assert exit_info.value.code == 2
+    assert "--lines -1: must be 0 (no limit) or more" in capsys.readouterr().err
+
+
 def test_cli_predict_sine_and_bad_input(trained, capsys):
     assert main(["predict", str(trained["sine"].path), "--json"]) == 0
     out = _json_out(capsys)

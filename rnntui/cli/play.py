@@ -19,8 +19,12 @@ def register(sub: Any) -> None:
     predict.add_argument("text", nargs="?", default="",
                          help="letters, a poem's first line, a review, or sine samples")
     predict.add_argument("--length", type=int, default=48, help="poems: most characters")
-    predict.add_argument("--temperature", type=float, default=0.8,
-                         help="poems: sampling temperature (0 = always the likeliest)")
+    predict.add_argument("--temperature", type=float, default=None,
+                         help="poems: sampling temperature (0 = always the likeliest; "
+                         "default: the task's, 0.6 for poems)")
+    predict.add_argument("--lines", type=int, default=None,
+                         help="poems: end after this many lines (default: 4, a quatrain, "
+                         "for characters; 0: until the poem ends or --length)")
     predict.add_argument("--top-k", type=int, default=None, help="poems: sample among the k "
                          "likeliest")
     predict.add_argument("--seed", type=int, default=None, help="random seed for sampling")
@@ -128,7 +132,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
             raise UserError(f"--seed {args.seed}: must be 0 or more")
         top = play.next_tokens(args.text, k=5)
         rng = np.random.default_rng(args.seed)
-        tokens_after = play.generate(args.text, args.length, args.temperature, args.top_k, rng)
+        if args.lines is not None and args.lines < 0:
+            raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
+        temperature = play.task.temperature if args.temperature is None else args.temperature
+        lines = play.lines if args.lines is None else (args.lines or None)
+        tokens_after = play.generate(args.text, args.length, temperature, args.top_k, rng,
+                                     lines)
         if not args.json:
             print(f"next {'character' if kind == 'char' else 'word'}: "
                   f"{describe_prediction(top)}")

@@ -102,6 +102,11 @@ class Task(ABC):
     defaults: Mapping[str, Any]
     recipe: Mapping[str, Any]  # the seed's own recipe, reachable as hyperparameters
     quality: Quality
+    # How a trained network of the task writes on from a typed start: its sampling
+    # temperature, and after how many lines a piece ends (None: at the end token or the
+    # length asked for).
+    temperature: float = 0.8
+    lines: int | None = None
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
