@@ -22,46 +22,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from rnntui.dice_play import DiceReading, HeldOut
-from rnntui.nn import MirrorError
-from rnntui.playground import InputError
-from rnntui.runs import Run, RunError
+from rnntui.runs import Run
 from rnntui.tasks.dice import DICE, EXACT, exact_kind
-from rnntui.ui.screens.playing import PlayHandle
+from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.belief_map import BeliefMap
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.play_input import PlayInput
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
 
-class DiceScreen(Screen[None]):
+class DiceScreen(PlayScreen):
     """Rolls in; the network's and the exact model's beliefs out, step by step."""
 
     HELP_TITLE = "dice"
+    PREFIX = "dice"
     DEFAULT_CSS = """
-    DiceScreen #dice-info {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    DiceScreen #dice-input-row {
-        height: 1;
-        padding: 0 1;
-    }
-    DiceScreen #dice-input-row > Label {
-        width: auto;
-        padding-right: 1;
-        color: $text-accent;
-    }
-    DiceScreen #dice-input {
-        width: 1fr;
-    }
-    DiceScreen #dice-message {
-        padding: 0 1;
-    }
     DiceScreen #dice-map-pane {
         height: 1fr;
         padding: 0 1;
@@ -123,22 +101,10 @@ class DiceScreen(Screen[None]):
         text: str
         reading: DiceReading
 
-    @dataclass
-    class Refused(Message, bubble=False):
-        text: str
-        message: str
-        position: int | None
-
-    @dataclass
-    class Failed(Message, bubble=False):
-        message: str
-
     def __init__(self, run: Run, *, seed: int | None = None):
         """`seed` fixes the dice rolled here (tests, snapshots); None draws fresh ones."""
-        super().__init__()
-        self.run = run
+        super().__init__(run)
         self.mode = run.hparams.get("mode", "die")
-        self.handle = PlayHandle(run)
         self.rng = np.random.default_rng(seed)
         self.rolled: tuple[str, np.ndarray] | None = None  # the last fresh rolls, and dice
         self.reading: DiceReading | None = None
@@ -150,15 +116,11 @@ class DiceScreen(Screen[None]):
         return EXACT[exact_kind(self.run.hparams)][0]
 
     def compose(self) -> ComposeResult:
-        yield Header()
         what = "which die made each roll" if self.mode == "die" else "the next roll"
-        yield Static(f"network vs exact model: {what} · enter rolls fresh dice",
-                     id="dice-info")
-        with Horizontal(id="dice-input-row"):
-            yield Label("rolls", id="dice-input-label")
-            yield PlayInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
-                            id="dice-input", compact=True, passthrough="<>?")
-        yield InlineMessage(id="dice-message")
+        yield from self.compose_input(
+            f"network vs exact model: {what} · enter rolls fresh dice", "rolls",
+            PlayInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
+                      id="dice-input", compact=True, passthrough="<>?"))
         with VerticalScroll(id="dice-map-pane"):
             yield BeliefMap(id="dice-map")
         yield Static(id="dice-step")
@@ -174,27 +136,20 @@ class DiceScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"dice · {self.run.name}"
-        self.query_one("#dice-input", Input).focus()
+        self.field.focus()
         self._open()
 
     # -- opening -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="dice-open", exit_on_error=False,
           description="open the run")
     def _open(self, roll: bool = True) -> None:
-        try:
+        with self.reporting(f"could not open {self.run.name}"):
             play = self.handle.get()
             held_out = play.dice_held_out()
             rolled = play.roll_dice(rng=self.rng) if roll else None
-        except (RunError, MirrorError, InputError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # never a traceback on screen
-            self.post_message(self.Failed(f"could not open {self.run.name}: "
-                                          f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Opened(held_out))
-        if rolled is not None:
-            self.post_message(self.Rolled(*rolled))
+            self.post_message(self.Opened(held_out))
+            if rolled is not None:
+                self.post_message(self.Rolled(*rolled))
 
     def on_dice_screen_opened(self, message: Opened) -> None:
         self.held_out = message.held_out
@@ -207,20 +162,13 @@ class DiceScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dice-roll", exit_on_error=False,
           description="roll fresh dice")
     def _roll(self) -> None:
-        try:
-            text, dice = self.handle.get().roll_dice(rng=self.rng)
-        except (RunError, MirrorError, InputError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # never a traceback on screen
-            self.post_message(self.Failed(f"could not roll: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Rolled(text, dice))
+        with self.reporting("could not roll"):
+            self.post_message(self.Rolled(*self.handle.get().roll_dice(rng=self.rng)))
 
     def on_dice_screen_rolled(self, message: Rolled) -> None:
         self.rolled = (message.text, message.dice)
         self.cursor = -1
-        field = self.query_one("#dice-input", Input)
+        field = self.field
         if field.value == message.text:
             self._read(message.text, message.dice)
         else:
@@ -235,22 +183,11 @@ class DiceScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dice-read", exit_on_error=False,
           description="read the rolls")
     def _read(self, text: str, dice: np.ndarray | None) -> None:
-        try:
-            reading = self.handle.get().dice(text, dice)
-        except InputError as exc:
-            self.post_message(self.Refused(text, str(exc), exc.position))
-            return
-        except (RunError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # never a traceback on screen
-            self.post_message(self.Failed(f"could not read the rolls: "
-                                          f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Read(text, reading))
+        with self.reporting("could not read the rolls", text):
+            self.post_message(self.Read(text, self.handle.get().dice(text, dice)))
 
     def on_dice_screen_read(self, message: Read) -> None:
-        if message.text != self.query_one("#dice-input", Input).value:
+        if message.text != self.field.value:
             return  # typed on since: a newer reading is on its way
         reading = self.reading = message.reading
         if self.cursor >= reading.steps:
@@ -324,23 +261,9 @@ class DiceScreen(Screen[None]):
             text.append(f"  gap {100 * (held.exact - held.rnn):.1f} pts", style="bold")
         self.query_one("#dice-scores", Static).update(text)
 
-    # -- errors and other keys ---------------------------------------------------------------
-    def on_dice_screen_refused(self, message: Refused) -> None:
-        field = self.query_one("#dice-input", Input)
-        if message.text != field.value:
-            return
-        self.query_one(InlineMessage).error_at(field, message.text, message.position,
-                                               message.message)
-
-    def on_dice_screen_failed(self, message: Failed) -> None:
-        self.query_one(InlineMessage).error(message.message)
-
+    # -- other keys --------------------------------------------------------------------------
     def action_reload(self) -> None:
         self.handle.reload()
         self.notify("reading the newest checkpoint", timeout=2)
         self._open(roll=False)
-        self._typed(Input.Changed(self.query_one("#dice-input", Input),
-                                  self.query_one("#dice-input", Input).value))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
+        self._typed(Input.Changed(self.field, self.field.value))

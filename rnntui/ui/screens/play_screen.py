@@ -1,0 +1,128 @@
+"""What the gates, predict and dice screens are alike in: a run opened for play, a row to type
+an input into, a line under it for what is wrong, and workers that report, never raise.
+
+A worker runs its network call inside `reporting`: input the network cannot read comes back
+as Refused (a caret under the character, while the field still holds that text), a run that
+cannot be played as Failed in its own words, and a bug as Failed with its type. The screen
+stays alive whatever the worker meets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label, Static
+
+from rnntui.nn import MirrorError
+from rnntui.playground import InputError
+from rnntui.runs import Run, RunError
+from rnntui.tasks import DataUnavailable
+from rnntui.ui.screens.playing import PlayHandle
+from rnntui.ui.widgets.inline_message import InlineMessage
+
+# The run cannot be played (no checkpoint, unreadable weights, no word index): these say so
+# in words meant for the user, so they are shown as they are.
+CANNOT_PLAY = (RunError, MirrorError, DataUnavailable)
+
+
+class PlayScreen(Screen[None]):
+    """A screen that plays `run` with what the user types into `#<PREFIX>-input`."""
+
+    PREFIX: ClassVar[str]
+    """The screen's widget ids start with it: `<PREFIX>-info`, `<PREFIX>-input`..."""
+    DEFAULT_CSS = """
+    PlayScreen .play-info {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    PlayScreen .play-input-row {
+        height: 1;
+        padding: 0 1;
+    }
+    PlayScreen .play-input-row > Label {
+        width: auto;
+        padding-right: 1;
+        color: $text-accent;
+    }
+    PlayScreen .play-input-row > Input {
+        width: 1fr;
+    }
+    PlayScreen .play-message {
+        padding: 0 1;
+    }
+    """
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        """The input cannot be read: the previous view stays."""
+
+        text: str
+        message: str
+        position: int | None
+
+    @dataclass
+    class Failed(Message, bubble=False):
+        """The run cannot be played (no checkpoint, unreadable weights, no data), or a bug."""
+
+        message: str
+
+    def __init__(self, run: Run):
+        super().__init__()
+        self.run = run
+        self.handle = PlayHandle(run)
+
+    def compose_input(self, info: str, label: str, field: Input) -> ComposeResult:
+        """The header, a line on what to do (`<PREFIX>-info`), the row with `label` and
+        `field` (whose id is `<PREFIX>-input`) and the line for errors under it."""
+        yield Header()
+        yield Static(info, id=f"{self.PREFIX}-info", classes="play-info")
+        with Horizontal(id=f"{self.PREFIX}-input-row", classes="play-input-row"):
+            yield Label(label, id=f"{self.PREFIX}-input-label")
+            yield field
+        yield InlineMessage(id=f"{self.PREFIX}-message", classes="play-message")
+
+    @property
+    def field(self) -> Input:
+        return self.query_one(f"#{self.PREFIX}-input", Input)
+
+    @contextmanager
+    def reporting(self, doing: str, text: str | None = None) -> Iterator[None]:
+        """In a worker: post what goes wrong in the block as a message, and end the block.
+
+        Args:
+            doing: what failed, for a bug's message ("could not predict").
+            text: the typed input the block reads; an InputError refuses it. None: the block
+                reads no typed input, and an InputError is a failure like any other.
+        """
+        try:
+            yield
+        except InputError as exc:
+            if text is None:
+                self.post_message(self.Failed(str(exc)))
+            else:
+                self.post_message(self.Refused(text, str(exc), exc.position))
+        except CANNOT_PLAY as exc:
+            self.post_message(self.Failed(str(exc)))
+        except Exception as exc:  # a bug must show as a message, never as a dead screen
+            self.post_message(self.Failed(f"{doing}: {type(exc).__name__}: {exc}"))
+
+    def on_play_screen_refused(self, message: Refused) -> None:
+        field = self.field
+        if message.text != field.value:
+            return  # typed on since: a newer answer is on its way
+        self.query_one(InlineMessage).error_at(field, message.text, message.position,
+                                               message.message)
+
+    def on_play_screen_failed(self, message: Failed) -> None:
+        self.query_one(InlineMessage).error(message.message)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
