@@ -24,15 +24,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from rnntui.nn import InputInfluence, LayerTrace, MirrorError, Trace
-from rnntui.playground import Encoded, InputError
-from rnntui.runs import Run, RunError
-from rnntui.tasks import DataUnavailable
-from rnntui.ui.screens.playing import PlayHandle, default_text
+from rnntui.nn import InputInfluence, LayerTrace, Trace
+from rnntui.playground import Encoded
+from rnntui.runs import Run
+from rnntui.ui.screens.play_screen import PlayScreen
+from rnntui.ui.screens.playing import default_text
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
 
@@ -139,31 +138,12 @@ def step_table(layer: LayerTrace, direction: str, step: int, unit: int) -> Table
     return table
 
 
-class GatesScreen(Screen[None]):
+class GatesScreen(PlayScreen):
     """Inside a trained run: gates and states per step for a typed input."""
 
     HELP_TITLE = "gates"
+    PREFIX = "gates"
     DEFAULT_CSS = """
-    GatesScreen #gates-info {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    GatesScreen #gates-input-row {
-        height: 1;
-        padding: 0 1;
-    }
-    GatesScreen #gates-input-row > Label {
-        width: auto;
-        padding-right: 1;
-        color: $text-accent;
-    }
-    GatesScreen #gates-input {
-        width: 1fr;
-    }
-    GatesScreen #gates-message {
-        padding: 0 1;
-    }
     GatesScreen #gates-body {
         height: 1fr;
     }
@@ -212,24 +192,8 @@ class GatesScreen(Screen[None]):
         text: str
         influence: InputInfluence
 
-    @dataclass
-    class Refused(Message, bubble=False):
-        """The input cannot be read: the previous view stays."""
-
-        text: str
-        message: str
-        position: int | None
-
-    @dataclass
-    class Failed(Message, bubble=False):
-        """The run itself cannot be played (no checkpoint, unreadable weights, no data)."""
-
-        message: str
-
     def __init__(self, run: Run):
-        super().__init__()
-        self.run = run
-        self.handle = PlayHandle(run)
+        super().__init__(run)
         self.encoded: Encoded | None = None
         self.trace: Trace | None = None
         self.influence: InputInfluence | None = None
@@ -239,13 +203,10 @@ class GatesScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"{self.run.name}: opening…", id="gates-info")
-        with Horizontal(id="gates-input-row"):
-            yield Label("input", id="gates-input-label")
-            yield Input(placeholder="type an input for the network, enter to inspect",
-                        id="gates-input", compact=True)
-        yield InlineMessage(id="gates-message")
+        yield from self.compose_input(
+            f"{self.run.name}: opening…", "input",
+            Input(placeholder="type an input for the network, enter to inspect",
+                  id="gates-input", compact=True))
         with Horizontal(id="gates-body"):
             yield GateHeatmap(id="gates-heatmap")
             with ScrollableContainer(id="gates-numbers-pane", can_focus=False):
@@ -254,7 +215,7 @@ class GatesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"gates · {self.run.name}"
-        self.query_one("#gates-input", Input).focus()
+        self.field.focus()
         self._trace(None)
 
     # -- computing ---------------------------------------------------------------------------
@@ -264,7 +225,7 @@ class GatesScreen(Screen[None]):
         """Open the run (first time), trace `text` (None: a default input), then measure."""
         worker = get_current_worker()
         post = self.post_message
-        try:
+        with self.reporting("could not trace this input", text):
             play = self.handle.get()
             chosen = text is None
             if text is None:
@@ -278,15 +239,9 @@ class GatesScreen(Screen[None]):
             _, influence = play.influence(text)
             if not worker.is_cancelled:
                 post(self.Measured(text, influence))
-        except InputError as exc:
-            post(self.Refused(text or "", str(exc), exc.position))
-        except (RunError, DataUnavailable, MirrorError) as exc:
-            post(self.Failed(str(exc)))
-        except Exception as exc:  # a bug must not kill the screen: say what happened
-            post(self.Failed(f"could not trace this input: {type(exc).__name__}: {exc}"))
 
     def _set_input(self, text: str) -> None:
-        field = self.query_one("#gates-input", Input)
+        field = self.field
         with field.prevent(Input.Changed):
             field.value = text
 
@@ -303,7 +258,7 @@ class GatesScreen(Screen[None]):
     def on_gates_screen_traced(self, message: Traced) -> None:
         if message.chosen:
             self._set_input(message.text)
-        elif message.text != self.query_one("#gates-input", Input).value:
+        elif message.text != self.field.value:
             return  # an older worker finished late: a newer input is on its way
         if message.text != self.shown_text:
             self.influence = None  # the bars of the old input would mislead: wait for new ones
@@ -320,14 +275,8 @@ class GatesScreen(Screen[None]):
         self.query_one(GateHeatmap).set_influence(message.influence.normalised)
         self._draw_numbers()
 
-    def on_gates_screen_refused(self, message: Refused) -> None:
-        if message.text != self.query_one("#gates-input", Input).value:
-            return
-        self.query_one(InlineMessage).error_at(self.query_one("#gates-input", Input),
-                                               message.text, message.position, message.message)
-
-    def on_gates_screen_failed(self, message: Failed) -> None:
-        self.query_one(InlineMessage).error(message.message)
+    def on_play_screen_failed(self, message: PlayScreen.Failed) -> None:
+        # PlayScreen's handler shows the message; this one says the view is empty
         if self.trace is None:
             self.query_one("#gates-info", Static).update(f"{self.run.name}: nothing to show")
 
@@ -406,7 +355,7 @@ class GatesScreen(Screen[None]):
             layer = self.layer
             return layer is not None and len(layer.directions) > 1
         if action == "edit":  # typing already: "/" goes into the field
-            return not self.query_one("#gates-input", Input).has_focus
+            return not self.field.has_focus
         return True
 
     def action_layer(self, delta: int) -> None:
@@ -423,12 +372,9 @@ class GatesScreen(Screen[None]):
         self._draw()
 
     def action_edit(self) -> None:
-        self.query_one("#gates-input", Input).focus()
+        self.field.focus()
 
     def action_reload(self) -> None:
         self.handle.reload()
-        self._trace(self.query_one("#gates-input", Input).value)
+        self._trace(self.field.value)
         self.notify("reading the newest checkpoint", timeout=2)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
