@@ -27,18 +27,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from rnntui.nn import MirrorError
-from rnntui.playground import LETTER_TASKS, Forecast, InputError, Playground
-from rnntui.runs import Run, RunError
-from rnntui.tasks import DataUnavailable
+from rnntui.playground import LETTER_TASKS, Forecast, Playground
+from rnntui.runs import Run
 from rnntui.tasks.corpus import END
-from rnntui.ui.screens.playing import PlayHandle, default_text
+from rnntui.ui.screens.play_screen import PlayScreen
+from rnntui.ui.screens.playing import default_text
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.play_input import PlayInput
@@ -91,34 +89,15 @@ def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
     return text
 
 
-class PredictScreen(Screen[None]):
+class PredictScreen(PlayScreen):
     """Prediction, generation, forecasts or sentiment, as the run's task has it."""
 
     HELP_TITLE = "predict"
+    PREFIX = "predict"
     token_pause = 0.0
     """Seconds between generated tokens (0: as fast as the network goes; tests slow it to
     catch a generation in flight)."""
     DEFAULT_CSS = """
-    PredictScreen #predict-info {
-        height: 1;
-        padding: 0 1;
-        color: $text-muted;
-    }
-    PredictScreen #predict-input-row {
-        height: 1;
-        padding: 0 1;
-    }
-    PredictScreen #predict-input-row > Label {
-        width: auto;
-        padding-right: 1;
-        color: $text-accent;
-    }
-    PredictScreen #predict-input {
-        width: 1fr;
-    }
-    PredictScreen #predict-message {
-        padding: 0 1;
-    }
     PredictScreen #predict-settings {
         height: 1;
         padding: 0 1;
@@ -210,23 +189,11 @@ class PredictScreen(Screen[None]):
         probability: float
         words: list[tuple[str, bool]]
 
-    @dataclass
-    class Refused(Message, bubble=False):
-        text: str
-        message: str
-        position: int | None
-
-    @dataclass
-    class Failed(Message, bubble=False):
-        message: str
-
     # -- setup -------------------------------------------------------------------------------
     def __init__(self, run: Run, *, seed: int | None = None):
         """`seed` fixes the sampling generator (tests, snapshots); None draws a fresh one."""
-        super().__init__()
-        self.run = run
+        super().__init__(run)
         self.kind = kind_of(run.task_id)
-        self.handle = PlayHandle(run)
         self.rng = np.random.default_rng(seed)
         self.temperature = TEMPERATURES.get(self.kind, 0.8)
         self.length = LENGTHS.get(self.kind, (48, 8, 8, 400))[0]
@@ -241,14 +208,11 @@ class PredictScreen(Screen[None]):
         self.words: list[tuple[str, bool]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(self._info_text(), id="predict-info")
-        with Horizontal(id="predict-input-row"):
-            yield Label(self._input_label(), id="predict-input-label")
-            keys = "+=-<>" if self.kind in ("letters", "poems") else ""
-            yield PlayInput(placeholder=self._placeholder(), id="predict-input", compact=True,
-                            passthrough=keys)
-        yield InlineMessage(id="predict-message")
+        keys = "+=-<>" if self.kind in ("letters", "poems") else ""
+        yield from self.compose_input(
+            self._info_text(), self._input_label(),
+            PlayInput(placeholder=self._placeholder(), id="predict-input", compact=True,
+                      passthrough=keys))
         if self.kind in ("letters", "poems"):
             yield Static(id="predict-settings")
             yield Static("next, most likely first", classes="section")
@@ -286,7 +250,7 @@ class PredictScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"predict · {self.run.name}"
-        self.query_one("#predict-input", Input).focus()
+        self.field.focus()
         self._draw_settings()
         self._open()
 
@@ -294,21 +258,14 @@ class PredictScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="predict", exit_on_error=False,
           description="open the run")
     def _open(self) -> None:
-        try:
+        with self.reporting(f"could not open {self.run.name}"):  # e.g. a damaged vocabulary
             play = self.handle.get()
-        except (RunError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # e.g. a damaged vocabulary file
-            self.post_message(self.Failed(f"could not open {self.run.name}: "
-                                          f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Opened(default_text(play)))
-        if self.kind == "sine":
-            self._forecast_held_out()
+            self.post_message(self.Opened(default_text(play)))
+            if self.kind == "sine":
+                self._forecast_held_out()
 
     def on_predict_screen_opened(self, message: Opened) -> None:
-        field = self.query_one("#predict-input", Input)
+        field = self.field
         if not field.value:
             field.value = message.text  # posts Changed: predicts for it
         if self.kind == "sine" and not message.text:
@@ -345,23 +302,13 @@ class PredictScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="predict", exit_on_error=False,
           description="predict the next tokens")
     def _predict(self, text: str) -> None:
-        try:
+        with self.reporting("could not predict", text):
             play = self.handle.get()
             pairs = play.next_tokens(text, 5)
-            note = play.encode(text).note
-        except InputError as exc:
-            self.post_message(self.Refused(text, str(exc), exc.position))
-            return
-        except (RunError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must show as a message, never as a dead screen
-            self.post_message(self.Failed(f"could not predict: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Predicted(text, pairs, note))
+            self.post_message(self.Predicted(text, pairs, play.encode(text).note))
 
     def on_predict_screen_predicted(self, message: Predicted) -> None:
-        if message.text != self.query_one("#predict-input", Input).value:
+        if message.text != self.field.value:
             return  # typed on since: a newer prediction is on its way
         self.pairs = message.pairs
         self.query_one("#predict-bars", ProbabilityBars).show(message.pairs)
@@ -371,22 +318,13 @@ class PredictScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="generate", exit_on_error=False,
           description="continue the letters")
     def _continue_letters(self, text: str, length: int, temperature: float) -> None:
-        try:
+        with self.reporting("could not continue", text):
             play = self.handle.get()
             tokens = list(play.generate(text, length, temperature, rng=self.rng))
-        except InputError as exc:
-            self.post_message(self.Refused(text, str(exc), exc.position))
-            return
-        except (RunError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must show as a message, never as a dead screen
-            self.post_message(self.Failed(f"could not continue: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Continued(text, tokens))
+            self.post_message(self.Continued(text, tokens))
 
     def on_predict_screen_continued(self, message: Continued) -> None:
-        field = self.query_one("#predict-input", Input)
+        field = self.field
         if field.value != message.text:
             return
         added = "".join(message.tokens)
@@ -419,7 +357,7 @@ class PredictScreen(Screen[None]):
     def _generate(self, generation: int, seed: str, length: int, temperature: float) -> None:
         worker = get_current_worker()
         post = self.post_message
-        try:
+        with self.reporting("generation failed", seed):
             play = self.handle.get()
             for token in play.generate(seed, length, temperature, rng=self.rng):
                 if worker.is_cancelled:
@@ -427,12 +365,6 @@ class PredictScreen(Screen[None]):
                 post(self.TokenGenerated(generation, token))
                 if self.token_pause and worker.cancelled_event.wait(self.token_pause):
                     return
-        except InputError as exc:
-            post(self.Refused(seed, str(exc), exc.position))
-        except (RunError, MirrorError) as exc:
-            post(self.Failed(str(exc)))
-        except Exception as exc:  # never a traceback on screen
-            post(self.Failed(f"generation failed: {type(exc).__name__}: {exc}"))
         post(self.GenerationEnded(generation))
 
     def on_predict_screen_token_generated(self, message: TokenGenerated) -> None:
@@ -488,19 +420,12 @@ class PredictScreen(Screen[None]):
     # -- sine ----------------------------------------------------------------------------------
     def _forecast_held_out(self) -> None:
         """In the opening worker's thread: forecasts of the held-out curve."""
-        try:
-            forecast = self.handle.get().forecast(FORECAST_STEPS)
-        except (InputError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must show as a message, never as a dead screen
-            self.post_message(self.Failed(f"could not forecast: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Forecasted(forecast))
+        with self.reporting("could not forecast"):
+            self.post_message(self.Forecasted(self.handle.get().forecast(FORECAST_STEPS)))
 
     def on_predict_screen_forecasted(self, message: Forecasted) -> None:
         self.forecast = message.forecast
-        if not self.query_one("#predict-input", Input).value.strip():
+        if not self.field.value.strip():
             self._show_forecast(message.forecast)
 
     def _show_forecast(self, fc: Forecast) -> None:
@@ -517,23 +442,14 @@ class PredictScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="predict", exit_on_error=False,
           description="continue the window")
     def _continue_window(self, text: str) -> None:
-        try:
+        with self.reporting("could not forecast", text):
             play = self.handle.get()
             note = play.encode(text).note
             window, continuation = continue_window(play, text, CONTINUE_STEPS)
-        except InputError as exc:
-            self.post_message(self.Refused(text, str(exc), exc.position))
-            return
-        except (RunError, MirrorError) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must show as a message, never as a dead screen
-            self.post_message(self.Failed(f"could not forecast: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.WindowContinued(text, window, continuation, note))
+            self.post_message(self.WindowContinued(text, window, continuation, note))
 
     def on_predict_screen_window_continued(self, message: WindowContinued) -> None:
-        if message.text != self.query_one("#predict-input", Input).value:
+        if message.text != self.field.value:
             return
         n = len(message.window)
         self.query_one(ForecastPlot).show([
@@ -551,23 +467,14 @@ class PredictScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="predict", exit_on_error=False,
           description="judge the review")
     def _judge(self, text: str) -> None:
-        try:
+        with self.reporting("could not judge", text):
             play = self.handle.get()
             self.handle.need_words()
             probability, words = play.sentiment(text)
-        except InputError as exc:
-            self.post_message(self.Refused(text, str(exc), exc.position))
-            return
-        except (RunError, MirrorError, DataUnavailable) as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must show as a message, never as a dead screen
-            self.post_message(self.Failed(f"could not judge: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Judged(text, probability, words))
+            self.post_message(self.Judged(text, probability, words))
 
     def on_predict_screen_judged(self, message: Judged) -> None:
-        if message.text != self.query_one("#predict-input", Input).value:
+        if message.text != self.field.value:
             return
         self.probability, self.words = message.probability, message.words
         p = message.probability
@@ -588,17 +495,6 @@ class PredictScreen(Screen[None]):
         verdict = "positive" if p >= 0.5 else "negative"
         self.query_one(InlineMessage).note(f"{verdict}: P(positive) = {p:.3f}")
 
-    # -- errors --------------------------------------------------------------------------------
-    def on_predict_screen_refused(self, message: Refused) -> None:
-        field = self.query_one("#predict-input", Input)
-        if message.text != field.value:
-            return
-        self.query_one(InlineMessage).error_at(field, message.text, message.position,
-                                               message.message)
-
-    def on_predict_screen_failed(self, message: Failed) -> None:
-        self.query_one(InlineMessage).error(message.message)
-
     # -- other keys ----------------------------------------------------------------------------
     def action_reload(self) -> None:
         if self.generating:
@@ -607,9 +503,6 @@ class PredictScreen(Screen[None]):
         self.forecast = None
         self.notify("reading the newest checkpoint", timeout=2)
         self._open()
-        field = self.query_one("#predict-input", Input)
+        field = self.field
         if field.value:
             self._typed(Input.Changed(field, field.value))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
