@@ -94,3 +94,20 @@ def test_ctrl_c_keeps_the_last_epoch_and_resumes():
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert summary["epochs"] == done + 1 and "rmse" in summary
+
+
+@pytest.mark.parametrize("args", [["tasks"], ["tasks", "--json"]])
+def test_a_reader_that_goes_away_gets_no_traceback(args):
+    """`rnntui tasks | head -1`: the pipe closes before the CLI writes; it ends quietly
+    (Rich's tables end with status 1 on their own, JSON with the shell's 141)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # no reader at all: the first write fails with EPIPE
+    try:
+        result = subprocess.run([*RNNTUI, *args], stdout=write_end, stderr=subprocess.PIPE,
+                                text=True, timeout=60, env=subprocess_env())
+    finally:
+        os.close(write_end)
+    assert result.returncode == (141 if "--json" in args else 1)
+    assert result.stderr == ""

@@ -7,6 +7,7 @@ last complete epoch and exits 130.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -48,12 +49,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rnntui.tasks import DataUnavailable, UnknownTask
 
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()  # a reader that went away shows here rather than at exit
+        return code
     except (UserError, ConfigError, RunError, DataUnavailable, UnknownTask, InputError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say to it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
 
 
 def open_app() -> int:

@@ -125,7 +125,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
             lines.append(f"not in the network's {play.hp.num_words} words (read as unknown): "
                          + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else ""))
     elif task == "poems":
-        from rnntui.tasks.corpus import END, detokenize
+        from rnntui.tasks.corpus import END, detokenize, tokenize
 
         kind = play.hp.tokens
         if args.seed is not None and args.seed < 0:
@@ -152,7 +152,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         if not args.json:
             print()
             return 0
-        joined = detokenize([*play.encode(args.text).tokens, *[t for t in tokens if t != END]],
+        # The seed as typed (a character the network does not know stays itself, not UNK).
+        joined = detokenize([*tokenize(args.text, kind), *[t for t in tokens if t != END]],
                             kind)
         data = {"run": play.run.name, "seed": args.text, "poem": joined, "generated": text,
                 "ended": bool(tokens) and tokens[-1] == END,
