@@ -200,10 +200,9 @@ class Playground:
 
     @property
     def lines(self) -> int | None:
-        """After how many lines a piece written from a typed start ends by default: the
-        task's (poems: a quatrain) for characters; None for words, whose texts have no line
-        marks to count."""
-        return self.task.lines if self.hp.get("tokens", "char") == "char" else None
+        """After how many lines a piece written from a typed start ends by default (poems of
+        characters: a quatrain)."""
+        return self.task.lines_for(self.hp)
 
     def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
                  top_k: int | None = None, rng: np.random.Generator | None = None,

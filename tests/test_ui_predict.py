@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnntui.tasks.corpus import END
+from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
 from rnntui.ui.screens.predict import (TEMPERATURE_MAX, PredictScreen, continue_window,
                                        poem_text)
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
@@ -98,8 +98,12 @@ async def test_a_poem_streams_token_by_token_and_stops():
         await settle(pilot)
         assert not screen.generating
         assert len(tokens) >= 2 and screen.poem_tokens == tokens  # one message a character
-        assert tokens[-1] == END or len(tokens) == screen.length
-        assert screen.poem_status.startswith(("ended by the network", "stopped at the length"))
+        # A quatrain by default: it stops after the fourth line's mark (or at the length).
+        assert screen.lines == 4
+        lines = poem_lines("床前明月光" + "".join(tokens))
+        assert (len(lines) == 4 and tokens[-1] in LINE_ENDS) or len(tokens) == screen.length
+        assert screen.poem_status in ("4 lines, as asked", "stopped at the length, 48 characters")
+        assert "ends after 4 lines" in screen_text(app)
         assert "床前明月光" in screen_text(app)
 
 
@@ -126,7 +130,7 @@ async def test_poem_keys_clamp_and_do_not_type():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert screen.temperature == 0.8 and screen.length == 48
+        assert screen.temperature == 0.6 and screen.length == 48  # the task's temperature
         await pilot.press(*["minus"] * 9)
         assert screen.temperature == 0.0
         await pilot.press(*["less_than_sign"] * 6)

@@ -118,6 +118,10 @@ class Task(ABC):
         self.check(hp)
         return hp
 
+    def lines_for(self, hp: HParams) -> int | None:
+        """After how many lines a piece written from a typed start ends by default."""
+        return self.lines
+
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""
 

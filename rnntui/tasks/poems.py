@@ -121,6 +121,10 @@ class PoemsTask(Task):
     temperature = 0.6
     lines = 4  # from a first line, a quatrain (bench_poem_form measures it with 4)
 
+    def lines_for(self, hp: HParams) -> int | None:
+        # Words (an English text, say) have no line marks to count.
+        return self.lines if hp.tokens == "char" else None
+
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np
         poems = read_poems(source.corpus)

@@ -34,7 +34,8 @@ from textual.worker import get_current_worker
 
 from rnntui.playground import LETTER_TASKS, Forecast, Playground
 from rnntui.runs import Run
-from rnntui.tasks.corpus import END
+from rnntui.tasks import get_task
+from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.screens.playing import default_text
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
@@ -47,7 +48,6 @@ FORECAST_STEPS = 300  # held-out samples forecast (of 990); the plot shows them 
 CONTINUE_STEPS = 100  # samples a typed window is continued by
 # (default, step, lowest, highest) of the generated length, per kind of task
 LENGTHS = {"letters": (5, 1, 1, 40), "poems": (48, 8, 8, 400)}
-TEMPERATURES = {"letters": 0.0, "poems": 0.8}
 _BREAK_AFTER = frozenset("，。？！；")  # a new line after these in a Chinese poem
 
 
@@ -195,7 +195,9 @@ class PredictScreen(PlayScreen):
         super().__init__(run)
         self.kind = kind_of(run.task_id)
         self.rng = np.random.default_rng(seed)
-        self.temperature = TEMPERATURES.get(self.kind, 0.8)
+        task = get_task(run.task_id)
+        self.temperature = task.temperature  # letters: the likeliest; poems: 0.6
+        self.lines = task.lines_for(run.hparams)  # poems: a quatrain, then stop
         self.length = LENGTHS.get(self.kind, (48, 8, 8, 400))[0]
         self.pairs: list[tuple[str, float]] = []
         self.generation = 0
@@ -359,7 +361,8 @@ class PredictScreen(PlayScreen):
         post = self.post_message
         with self.reporting("generation failed", seed):
             play = self.handle.get()
-            for token in play.generate(seed, length, temperature, rng=self.rng):
+            for token in play.generate(seed, length, temperature, rng=self.rng,
+                                       lines=self.lines):
                 if worker.is_cancelled:
                     return
                 post(self.TokenGenerated(generation, token))
@@ -377,8 +380,11 @@ class PredictScreen(PlayScreen):
         if message.generation != self.generation:
             return
         self.generating = False
+        written = poem_lines(self.poem_seed + "".join(self.poem_tokens))
         if self.poem_tokens and self.poem_tokens[-1] == END:
             self.poem_status = f"ended by the network after {len(self.poem_tokens) - 1} characters"
+        elif self.lines and len(written) >= self.lines and written[-1][-1:] in LINE_ENDS:
+            self.poem_status = f"{self.lines} lines, as asked"
         elif self.poem_tokens:
             self.poem_status = f"stopped at the length, {len(self.poem_tokens)} characters"
         else:
@@ -413,9 +419,13 @@ class PredictScreen(PlayScreen):
             return
         temp = f"{self.temperature:.1f}" + (" (likeliest)" if self.temperature == 0 else "")
         unit = "letters" if self.kind == "letters" else "characters at most"
-        self.query_one("#predict-settings", Static).update(Text.assemble(
+        settings = Text.assemble(
             ("temperature ", "dim"), (temp, "bold"), ("  −/+   ", "dim"),
-            ("length ", "dim"), (f"{self.length} {unit}", "bold"), ("  </>", "dim")))
+            ("length ", "dim"), (f"{self.length} {unit}", "bold"), ("  </>", "dim"))
+        if self.lines:
+            settings.append_text(Text.assemble(("   ends after ", "dim"),
+                                               (f"{self.lines} lines", "bold")))
+        self.query_one("#predict-settings", Static).update(settings)
 
     # -- sine ----------------------------------------------------------------------------------
     def _forecast_held_out(self) -> None:
