@@ -77,3 +77,19 @@ def test_only_batch_progress_replaces_an_older_message():
     assert batch.can_replace(newer) and not batch.can_replace(epoch)
     assert not epoch.can_replace(messages.wrap(ev.EpochEnded(2, {}, 0.1, 1.0)))
     assert type(messages.wrap(ev.LogLine("x"))).__name__ == "LogLineWritten"
+
+
+def test_a_poem_run_starts_from_a_first_line_it_can_read():
+    from types import SimpleNamespace
+
+    from rnntui.tasks import get_task
+    from rnntui.tasks.corpus import END, UNK
+    from rnntui.ui.screens.playing import default_text
+
+    play = SimpleNamespace(task=get_task("poems"), hp={"tokens": "char"},
+                           vocab=(END, UNK, *"，。前明月光白日依山尽"))
+    assert default_text(play) == "白日依山尽"  # 床 unknown: seed 004's line cannot be read
+    play.vocab = (END, UNK, *"，。床前明月光")
+    assert default_text(play) == "床前明月光"
+    play.vocab = (END, UNK, *"，。山风")
+    assert default_text(play) == "，。山风"  # no famous line: the most frequent tokens

@@ -11,9 +11,11 @@ import threading
 from rnntui.playground import LETTER_TASKS, Playground
 from rnntui.runs import Run
 from rnntui.tasks import DataUnavailable
-from rnntui.tasks.corpus import END
+from rnntui.tasks.corpus import END, UNK
 
-SEED_POEM_LINE = "床前明月光"  # seed 004's seed text
+# Seed 004's seed text first, then other famous first lines: a run whose corpus lacks a
+# character of one (or held its poem out) starts from the next it can read.
+FIRST_LINES = ("床前明月光", "白日依山尽", "春眠不觉晓", "红豆生南国", "千山鸟飞绝", "牀前明月光")
 SAMPLE_REVIEW = "this movie was wonderful and the acting was great"
 
 
@@ -87,7 +89,8 @@ def default_text(play: Playground) -> str:
 
         return SEED_ROLLS
     known = set(play.vocab or ())
-    if all(ch in known for ch in SEED_POEM_LINE):
-        return SEED_POEM_LINE
-    tokens = [t for t in (play.vocab or ()) if t != END and not t.isspace()]
+    for line in FIRST_LINES:
+        if all(ch in known for ch in line):
+            return line
+    tokens = [t for t in (play.vocab or ()) if t not in (END, UNK) and not t.isspace()]
     return "".join(tokens[:5]) if play.hp.get("tokens", "char") == "char" else " ".join(tokens[:3])
