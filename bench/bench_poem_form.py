@@ -104,9 +104,10 @@ def main() -> None:
     if corpus:
         train, held = split_poems(read_poems(corpus), run.hparams.seed)
         for seed in SEEDS:
-            where = ("training" if any(seed in p for p in train) else
-                     "held-out" if any(seed in p for p in held) else "no")
-            print(f"{seed}: its poem is in the {where} poems")
+            where = ("is in the training poems" if any(seed in p for p in train) else
+                     "is in the held-out poems" if any(seed in p for p in held) else
+                     "is not in the corpus")
+            print(f"{seed}: its poem {where}")
     for temperature in args.temperature:
         result = measure(play, temperature, args.samples)
         print(f"\ntemperature {temperature}: {result['lines2to4']:.1%} of generated lines "
