@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -12,6 +12,8 @@ from textual.visual import Visual, visualize
 from textual_plotext import PlotextPlot
 
 from rnntui.ui.curves import Point, downsample
+
+KEPT_POINTS = 1000  # enough for a plot 500 columns wide (it draws two points a column)
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,13 @@ class CurvePlot(PlotextPlot):
         self._loaded = False  # the curves were handed to plotext and not built since
 
     def show(self, series: Sequence[Series], title: str | None = None) -> None:
-        """Replace the curves and redraw."""
-        self.series = [s for s in series if s.points]
+        """Replace the curves and redraw.
+
+        A plot keeps at most KEPT_POINTS points a curve (for redraws at another width):
+        the whole history of a 100,000-epoch run would otherwise stay in memory twice.
+        """
+        self.series = [replace(s, points=downsample(s.points, KEPT_POINTS))
+                       for s in series if s.points]
         if title is not None:
             self.set_reactive(CurvePlot.plot_title, title)
         self.draw()
