@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rnntui.architecture import CELL_NAMES
+
 # What leaving the fast path costs. The fused kernel runs the whole sequence in one call;
 # the generic path launches a few small kernels per time step (seq_len × layers of them), so
 # a GPU waits on launches rather than computing. Not measured by us yet (no GPU in this
@@ -45,9 +47,18 @@ def fast_path(hp: Mapping[str, Any]) -> FastPath:
     cell = hp["cell"]
     if cell == "simple":
         return FastPath(False, "SimpleRNN has no fused cuDNN kernel: it runs one step at a time")
-    name = {"lstm": "LSTM", "gru": "GRU"}[cell]
+    name = CELL_NAMES[cell]
     rate = float(hp["recurrent_dropout"])
     if rate > 0:
         return FastPath(False, f"recurrent_dropout {rate:g} takes the {name} off the fused "
                         f"cuDNN kernel (one step at a time)", key="recurrent_dropout")
     return FastPath(True)
+
+
+def off_fast_path(hp: Mapping[str, Any], device: str) -> FastPath | None:
+    """Why `hp`'s model misses the fused kernel while training on `device` (a device label),
+    or None: when it is fused, or when the device is no GPU (only there does it matter)."""
+    if "GPU" not in device:
+        return None
+    path = fast_path(hp)
+    return None if path.fused else path

@@ -20,11 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app.")
     import rnntui
     from rnntui.cli import listing, play, serving, training
-    from rnntui.cli.common import BACKEND_HELP
+    from rnntui.cli.common import add_backend_option
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
-    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"), default=None,
-                        help=BACKEND_HELP)
+    add_backend_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (listing, training, play, serving):
         module.register(sub)

@@ -44,11 +44,13 @@ BACKEND_HELP = ("Keras backend: tensorflow (default), jax or torch; also read fr
                 "$KERAS_BACKEND")
 
 
-def add_backend_option(parser: Any) -> None:
-    """`--backend` on a subcommand too (`rnntui train sine --backend jax`); SUPPRESS keeps
-    a value given before the subcommand (`rnntui --backend jax train sine`)."""
-    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
-                        default=argparse.SUPPRESS, help=BACKEND_HELP)
+def add_backend_option(parser: Any, default: Any = argparse.SUPPRESS) -> None:
+    """`--backend`, before the subcommand (`rnntui --backend jax train sine`, default None)
+    and on it (`rnntui train sine --backend jax`), where SUPPRESS keeps a value given
+    before."""
+    from rnntui.engine.backend import BACKENDS  # plain Python: no backend is imported
+
+    parser.add_argument("--backend", choices=BACKENDS, default=default, help=BACKEND_HELP)
 
 
 def choose_backend(name: str | None) -> str:

@@ -128,10 +128,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         from rnntui.tasks.corpus import END, detokenize, tokenize
 
         kind = play.hp.tokens
-        if args.seed is not None and args.seed < 0:
-            raise UserError(f"--seed {args.seed}: must be 0 or more")
+        rng = _rng(args.seed)
         top = play.next_tokens(args.text, k=5)
-        rng = np.random.default_rng(args.seed)
         if args.lines is not None and args.lines < 0:
             raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
         temperature = play.task.temperature if args.temperature is None else args.temperature
@@ -174,6 +172,15 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rng(seed: int | None) -> Any:
+    """The generator `--seed` asks for (None: a fresh one)."""
+    import numpy as np
+
+    if seed is not None and seed < 0:
+        raise UserError(f"--seed {seed}: must be 0 or more")
+    return np.random.default_rng(seed)
+
+
 def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
     """Each step's roll, the network's belief and the exact model's, side by side."""
     import numpy as np
@@ -183,9 +190,7 @@ def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
     text = args.rolls if args.rolls is not None else args.text
     dice = None
     if not text.strip():
-        if args.seed is not None and args.seed < 0:
-            raise UserError(f"--seed {args.seed}: must be 0 or more")
-        text, dice = play.roll_dice(rng=np.random.default_rng(args.seed))
+        text, dice = play.roll_dice(rng=_rng(args.seed))
     reading = play.dice(text, dice)
     scores = play.dice_held_out()
     if args.json:

@@ -275,12 +275,11 @@ class _Printer:
             print(f"{event.task}: {event.model} ({event.params:,} parameters) on "
                   f"{event.device}{start}")
             self.epochs = event.epochs
-            if "GPU" in event.device:  # the fused kernel matters only there
-                from rnntui.fastpath import fast_path
+            from rnntui.fastpath import off_fast_path
 
-                path = fast_path(self.hp)
-                if not path.fused:
-                    print(f"note: {path.notice or path.reason}", file=sys.stderr)
+            path = off_fast_path(self.hp, event.device)
+            if path is not None:
+                print(f"note: {path.notice or path.reason}", file=sys.stderr)
         elif isinstance(event, ev.BatchEnded) and self.live:
             print(f"\repoch {event.epoch}/{self.epochs} batch {event.batch}/{event.steps} "
                   f"loss {fmt(event.loss)}  {event.samples_per_second:,.0f} samples/s  "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rnntui.architecture import ModelSpec, plan_model
+from rnntui.architecture import CELL_NAMES, ModelSpec, plan_model
 from rnntui.config import HParams
 from rnntui.engine.backend import active_replicas, import_keras
 
-_CELLS = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 _OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad"}
 
 
@@ -31,7 +30,7 @@ def build_model(spec: ModelSpec, hp: HParams) -> Any:
         if layer.kind == "embedding":
             stack.append(layers.Embedding(s["vocab_size"], layer.units, name=layer.name))
         elif layer.kind == "rnn":
-            cell = getattr(layers, _CELLS[s["cell"]])(
+            cell = getattr(layers, CELL_NAMES[s["cell"]])(
                 layer.units, return_sequences=s["return_sequences"], dropout=s["dropout"],
                 recurrent_dropout=s["recurrent_dropout"], name=layer.name)
             if s["bidirectional"]:

@@ -102,11 +102,8 @@ class Task(ABC):
     defaults: Mapping[str, Any]
     recipe: Mapping[str, Any]  # the seed's own recipe, reachable as hyperparameters
     quality: Quality
-    # How a trained network of the task writes on from a typed start: its sampling
-    # temperature, and after how many lines a piece ends (None: at the end token or the
-    # length asked for).
+    # The sampling temperature a trained network of the task writes with (see lines_for).
     temperature: float = 0.8
-    lines: int | None = None
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
@@ -119,8 +116,9 @@ class Task(ABC):
         return hp
 
     def lines_for(self, hp: HParams) -> int | None:
-        """After how many lines a piece written from a typed start ends by default."""
-        return self.lines
+        """After how many lines a piece written from a typed start ends by default (None:
+        at the end token or the length asked for)."""
+        return None
 
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""

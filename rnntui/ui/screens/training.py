@@ -21,6 +21,7 @@ from textual.widgets import Header, RichLog, Static
 
 from rnntui import paths
 from rnntui.engine import events as ev
+from rnntui.fastpath import off_fast_path
 from rnntui.tasks import get_task
 from rnntui.ui import figures
 from rnntui.ui.curves import epoch_curve, metric_key
@@ -168,13 +169,10 @@ class TrainingScreen(Screen[None]):
         parts = [model, f"{figures.count(session.params)} parameters"]
         if session.device:
             parts.append(session.device)
-            if "GPU" in session.device:  # the fused kernel matters only there
-                from rnntui.fastpath import fast_path
-
-                path = fast_path(session.run.hparams)
-                if not path.fused:
-                    parts.append("no cuDNN fused kernel" if not path.key
-                                 else f"off cuDNN: {path.key}")
+            path = off_fast_path(session.run.hparams, session.device)
+            if path is not None:
+                parts.append("no cuDNN fused kernel" if not path.key
+                             else f"off cuDNN: {path.key}")
         self.query_one("#model-line", Static).update(Text(" · ".join(parts)))
         self.query_one(TrainingProgress).show(session)
         self._show_outcome()
