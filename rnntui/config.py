@@ -86,11 +86,16 @@ class Param:
         return parsed
 
     def _refuse(self, value: Any) -> ConfigError:
-        shown = value if isinstance(value, str) else repr(value)
-        shown = shown if len(shown) <= 40 else shown[:37] + "..."
-        if not shown.isprintable():  # a newline or an escape would break the one-line
-            shown = repr(shown)[1:-1]  # message, or restyle the terminal it is printed on
-        return ConfigError(self.key, f"{self.key}={shown}: must be {self.allowed()}")
+        return ConfigError(self.key, f"{self.key}={quoted(value)}: must be {self.allowed()}")
+
+
+def quoted(value: Any) -> str:
+    """A typed value as a refusal quotes it: at most 40 characters, on one line."""
+    shown = value if isinstance(value, str) else repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    if not shown.isprintable():  # a newline or an escape would break the one-line
+        shown = repr(shown)[1:-1]  # message, or restyle the terminal it is printed on
+    return shown
 
 
 def _fmt(number: float | None) -> str:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rnntui.hmm import HMM
 
 from rnntui.architecture import ModelSpec
-from rnntui.config import ConfigError, HParams
+from rnntui.config import ConfigError, HParams, quoted
 from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
 
 DICE = ("D4", "D6", "D8")
@@ -77,7 +77,7 @@ def parse_rows(key: str, text: str, widths: tuple[int, ...],
     """
     rows = text.strip().removesuffix(";").split(";")  # a trailing ';' is no fourth row
     if len(rows) != len(widths):
-        raise ConfigError(key, f"{key}={_shown(text)}: needs {len(widths)} rows separated by "
+        raise ConfigError(key, f"{key}={quoted(text)}: needs {len(widths)} rows separated by "
                                f"';' ({', '.join(names)}), not {len(rows)}")
     out = []
     for index, (row, width, name) in enumerate(zip(rows, widths, names)):
@@ -106,10 +106,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _shown(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def transition_rows(hp: Mapping) -> tuple[tuple[float, ...], ...]:
     """The transition table the hyperparameters describe, rows from D4, D6, D8.
 
@@ -122,7 +118,7 @@ def transition_rows(hp: Mapping) -> tuple[tuple[float, ...], ...]:
     if text in TRANSITION_PRESETS:
         return tuple(tuple(float(v) for v in row) for row in TRANSITION_PRESETS[text])
     if not text or (";" not in text and not any(ch.isdigit() for ch in text)):
-        raise ConfigError("transitions", f"transitions={_shown(text)}: must be sticky, "
+        raise ConfigError("transitions", f"transitions={quoted(text)}: must be sticky, "
                           "uniform, d6-no-d4, or 3 rows of 3 numbers separated by ';'")
     return parse_rows("transitions", text, (3, 3, 3), tuple(f"from {d}" for d in DICE))
 
@@ -137,7 +133,7 @@ def emission_rows(hp: Mapping) -> tuple[tuple[float, ...], ...]:
     if text in EMISSION_PRESETS:
         return tuple(tuple(float(v) for v in row) for row in EMISSION_PRESETS[text])
     if not text or (";" not in text and not any(ch.isdigit() for ch in text)):
-        raise ConfigError("emissions", f"emissions={_shown(text)}: must be fair, loaded-d6, "
+        raise ConfigError("emissions", f"emissions={quoted(text)}: must be fair, loaded-d6, "
                           "or rows of 4, 6 and 8 numbers separated by ';'")
     return parse_rows("emissions", text, FACES, DICE)
 
