@@ -59,6 +59,29 @@ def test_session_follows_events(isolated_home):
     assert session.state == FAILED
 
 
+def test_a_long_session_keeps_every_epoch_and_a_bounded_trail_of_batches(isolated_home):
+    from rnntui.ui.session import BATCH_POINTS
+
+    run = RunStore().create("onehot4", get_task("onehot4").hparams())
+    session = TrainingSession.for_run(run)
+    epochs, steps = 400, 25
+    session.record(ev.TrainingStarted(str(run.path), "onehot4", "m", 47, "CPU", epochs, steps,
+                                      0, 3))
+    for epoch in range(1, epochs + 1):
+        for batch in range(1, steps + 1):
+            session.record(ev.BatchEnded(epoch, batch, steps, 1.0 / epoch, 1.0, 1.0))
+        session.record(ev.EpochEnded(epoch, {"loss": 1.0 / epoch}, 0.1, 1.0))
+    assert session.epochs_done == epochs and session.history[-1] == {"loss": 1.0 / epochs}
+    assert epoch_curve(session.history, "loss")[0] == (1.0, 1.0)
+    trail = session.batch_losses
+    assert BATCH_POINTS // 2 < len(trail) <= BATCH_POINTS < epochs * steps
+    assert trail[0] == (1 / steps, 1.0)  # the first batch, and the latest ones, are kept
+    assert trail[-1][0] > epochs - 1
+    # A resumed run continues from its checkpoint: epochs after it are replaced.
+    session.record(ev.EpochEnded(3, {"loss": 9.0}, 0.1, 1.0))
+    assert session.epochs_done == 3 and session.history[2] == {"loss": 9.0}
+
+
 def test_a_saved_run_becomes_a_session_with_its_history_and_ending(isolated_home):
     run = saved_run(RunStore(), "onehot4", [{"loss": 1.0, "accuracy": 0.5}] * 3,
                     status={"status": "stopped", "epochs": 3, "message": "stopped after 3",

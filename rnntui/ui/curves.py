@@ -7,30 +7,44 @@ points per column anyway, so long histories are thinned to twice the plot's widt
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from array import array
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from rnntui.tasks import get_task
+from rnntui.ui.columns import EpochTable, Point, Points
 
-Point = tuple[float, float]
 
+def downsample(points: Sequence[Point], limit: int) -> Points:
+    """At most `limit` points, evenly spread, always keeping the first and the last.
 
-def downsample(points: Sequence[Point], limit: int) -> list[Point]:
-    """At most `limit` points, evenly spread, always keeping the first and the last."""
+    A copy, in time that grows with `limit`, not with the length of `points` (when they are
+    `Points`): a redraw late in a long run costs what it cost once the plot was full.
+    """
+    points = points if isinstance(points, Points) else Points(points)
     n = len(points)
     if limit < 2 or n <= limit:
-        return list(points)
+        return points[:]
     step = (n - 1) / (limit - 1)
-    return [points[round(i * step)] for i in range(limit)]
+    picks = [round(i * step) for i in range(limit)]
+    xs, ys = points.xs, points.ys
+    return Points.from_columns(array("d", [xs[i] for i in picks]),
+                               array("d", [ys[i] for i in picks]))
 
 
-def epoch_curve(history: Sequence[Mapping[str, float]], key: str) -> list[Point]:
+def epoch_curve(history: Sequence[Mapping[str, float]], key: str) -> Points:
     """(epoch, value) for every epoch that logged a finite `key`; epochs count from 1."""
-    points = []
-    for index, record in enumerate(history, start=1):
-        value = record.get(key)
+    if isinstance(history, EpochTable):
+        column = history.column(key)
+        if not any(map(math.isnan, column)):  # every epoch logged it: copied at C speed
+            return Points.from_columns(array("d", range(1, len(column) + 1)), array("d", column))
+        values: Sequence[object] = column
+    else:
+        values = [record.get(key) for record in history]
+    points = Points()
+    for index, value in enumerate(values, start=1):
         if isinstance(value, (int, float)) and math.isfinite(value):
-            points.append((float(index), float(value)))
+            points.append(float(index), float(value))
     return points
 
 

@@ -13,9 +13,10 @@ from typing import Any
 
 from rnntui.engine import events as ev
 from rnntui.runs import Run
+from rnntui.ui.columns import EpochTable, Points, Trail
 
 LOG_LINES = 500  # kept for a screen opened mid-training; the full log is in the log file
-BATCH_POINTS = 20_000  # batch losses kept for the plot (it thins them to its width anyway)
+BATCH_POINTS = 4_000  # batch losses kept for the plot, spread over the run (it draws ≤ 1,000)
 
 # Where a session stands.
 STARTING, RUNNING, PAUSED, FINISHED, FAILED, SAVED = (
@@ -33,8 +34,8 @@ class TrainingSession:
     device: str = ""
     epochs_target: int = 0
     steps: int = 0
-    history: list[dict[str, float]] = field(default_factory=list)
-    batch_losses: list[tuple[float, float]] = field(default_factory=list)  # (epoch + frac, loss)
+    history: EpochTable = field(default_factory=EpochTable)
+    batches: Trail = field(default_factory=lambda: Trail(BATCH_POINTS))  # (epoch + frac, loss)
     last_batch: ev.BatchEnded | None = None
     last_epoch: ev.EpochEnded | None = None
     checkpoint_epoch: int = 0
@@ -56,7 +57,7 @@ class TrainingSession:
             model, params = "", 0
         history = run.history() if run.has_checkpoint else []
         session = cls(run=run, model=model, params=params, state=state,
-                      epochs_target=run.hparams.epochs, history=list(history),
+                      epochs_target=run.hparams.epochs, history=EpochTable(history),
                       checkpoint_epoch=len(history))
         if state == SAVED:
             session._read_status(run.status())
@@ -112,6 +113,11 @@ class TrainingSession:
         return self.state in (STARTING, RUNNING, PAUSED)
 
     @property
+    def batch_losses(self) -> Points:
+        """(epoch + fraction, loss) of batches spread over the whole session, newest last."""
+        return self.batches.points
+
+    @property
     def epochs_done(self) -> int:
         return len(self.history)
 
@@ -129,19 +135,17 @@ class TrainingSession:
             self.state = PAUSED if self.state == PAUSED else RUNNING
             self.model, self.params, self.device = event.model, event.params, event.device
             self.epochs_target, self.steps = event.epochs, event.steps
-            self.history = [dict(record) for record in event.history]
+            self.history = EpochTable(event.history)
             self.checkpoint_epoch = len(self.history)
         elif isinstance(event, ev.BatchEnded):
             self.last_batch = event
             self.steps = event.steps
             position = event.epoch - 1 + event.batch / max(event.steps, 1)
-            self.batch_losses.append((position, event.loss))
-            if len(self.batch_losses) > BATCH_POINTS:
-                del self.batch_losses[: len(self.batch_losses) - BATCH_POINTS]
+            self.batches.append(position, event.loss)
         elif isinstance(event, ev.EpochEnded):
             # Keras numbers epochs from the start of the run, so a resumed run continues.
-            del self.history[event.epoch - 1:]
-            self.history.append(dict(event.metrics))
+            self.history.truncate(event.epoch - 1)
+            self.history.append(event.metrics)
             self.last_epoch = event
             self.note(self._epoch_line(event.epoch, event.metrics, event.seconds))
         elif isinstance(event, ev.CheckpointSaved):

@@ -121,7 +121,7 @@ class TrainingScreen(Screen[None]):
     def _snapshot(self) -> tuple:
         """What the screen shows, to tell on resume whether anything changed."""
         session = self.session
-        return (session.state, len(session.history), len(session.batch_losses),
+        return (session.state, len(session.history), session.batches.seen,
                 session.finished, session.failure)
 
     def follow(self, session: TrainingSession) -> None:
@@ -242,7 +242,7 @@ class TrainingScreen(Screen[None]):
         self._redraw_timer = None
         self._last_redraw = time.monotonic()
         self.query_one(TrainingProgress).show(self.session)
-        epochs, batches = len(self.session.history), len(self.session.batch_losses)
+        epochs, batches = len(self.session.history), self.session.batches.seen
         if epochs != self._plotted[0]:
             self._draw_plots()
         elif batches != self._plotted[1]:
@@ -254,11 +254,11 @@ class TrainingScreen(Screen[None]):
     def _draw_plots(self, metric: bool = True) -> None:
         session = self.session
         history = session.history
-        self._plotted = (len(history), len(session.batch_losses))
+        self._plotted = (len(history), session.batches.seen)
         self._last_batch_plot = time.monotonic()
         loss = [Series("loss", epoch_curve(history, "loss"), SERIES_COLOURS[0]),
                 Series("val_loss", epoch_curve(history, "val_loss"), SERIES_COLOURS[1], "dot")]
-        if session.steps > 1 or len(session.batch_losses) > len(history):
+        if session.steps > 1 or session.batches.seen > len(history):
             loss.insert(0, Series("batch", session.batch_losses, BATCH_COLOUR, "braille"))
         self.query_one("#loss-plot", CurvePlot).show(loss)
         if metric:

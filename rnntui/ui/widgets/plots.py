@@ -11,7 +11,8 @@ from textual.strip import Strip
 from textual.visual import Visual, visualize
 from textual_plotext import PlotextPlot
 
-from rnntui.ui.curves import Point, downsample
+from rnntui.ui.columns import Point, Points
+from rnntui.ui.curves import downsample
 
 KEPT_POINTS = 1000  # enough for a plot 500 columns wide (it draws two points a column)
 
@@ -52,7 +53,7 @@ class CurvePlot(PlotextPlot):
         self.xlabel = xlabel
         self.log_y = log_y
         self.series: list[Series] = []
-        self.drawn: dict[str, list[Point]] = {}
+        self.drawn: dict[str, Points] = {}
         """The points last handed to plotext, per label (after thinning): what is on screen."""
         self._version = 0  # bumped by each draw: the rendered plot is kept until it changes
         self._strips: list[Strip] = []
@@ -62,11 +63,12 @@ class CurvePlot(PlotextPlot):
     def show(self, series: Sequence[Series], title: str | None = None) -> None:
         """Replace the curves and redraw.
 
-        A plot keeps at most KEPT_POINTS points a curve (for redraws at another width):
-        the whole history of a 100,000-epoch run would otherwise stay in memory twice.
+        A plot keeps at most KEPT_POINTS points a curve (for redraws at another width), as
+        columns of floats: the whole history of a 100,000-epoch run would otherwise stay in
+        memory twice.
         """
         self.series = [replace(s, points=downsample(s.points, KEPT_POINTS))
-                       for s in series if s.points]
+                       for s in series if len(s.points)]
         if title is not None:
             self.set_reactive(CurvePlot.plot_title, title)
         self.draw()
@@ -90,8 +92,7 @@ class CurvePlot(PlotextPlot):
         values below 1."""
         plt = self.plt
         plt.clear_data()
-        values = [y for series in self.series for _, y in series.points]
-        log = self.log_y and bool(values) and min(values) > 0
+        log = self.log_y and bool(self.series) and min(min(s.points.ys) for s in self.series) > 0
         plt.yscale("log" if log else "linear")
         plt.title(f"{self.plot_title} (log scale)" if log else self.plot_title)
         plt.xlabel(self.xlabel)
@@ -99,9 +100,8 @@ class CurvePlot(PlotextPlot):
         limit = 2 * max(self.size.width, 20)
         self.drawn = {}
         for series in self.series:
-            points = downsample(series.points, limit)
-            self.drawn[series.label] = points
-            plt.plot([x for x, _ in points], [y for _, y in points], label=series.label,
+            points = self.drawn[series.label] = downsample(series.points, limit)
+            plt.plot(list(points.xs), list(points.ys), label=series.label,
                      color=series.color, marker=series.marker)
 
     def render_line(self, y: int) -> Strip:
@@ -128,10 +128,10 @@ class CurvePlot(PlotextPlot):
     def _epoch_ticks(self) -> None:
         """Whole-epoch ticks (plotext would label epochs 1.00, 1.25 …), about one per eight
         columns."""
-        xs = [x for series in self.series for x, _ in series.points]
-        if not xs:
+        if not self.series:
             return  # nothing drawn: the axes have no ticks to set
-        low, high = math.floor(min(xs)), math.ceil(max(xs))
+        low = math.floor(min(min(s.points.xs) for s in self.series))
+        high = math.ceil(max(max(s.points.xs) for s in self.series))
         slots = max(2, self.size.width // 8)
         step = max(1, math.ceil(max(high - low, 1) / slots))
         self.plt.xticks(list(range(low, high + 1, step)))
