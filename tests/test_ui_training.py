@@ -66,6 +66,26 @@ async def test_space_pauses_and_resumes_and_s_stops():
         assert not app.service.busy
 
 
+async def test_the_log_pane_keeps_its_scrollback_and_a_small_cache():
+    """Memory for long runs: the pane keeps LOG_LINES lines, and RichLog's cache of lines
+    cropped to the pane is the small one TrainingLog gives it (the cache RichLog really
+    uses: a Textual that renamed it would leave it empty)."""
+    from rnntui.ui.session import LOG_LINES
+    from rnntui.ui.widgets.training_log import CROPPED_LINES, TrainingLog
+
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        trainer.feed(*(epoch(n, 1.0 / n, 0.5) for n in range(1, LOG_LINES + 21)))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == LOG_LINES + 20)
+        await pilot.pause(0.3)
+        log = app.screen.query_one(TrainingLog)
+        assert len(log.lines) == LOG_LINES
+        assert f"epoch {LOG_LINES + 20}/" in log.lines[-1].text
+        assert 0 < len(log._line_cache) <= log._line_cache.maxsize == CROPPED_LINES
+
+
 async def test_leaving_the_screen_does_not_stop_training():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)

@@ -15,7 +15,8 @@ from rnntui.engine import events as ev
 from rnntui.runs import Run
 from rnntui.ui.columns import EpochTable, Points, Trail
 
-LOG_LINES = 500  # kept for a screen opened mid-training; the full log is in the log file
+LOG_LINES = 200  # the log pane's scrollback (and what a screen opened mid-training catches up on);
+# the full log is in the log file
 BATCH_POINTS = 4_000  # batch losses kept for the plot, spread over the run (it draws ≤ 1,000)
 
 # Where a session stands.

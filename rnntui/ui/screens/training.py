@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header, RichLog, Static
+from textual.widgets import Header, Static
 
 from rnntui import paths
 from rnntui.engine import events as ev
@@ -26,11 +26,13 @@ from rnntui.tasks import get_task
 from rnntui.ui import figures
 from rnntui.ui.curves import epoch_curve, metric_key
 from rnntui.ui.screens.dialogs import EpochsScreen
-from rnntui.ui.session import FAILED, FINISHED, PAUSED, RUNNING, STARTING, TrainingSession
+from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
+                               TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.plots import CurvePlot, Series
 from rnntui.ui.widgets.progress import TrainingProgress
+from rnntui.ui.widgets.training_log import TrainingLog
 
 if TYPE_CHECKING:
     from rnntui.ui.app import RnntuiApp
@@ -89,7 +91,7 @@ class TrainingScreen(Screen[None]):
         with Horizontal(id="plots"):
             yield CurvePlot("loss", log_y=True, id="loss-plot")
             yield CurvePlot(self.metric, id="metric-plot")
-        yield RichLog(id="log", max_lines=500, wrap=True, markup=False, auto_scroll=True)
+        yield TrainingLog(id="log", max_lines=LOG_LINES)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -128,7 +130,7 @@ class TrainingScreen(Screen[None]):
         """Show `session` (a resumed run continues on the same screen)."""
         self.session = session
         self.metric = metric_key(session.task_id)
-        self.query_one(RichLog).clear()
+        self.query_one(TrainingLog).clear()
         self._log_seen = session.log_count - len(session.log)
         self._catch_up_log()
         self._redraw_all()
@@ -157,7 +159,7 @@ class TrainingScreen(Screen[None]):
         session = self.session
         new = min(session.log_count - self._log_seen, len(session.log))
         if new > 0:
-            log = self.query_one(RichLog)
+            log = self.query_one(TrainingLog)
             for line in list(session.log)[-new:]:
                 self._write_log(line, log)
         self._log_seen = session.log_count
@@ -179,7 +181,7 @@ class TrainingScreen(Screen[None]):
         self._draw_plots()
         self.refresh_bindings()
         # The log may have shrunk (an ended run shows its outcome): keep its end in view.
-        log = self.query_one(RichLog)
+        log = self.query_one(TrainingLog)
         self.call_after_refresh(log.scroll_end, animate=False)
 
     def _show_state(self) -> None:
@@ -219,7 +221,7 @@ class TrainingScreen(Screen[None]):
         outcome.update(text)
 
     @staticmethod
-    def _write_log(line: ev.LogLine, log: RichLog) -> None:
+    def _write_log(line: ev.LogLine, log: TrainingLog) -> None:
         style = {"warning": "bold", "error": "bold reverse"}.get(line.level, "")
         log.write(Text(line.text, style=style))
 
