@@ -50,7 +50,7 @@ def test_two_virtual_devices_follow_the_one_device_loss_curve(backend):
     one, _ = _train(backend, 1)
     two, out = _train(backend, 2)
     assert "2 virtual CPU devices, 128 samples each per step: global batch 256" in out
-    assert f"on 2 virtual CPU devices on CPU" in out and f"· {backend}" in out
+    assert "on 2 virtual CPU devices on CPU" in out and f"· {backend}" in out
     store = RunStore()
     runs = [store.open(one["run"]), store.open(two["run"])]
     assert [r.hparams.batch_size for r in runs] == [GLOBAL_BATCH, GLOBAL_BATCH]

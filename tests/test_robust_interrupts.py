@@ -8,7 +8,6 @@ a half-written file in place of a good one.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import random
