@@ -36,6 +36,7 @@ async def test_plots_follow_epochs_and_batches_and_the_outcome_shows_the_quality
         loss = screen.query_one("#loss-plot", CurvePlot)
         metric = screen.query_one("#metric-plot", CurvePlot)
         assert loss.drawn["loss"] == [(1.0, 1.0), (2.0, 0.6)]
+        assert "batch" not in loss.drawn  # one batch an epoch: the epoch curve says it all
         assert metric.drawn["accuracy"] == [(1.0, 0.4), (2.0, 0.8)]
         assert "epoch 2/15" in screen_text(app)
         trainer.feed(finished(2))
@@ -64,6 +65,24 @@ async def test_space_pauses_and_resumes_and_s_stops():
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)
         assert "■ stopped after 1 epochs" in screen_text(app)
         assert not app.service.busy
+
+
+async def test_batch_losses_are_drawn_when_an_epoch_has_several_batches():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.train("onehot4")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        trainer = factory.last
+        trainer.feed(started(trainer.run, steps=4),
+                     *(ev.BatchEnded(1, b, 4, 1.0 / b, 250.0, 3.0) for b in range(1, 5)),
+                     epoch(1, 0.5, 0.5), ev.BatchEnded(2, 1, 4, 0.2, 250.0, 3.0))
+        # Batch progress waiting in the queue gives way to newer: some batches are skipped.
+        await wait_for(pilot, lambda: app.service.session.batch_losses[-1:] == [(1.25, 0.2)])
+        await pilot.pause(0.6)  # the batch curve redraws at most twice a second
+        drawn = app.screen.query_one("#loss-plot", CurvePlot).drawn
+        assert drawn["batch"] == app.service.session.batch_losses
+        assert drawn["loss"] == [(1.0, 0.5)]
 
 
 async def test_the_log_pane_keeps_its_scrollback_and_a_small_cache():

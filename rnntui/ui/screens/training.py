@@ -260,7 +260,7 @@ class TrainingScreen(Screen[None]):
         self._last_batch_plot = time.monotonic()
         loss = [Series("loss", epoch_curve(history, "loss"), SERIES_COLOURS[0]),
                 Series("val_loss", epoch_curve(history, "val_loss"), SERIES_COLOURS[1], "dot")]
-        if session.steps > 1 or session.batches.seen > len(history):
+        if session.steps > 1:  # with one batch an epoch, the batch curve is the epoch curve
             loss.insert(0, Series("batch", session.batch_losses, BATCH_COLOUR, "braille"))
         self.query_one("#loss-plot", CurvePlot).show(loss)
         if metric:
