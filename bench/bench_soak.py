@@ -7,8 +7,11 @@ measures at epoch 10 and at epoch 1,000, side by side:
 - the time to draw the two plots from the session's data (CurvePlot.draw, then building the
   terminal lines: what the training screen pays on each redraw), median of 7.
 
-Memory should stay flat and the draw as fast at the end as at the start: the session keeps
-bounded batch losses and log lines, and plots thin their curves to twice their width.
+Memory should stay flat and the draw as fast at the end as at the start: the session holds
+its epochs and a self-thinning trail of batch losses as columns of floats, the log pane keeps
+200 lines, and plots thin their curves to twice their width. Since the start is noisy on a
+shared machine, the bench also draws the plots from the first epochs' data and from all of
+it, alternating, at the end of the run.
 
     .venv/bin/python bench/bench_soak.py            # 1,000 epochs (~1-2 minutes)
     .venv/bin/python bench/bench_soak.py --epochs 300 --json
@@ -55,6 +58,38 @@ def time_plots(screen: object, repeats: int = 7) -> float:
     return statistics.median(times) * 1000
 
 
+def as_at(session: object, epochs: int) -> object:
+    """A copy of `session` as it stood after `epochs` epochs (its history and batches)."""
+    from dataclasses import replace
+
+    from rnntui.ui.columns import EpochTable, Trail
+    from rnntui.ui.session import BATCH_POINTS
+
+    batches = Trail(BATCH_POINTS)
+    for x, y in session.batch_losses:  # type: ignore[attr-defined]
+        if x < epochs:
+            batches.append(x, y)
+    return replace(session, history=EpochTable(session.history[:epochs]),  # type: ignore
+                   batches=batches)
+
+
+def time_plots_side_by_side(screen: object, early: int, rounds: int = 9) -> tuple[float, float]:
+    """Median ms to draw the plots as they were at epoch `early` and as they are now,
+    alternating the two: the noise of a shared machine falls on both alike."""
+    live = screen.session  # type: ignore[attr-defined]
+    then = as_at(live, early)
+    times: dict[bool, list[float]] = {False: [], True: []}
+    try:
+        for _ in range(rounds):
+            for now in (False, True):
+                screen.session = live if now else then  # type: ignore[attr-defined]
+                times[now].append(time_plots(screen, repeats=1))
+    finally:
+        screen.session = live  # type: ignore[attr-defined]
+        screen._draw_plots()  # type: ignore[attr-defined]
+    return statistics.median(times[False]), statistics.median(times[True])
+
+
 async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
     from rnntui.runs import RunStore
     from rnntui.tasks import get_task
@@ -82,6 +117,8 @@ async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
             screen = app.screen
             assert isinstance(screen, TrainingScreen)
             child = app.service.trainer._process.pid  # type: ignore[union-attr]
+            if target == checkpoints[-1]:
+                early_ms, late_ms = time_plots_side_by_side(screen, checkpoints[0])
             figures[target] = {
                 "epoch": app.service.session.epochs_done,
                 "app_rss_mib": rss_mib(),
@@ -92,6 +129,7 @@ async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
                 "batch_losses": len(app.service.session.batch_losses),
                 "seconds": time.monotonic() - started,
             }
+        figures[checkpoints[-1]]["side_by_side_ms"] = [early_ms, late_ms]
         app.service.stop()
         while app.service.busy:
             await pilot.pause(0.1)
@@ -123,8 +161,16 @@ def main(argv: list[str] | None = None) -> int:
         values = [early[key], late[key]]
         cells = ["–" if v is None else form.format(v) for v in values]
         print(f"{label:30}{cells[0]:>14}{cells[1]:>14}")
-    print("app RSS every 100 epochs (MiB): "
-          + " ".join(f"{rss:.1f}" for _, rss in result["app_rss_every_100_epochs"]))
+    trace = result["app_rss_every_100_epochs"]
+    print("app RSS every 100 epochs (MiB): " + " ".join(f"{rss:.1f}" for _, rss in trace))
+    if len(trace) >= 4:
+        (e0, r0), (e1, r1) = trace[len(trace) // 2 - 1], trace[-1]
+        print(f"app RSS from epoch {e0} to {e1}: {r1 - r0:+.1f} MiB "
+              f"({(r1 - r0) * 1024 * 1024 / max(e1 - e0, 1):.0f} bytes an epoch)")
+    then, now = late["side_by_side_ms"]
+    print(f"plot draw side by side at epoch {late['epoch']}, median of 9 alternating: "
+          f"the first {first} epochs' curves {then:.1f} ms, all {late['epoch']} epochs' "
+          f"{now:.1f} ms (×{now / then:.2f})")
     return 0
 
 
