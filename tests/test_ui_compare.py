@@ -26,6 +26,12 @@ def two_runs():
     return simple, lstm
 
 
+def _box(text: str, label: str) -> str:
+    """What is inside the check box on the list line whose run label starts `label`."""
+    line = next(row for row in text.splitlines() if f"▌ {label}" in row)
+    return line[line.index(f"▌ {label}") - 1]
+
+
 async def test_two_runs_overlaid_with_their_figures():
     simple, lstm = two_runs()
     app = make_app(trainer_factory=FakeFactory())
@@ -50,10 +56,16 @@ async def test_two_runs_overlaid_with_their_figures():
         assert row[-3] == row[-1] == "—"
         text = screen_text(app)
         assert "#1" in text and "#2" in text and "accuracy" in text
+        first, second = screen.runs[0].name, screen.runs[1].name
+        assert _box(text, "#1 ") == _box(text, "#2 ") == "X"
         await pilot.press("space")  # untick the first run in the list
         await pilot.pause()
         assert len(loss.drawn) == 1
         assert table.row_count == 1
+        # Ticked or not reads without colour (NO_COLOR): an unticked box is empty.
+        text = screen_text(app)
+        assert _box(text, "#1 ") == " " and _box(text, "#2 ") == "X"
+        assert set(runs.selected) == {second} and first not in runs.selected
         await pilot.press("escape")
         assert not isinstance(app.screen, CompareScreen)
 

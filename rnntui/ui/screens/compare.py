@@ -25,6 +25,7 @@ from rnntui.ui.curves import epoch_curve, metric_key
 from rnntui.ui.theme import SERIES_COLOURS
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.plots import CurvePlot, Series
+from rnntui.ui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from rnntui.ui.app import RnntuiApp
@@ -61,7 +62,7 @@ class CompareScreen(Screen[None]):
         with Horizontal(id="compare-plots"):
             yield CurvePlot("loss", log_y=True, id="compare-loss")
             yield CurvePlot("metric", id="compare-metric")
-        yield SelectionList[str](id="compare-runs")
+        yield TickList(id="compare-runs")
         yield DataTable(id="compare-table")
         yield Static(id="compare-empty")
         yield KeyFooter()
