@@ -16,9 +16,12 @@ class KeyFooter(Footer):
         self._shown: tuple | None = None
 
     def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple((key, active.binding.action, active.binding.description,
-                       active.binding.show, active.enabled)
-                      for key, active in screen.active_bindings.items())
+        # Footer draws nothing while the app is out of focus (a served app's page before its
+        # first click): the focus is part of what is shown, or the keys never came back.
+        shown = (screen.app.app_focus,
+                 *((key, active.binding.action, active.binding.description,
+                    active.binding.show, active.enabled)
+                   for key, active in screen.active_bindings.items()))
         if shown == self._shown:
             return
         self._shown = shown
