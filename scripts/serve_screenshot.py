@@ -25,8 +25,10 @@ import tempfile
 import time
 from pathlib import Path
 
-# Words of the tasks screen (the app's first screen) to wait for in the page's terminal.
-EXPECTED = ("tasks", "sine", "imdb")
+# Words of the tasks screen (the app's first screen) to wait for in the page's terminal; the
+# footer's keys come last ("quit"): a screenshot taken before them had a blank footer row.
+EXPECTED = ("tasks", "sine", "imdb", "quit")
+FOCUS_TERMINAL = "document.querySelector('.xterm-helper-textarea').focus()"
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-proxy-server",
@@ -114,12 +116,20 @@ async def capture(devtools: int, page_url: str, out: Path, timeout: float,
             # Listen to the page's websocket from the start, then open the app's page.
             await call("Network.enable")
             await call("Page.enable")
+            # A page in headless Chromium never has focus; a served app starts out of focus
+            # and its footer shows no keys until the page's terminal has it, as after a
+            # click. Focus is emulated, and given to the terminal once the app is drawn.
+            await call("Emulation.setFocusEmulationEnabled", enabled=True)
             await call("Page.navigate", url=page_url + "/")
             deadline = time.monotonic() + timeout
+            focused = False
             while time.monotonic() < deadline:
                 text = screen_text(frames).lower()
                 if all(word in text for word in expected):
                     break
+                if not focused and "tasks" in text:
+                    await call("Runtime.evaluate", expression=FOCUS_TERMINAL)
+                    focused = True
                 await asyncio.sleep(0.5)
             await asyncio.sleep(2.0)  # the last frames of the first screen, the page's fade-in
             shot = await call("Page.captureScreenshot", format="png")
