@@ -163,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:30}{cells[0]:>14}{cells[1]:>14}")
     trace = result["app_rss_every_100_epochs"]
     print("app RSS every 100 epochs (MiB): " + " ".join(f"{rss:.1f}" for _, rss in trace))
-    if len(trace) >= 4:
-        (e0, r0), (e1, r1) = trace[len(trace) // 2 - 1], trace[-1]
+    half = [(epoch, rss) for epoch, rss in trace if epoch >= args.epochs // 2]
+    if half:  # the second half of the run: from the first figure past it to the last
+        (e0, r0), (e1, r1) = half[0], (late["epoch"], late["app_rss_mib"])
         print(f"app RSS from epoch {e0} to {e1}: {r1 - r0:+.1f} MiB "
               f"({(r1 - r0) * 1024 * 1024 / max(e1 - e0, 1):.0f} bytes an epoch)")
     then, now = late["side_by_side_ms"]
