@@ -11,11 +11,11 @@ from rnntui.ui.widgets.plots import CurvePlot
 from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
 
-async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4"):
+async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4", steps: int = 1):
     pilot.app.train(task_id)
     await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
     trainer = factory.last
-    trainer.feed(started(trainer.run))
+    trainer.feed(started(trainer.run, steps=steps))
     await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
     return trainer
 
@@ -71,11 +71,8 @@ async def test_batch_losses_are_drawn_when_an_epoch_has_several_batches():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.train("onehot4")
-        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-        trainer = factory.last
-        trainer.feed(started(trainer.run, steps=4),
-                     *(ev.BatchEnded(1, b, 4, 1.0 / b, 250.0, 3.0) for b in range(1, 5)),
+        trainer = await start_training(pilot, factory, steps=4)
+        trainer.feed(*(ev.BatchEnded(1, b, 4, 1.0 / b, 250.0, 3.0) for b in range(1, 5)),
                      epoch(1, 0.5, 0.5), ev.BatchEnded(2, 1, 4, 0.2, 250.0, 3.0))
         # Batch progress waiting in the queue gives way to newer: some batches are skipped.
         await wait_for(pilot, lambda: app.service.session.batch_losses[-1:] == [(1.25, 0.2)])
