@@ -73,21 +73,22 @@ def as_at(session: object, epochs: int) -> object:
                    batches=batches)
 
 
-def time_plots_side_by_side(screen: object, early: int, rounds: int = 9) -> tuple[float, float]:
-    """Median ms to draw the plots as they were at epoch `early` and as they are now,
-    alternating the two: the noise of a shared machine falls on both alike."""
+def time_plots_side_by_side(screen: object, epochs: tuple[int, ...], rounds: int = 9
+                            ) -> list[float]:
+    """Median ms to draw the plots as they were after each of `epochs` and as they are
+    now, in turn, round after round: the noise of a shared machine falls on all alike."""
     live = screen.session  # type: ignore[attr-defined]
-    then = as_at(live, early)
-    times: dict[bool, list[float]] = {False: [], True: []}
+    sessions = [as_at(live, n) for n in epochs] + [live]
+    times: list[list[float]] = [[] for _ in sessions]
     try:
         for _ in range(rounds):
-            for now in (False, True):
-                screen.session = live if now else then  # type: ignore[attr-defined]
-                times[now].append(time_plots(screen, repeats=1))
+            for session, kept in zip(sessions, times):
+                screen.session = session  # type: ignore[attr-defined]
+                kept.append(time_plots(screen, repeats=1))
     finally:
         screen.session = live  # type: ignore[attr-defined]
         screen._draw_plots()  # type: ignore[attr-defined]
-    return statistics.median(times[False]), statistics.median(times[True])
+    return [statistics.median(kept) for kept in times]
 
 
 async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
@@ -118,7 +119,14 @@ async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
             assert isinstance(screen, TrainingScreen)
             child = app.service.trainer._process.pid  # type: ignore[union-attr]
             if target == checkpoints[-1]:
-                early_ms, late_ms = time_plots_side_by_side(screen, checkpoints[0])
+                # The start, and the epoch from which the plots draw as many points as
+                # they ever will (two a column): from there on a draw should cost the same.
+                width = min(plot.size.width for plot in screen.query(CurvePlot))
+                full = min(2 * max(width, 20), target)
+                side_by_side = dict(zip(
+                    ("start", "full", "now"),
+                    time_plots_side_by_side(screen, (checkpoints[0], full))))
+                side_by_side["full_epoch"] = full
             figures[target] = {
                 "epoch": app.service.session.epochs_done,
                 "app_rss_mib": rss_mib(),
@@ -129,7 +137,7 @@ async def soak(epochs: int, checkpoints: tuple[int, ...]) -> dict:
                 "batch_losses": len(app.service.session.batch_losses),
                 "seconds": time.monotonic() - started,
             }
-        figures[checkpoints[-1]]["side_by_side_ms"] = [early_ms, late_ms]
+        figures[checkpoints[-1]]["side_by_side_ms"] = side_by_side
         app.service.stop()
         while app.service.busy:
             await pilot.pause(0.1)
@@ -168,10 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         (e0, r0), (e1, r1) = half[0], (late["epoch"], late["app_rss_mib"])
         print(f"app RSS from epoch {e0} to {e1}: {r1 - r0:+.1f} MiB "
               f"({(r1 - r0) * 1024 * 1024 / max(e1 - e0, 1):.0f} bytes an epoch)")
-    then, now = late["side_by_side_ms"]
-    print(f"plot draw side by side at epoch {late['epoch']}, median of 9 alternating: "
-          f"the first {first} epochs' curves {then:.1f} ms, all {late['epoch']} epochs' "
-          f"{now:.1f} ms (×{now / then:.2f})")
+    side = late["side_by_side_ms"]
+    print(f"plot draw side by side at epoch {late['epoch']}, medians of 9 rounds (ms): the "
+          f"curves of epoch {first} {side['start']:.1f}, of epoch {side['full_epoch']} "
+          f"(plots full) {side['full']:.1f}, of all {late['epoch']} epochs {side['now']:.1f}"
+          f" (×{side['now'] / side['full']:.2f} the full plot's, "
+          f"×{side['now'] / side['start']:.2f} the start's)")
     return 0
 
 
