@@ -8,7 +8,7 @@ from rnntui.engine import events as ev
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 from rnntui.ui import messages
-from rnntui.ui.curves import downsample, epoch_curve, metric_key
+from rnntui.ui.curves import downsample, epoch_curve, epoch_ticks, metric_key
 from rnntui.ui.figures import duration, figure, quality_line
 from rnntui.ui.session import FAILED, FINISHED, SAVED, TrainingSession
 from ui_support import saved_run
@@ -25,6 +25,19 @@ def test_downsample_keeps_the_ends_and_the_limit():
 def test_epoch_curve_skips_missing_and_non_finite_values():
     history = [{"loss": 1.0}, {"loss": math.nan}, {"acc": 1.0}, {"loss": 0.25}]
     assert epoch_curve(history, "loss") == [(1.0, 1.0), (4.0, 0.25)]
+
+
+def test_epoch_ticks_are_round_numbers_that_reach_the_end():
+    assert epoch_ticks(1, 400, 5) == [1, 100, 200, 300, 400]
+    assert epoch_ticks(1, 15, 5) == [1, 5, 10, 15]
+    assert epoch_ticks(0, 10, 5) == [0, 2, 4, 6, 8, 10]  # batch curves start at epoch 0
+    assert epoch_ticks(1, 37, 4) == [1, 10, 20, 30]
+    assert epoch_ticks(1, 1, 5) == [1]
+    for high in range(1, 3000, 7):
+        ticks = epoch_ticks(1, high, 6)
+        assert ticks[0] == 1 and ticks == sorted(set(ticks)) and ticks[-1] <= high
+        assert len(ticks) <= 8 and high - ticks[-1] < (ticks[-1] - ticks[-2] if len(ticks) > 1
+                                                       else 2)
 
 
 def test_metric_key_per_task():

@@ -48,6 +48,20 @@ def epoch_curve(history: Sequence[Mapping[str, float]], key: str) -> Points:
     return points
 
 
+def epoch_ticks(low: int, high: int, slots: int) -> list[int]:
+    """At most about `slots` whole-epoch ticks from `low` to `high`, a round step apart
+    (1, 2, 5, 10, 20, 50 …) on its multiples, and `low` itself when there is room:
+    1, 100, 200, 300, 400 rather than 1, 68, 135, 202, 269, 336 for 400 epochs."""
+    raw = max(1, math.ceil(max(high - low, 1) / max(slots, 1)))
+    scale = 10 ** (len(str(raw)) - 1)
+    step = next(m * scale for m in (1, 2, 5, 10) if m * scale >= raw)
+    first = (low // step + 1) * step  # the first multiple past `low`
+    ticks = list(range(first, high + 1, step))
+    if not ticks or first - low >= step / 2 or low % step == 0:
+        ticks.insert(0, low)
+    return ticks
+
+
 @lru_cache(maxsize=None)  # the poems task reads its corpus for the spec (~3 ms)
 def metric_key(task_id: str) -> str:
     """The Keras metric a task logs besides the loss ('accuracy', 'rmse')."""

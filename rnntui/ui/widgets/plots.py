@@ -12,7 +12,7 @@ from textual.visual import Visual, visualize
 from textual_plotext import PlotextPlot
 
 from rnntui.ui.columns import Point, Points
-from rnntui.ui.curves import downsample
+from rnntui.ui.curves import downsample, epoch_ticks
 
 KEPT_POINTS = 1000  # enough for a plot 500 columns wide (it draws two points a column)
 
@@ -132,6 +132,4 @@ class CurvePlot(PlotextPlot):
             return  # nothing drawn: the axes have no ticks to set
         low = math.floor(min(min(s.points.xs) for s in self.series))
         high = math.ceil(max(max(s.points.xs) for s in self.series))
-        slots = max(2, self.size.width // 8)
-        step = max(1, math.ceil(max(high - low, 1) / slots))
-        self.plt.xticks(list(range(low, high + 1, step)))
+        self.plt.xticks(epoch_ticks(low, high, slots=max(2, self.size.width // 8)))
