@@ -50,6 +50,7 @@ def test_an_epoch_table_gives_back_what_it_took():
     assert len(table) == 3 and table[0] == records[0] and table[-1] == records[-1]
     assert list(table) == records and table[1:] == records[1:]
     assert list(table.column("loss")) == [1.0, 0.5, 0.25]
+    assert table.keys() == ["loss", "accuracy", "val_loss"]
     assert all(math.isnan(v) for v in table.column("val_loss")[:2])
     assert all(math.isnan(v) for v in table.column("absent")) and len(table.column("absent")) == 3
     with pytest.raises(IndexError):

@@ -100,6 +100,7 @@ class EpochTable(Sequence[dict[str, float]]):
 
     def __init__(self, records: Iterable[Mapping[str, float]] = ()):
         self._columns: dict[str, array] = {}
+        self._gaps: set[str] = set()  # metrics with a NaN somewhere (or once had one)
         self._length = 0
         for record in records:
             self.append(record)
@@ -111,17 +112,30 @@ class EpochTable(Sequence[dict[str, float]]):
             column = self._columns.get(key)
             if column is None:
                 column = self._columns[key] = array("d", [math.nan]) * self._length
+                if self._length:
+                    self._gaps.add(key)
             column.append(float(value))
+            if math.isnan(value):
+                self._gaps.add(key)
         self._length += 1
-        for column in self._columns.values():
+        for key, column in self._columns.items():
             if len(column) < self._length:
                 column.append(math.nan)
+                self._gaps.add(key)
 
     def truncate(self, length: int) -> None:
         """Keep the first `length` epochs (a resumed run trains from there)."""
         self._length = max(0, min(length, self._length))
         for column in self._columns.values():
             del column[self._length:]
+
+    def keys(self) -> list[str]:
+        """The metrics some epoch logged, in the order they first came."""
+        return list(self._columns)
+
+    def complete(self, key: str) -> bool:
+        """Every epoch logged `key` (no NaN in its column): read without checking each."""
+        return key in self._columns and key not in self._gaps
 
     def column(self, key: str) -> Sequence[float]:
         """`key`'s value at every epoch, NaN where it was not logged."""

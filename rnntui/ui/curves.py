@@ -15,6 +15,15 @@ from rnntui.tasks import get_task
 from rnntui.ui.columns import EpochTable, Point, Points
 
 
+def spread(n: int, limit: int) -> range | list[int]:
+    """Indices of at most `limit` of `n` items, evenly spread, the first and the last
+    always among them."""
+    if limit < 2 or n <= limit:
+        return range(n)
+    step = (n - 1) / (limit - 1)
+    return [round(i * step) for i in range(limit)]
+
+
 def downsample(points: Sequence[Point], limit: int) -> Points:
     """At most `limit` points, evenly spread, always keeping the first and the last.
 
@@ -22,22 +31,33 @@ def downsample(points: Sequence[Point], limit: int) -> Points:
     `Points`): a redraw late in a long run costs what it cost once the plot was full.
     """
     points = points if isinstance(points, Points) else Points(points)
-    n = len(points)
-    if limit < 2 or n <= limit:
+    if len(points) <= limit or limit < 2:
         return points[:]
-    step = (n - 1) / (limit - 1)
-    picks = [round(i * step) for i in range(limit)]
+    picks = spread(len(points), limit)
     xs, ys = points.xs, points.ys
     return Points.from_columns(array("d", [xs[i] for i in picks]),
                                array("d", [ys[i] for i in picks]))
 
 
-def epoch_curve(history: Sequence[Mapping[str, float]], key: str) -> Points:
-    """(epoch, value) for every epoch that logged a finite `key`; epochs count from 1."""
+def epoch_curve(history: Sequence[Mapping[str, float]], key: str,
+                limit: int | None = None) -> Points:
+    """(epoch, value) for every epoch that logged a finite `key`; epochs count from 1.
+
+    With `limit`, at most that many points, evenly spread. From an `EpochTable` whose every
+    epoch logged `key` (the usual case) that takes time that grows with `limit`, not with
+    the epochs: a plot late in a 100,000-epoch run is drawn as fast as early on.
+    """
     if isinstance(history, EpochTable):
+        if key not in history.keys():  # e.g. val_loss of a task without validation
+            return Points()
         column = history.column(key)
-        if not any(map(math.isnan, column)):  # every epoch logged it: copied at C speed
-            return Points.from_columns(array("d", range(1, len(column) + 1)), array("d", column))
+        if history.complete(key):
+            n = len(column)
+            if not limit or n <= limit:  # copied at C speed
+                return Points.from_columns(array("d", range(1, n + 1)), array("d", column))
+            picks = spread(n, limit)
+            return Points.from_columns(array("d", [i + 1 for i in picks]),
+                                       array("d", [column[i] for i in picks]))
         values: Sequence[object] = column
     else:
         values = [record.get(key) for record in history]
@@ -45,7 +65,7 @@ def epoch_curve(history: Sequence[Mapping[str, float]], key: str) -> Points:
     for index, value in enumerate(values, start=1):
         if isinstance(value, (int, float)) and math.isfinite(value):
             points.append(float(index), float(value))
-    return points
+    return downsample(points, limit) if limit else points
 
 
 def epoch_ticks(low: int, high: int, slots: int) -> list[int]:

@@ -24,13 +24,14 @@ from rnntui.engine import events as ev
 from rnntui.fastpath import off_fast_path
 from rnntui.tasks import get_task
 from rnntui.ui import figures
+from rnntui.ui.columns import Points
 from rnntui.ui.curves import epoch_curve, metric_key
 from rnntui.ui.screens.dialogs import EpochsScreen
 from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
                                TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
 from rnntui.ui.widgets.footer import KeyFooter
-from rnntui.ui.widgets.plots import CurvePlot, Series
+from rnntui.ui.widgets.plots import KEPT_POINTS, CurvePlot, Series
 from rnntui.ui.widgets.progress import TrainingProgress
 from rnntui.ui.widgets.training_log import TrainingLog
 
@@ -255,20 +256,23 @@ class TrainingScreen(Screen[None]):
 
     def _draw_plots(self, metric: bool = True) -> None:
         session = self.session
-        history = session.history
-        self._plotted = (len(history), session.batches.seen)
+        self._plotted = (len(session.history), session.batches.seen)
         self._last_batch_plot = time.monotonic()
-        loss = [Series("loss", epoch_curve(history, "loss"), SERIES_COLOURS[0]),
-                Series("val_loss", epoch_curve(history, "val_loss"), SERIES_COLOURS[1], "dot")]
+
+        def curve(key: str) -> Points:  # no more points than a plot keeps, however long the run
+            return epoch_curve(session.history, key, limit=KEPT_POINTS)
+
+        loss = [Series("loss", curve("loss"), SERIES_COLOURS[0]),
+                Series("val_loss", curve("val_loss"), SERIES_COLOURS[1], "dot")]
         if session.steps > 1:  # with one batch an epoch, the batch curve is the epoch curve
             loss.insert(0, Series("batch", session.batch_losses, BATCH_COLOUR, "braille"))
         self.query_one("#loss-plot", CurvePlot).show(loss)
         if metric:
             name = self.metric
             self.query_one("#metric-plot", CurvePlot).show(
-                [Series(name, epoch_curve(history, name), SERIES_COLOURS[0]),
-                 Series(f"val_{name}", epoch_curve(history, f"val_{name}"), SERIES_COLOURS[1],
-                        "dot")], title=name)
+                [Series(name, curve(name), SERIES_COLOURS[0]),
+                 Series(f"val_{name}", curve(f"val_{name}"), SERIES_COLOURS[1], "dot")],
+                title=name)
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
