@@ -48,6 +48,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(process: subprocess.Popen) -> None:
+    """End `process`: asked first, killed after 15 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def wait_for_http(url: str, timeout: float) -> None:
     import urllib.request
 
@@ -170,13 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         report = asyncio.run(capture(devtools, url, args.out, args.timeout, EXPECTED))
     finally:
         for process in (browser, server):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            if process is not None:
+                stop(process)
         server_log.close()
         shutil.rmtree(work, ignore_errors=True)
     print(json.dumps(report, ensure_ascii=False))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -38,29 +37,20 @@ def _screenshot_script():
     return module
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture
 def served():
     """`rnntui serve` on a free localhost port; yields its URL, stops it afterwards."""
     pytest.importorskip("textual_serve")
-    port = _free_port()
+    script = _screenshot_script()
+    port = script.free_port()
     server = subprocess.Popen([sys.executable, "-m", "rnntui.cli", "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env=subprocess_env())
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        script.stop(server)
 
 
 async def _first_screen(url: str, words: tuple[str, ...], timeout: float) -> tuple[str, str]:
