@@ -90,9 +90,6 @@ class Trail:
                 return
         self.points.append(x, y)
 
-    def __len__(self) -> int:
-        return len(self.points)
-
 
 class EpochTable(Sequence[dict[str, float]]):
     """A run's per-epoch metrics: one float column a metric. An epoch that did not log a

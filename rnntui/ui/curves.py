@@ -31,9 +31,9 @@ def downsample(points: Sequence[Point], limit: int) -> Points:
     `Points`): a redraw late in a long run costs what it cost once the plot was full.
     """
     points = points if isinstance(points, Points) else Points(points)
-    if len(points) <= limit or limit < 2:
-        return points[:]
     picks = spread(len(points), limit)
+    if isinstance(picks, range):  # every point: copied at C speed
+        return points[:]
     xs, ys = points.xs, points.ys
     return Points.from_columns(array("d", [xs[i] for i in picks]),
                                array("d", [ys[i] for i in picks]))
@@ -52,10 +52,10 @@ def epoch_curve(history: Sequence[Mapping[str, float]], key: str,
             return Points()
         column = history.column(key)
         if history.complete(key):
-            n = len(column)
-            if not limit or n <= limit:  # copied at C speed
-                return Points.from_columns(array("d", range(1, n + 1)), array("d", column))
-            picks = spread(n, limit)
+            picks = spread(len(column), limit or len(column))
+            if isinstance(picks, range):  # every epoch: copied at C speed
+                return Points.from_columns(array("d", range(1, len(column) + 1)),
+                                           array("d", column))
             return Points.from_columns(array("d", [i + 1 for i in picks]),
                                        array("d", [column[i] for i in picks]))
         values: Sequence[object] = column
