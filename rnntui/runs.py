@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -162,8 +162,10 @@ class Run:
         return removed
 
     def save_checkpoint(self, write_model: Callable[[Path], None],
-                        history: Iterable[dict[str, float]]) -> None:
-        """Write the model with its history inside, then `history.jsonl`, each atomically.
+                        history: Iterable[dict[str, float]],
+                        extras: Mapping[str, str] | None = None) -> None:
+        """Write the model with its history (and `extras`, entry name → text) inside, then
+        `history.jsonl`, each atomically.
 
         Two files cannot be replaced at once: a kill between the two moves would leave a
         model a save ahead of `history.jsonl` (half the kills in the saving loop of
@@ -177,16 +179,23 @@ class Run:
             if zipfile.is_zipfile(tmp):  # a Keras archive; Keras ignores entries it lacks
                 with zipfile.ZipFile(tmp, "a") as archive:
                     archive.writestr(HISTORY_IN_MODEL, text)
+                    for name, entry in (extras or {}).items():
+                        archive.writestr(name, entry)
 
         atomic_save(self.model_path, write)
         atomic_write(self.path / HISTORY, text)
 
     def _history_in_model(self) -> str | None:
+        return self.checkpoint_entry(HISTORY_IN_MODEL)
+
+    def checkpoint_entry(self, name: str) -> str | None:
+        """The text of an entry rnntui added to `model.keras` (see `save_checkpoint`), or
+        None: no checkpoint, one from before that entry existed, or a damaged one."""
         try:
             with zipfile.ZipFile(self.model_path) as archive:
-                return archive.read(HISTORY_IN_MODEL).decode("utf-8")
+                return archive.read(name).decode("utf-8")
         except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, EOFError):
-            return None  # no checkpoint, one from before this copy, or a damaged one
+            return None
 
     # -- vocabulary and status -------------------------------------------------------------
     def save_vocab(self, vocab: Iterable[str]) -> None:

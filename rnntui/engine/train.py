@@ -14,10 +14,13 @@ import numpy as np
 
 from rnntui.architecture import count_params, describe, plan_model
 from rnntui.engine import backend
+from rnntui.engine.batches import epoch_batches, split_validation, steps_per_epoch
 from rnntui.engine.control import TrainControl
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
+from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
+                                     to_text)
 from rnntui.runs import Run
 from rnntui.tasks import Dataset, get_task
 
@@ -35,11 +38,13 @@ class _Snapshot:
     def __init__(self, model: Any):
         self.weights = [w.copy() for w in model.get_weights()]
         self.optimizer = [np.array(v) for v in model.optimizer.variables]
+        self.seeds = seed_states(model)
 
     def restore(self, model: Any) -> None:
         model.set_weights(self.weights)
         for variable, value in zip(model.optimizer.variables, self.optimizer):
             variable.assign(value)
+        set_seed_states(model, self.seeds)
 
 
 def _make_callback(keras: Any) -> type:
@@ -145,7 +150,8 @@ class Trainer:
         """Checkpoint the epochs not yet on disk."""
         if len(self.history) == self.saved_epochs:
             return
-        self.run.save_checkpoint(lambda path: model.save(path), self.history)
+        self.run.save_checkpoint(lambda path: model.save(path), self.history,
+                                 extras={RNG_IN_MODEL: to_text(seed_states(model))})
         self.saved_epochs = len(self.history)
         self.last_save = time.monotonic()
         self.emit(CheckpointSaved(self.saved_epochs))
@@ -155,7 +161,10 @@ class Trainer:
         started = time.monotonic()
         self.run.remove_partial_writes()  # of a session killed mid-save
         keras = backend.import_keras()
-        backend.seed_everything(self.hp.seed + len(self.history))
+        # The run's seed, not seed + epochs done: what depends on it (weights of a new model,
+        # data a task makes) is the same in every session, and the batches of each epoch
+        # come from (seed, epoch) alone (engine.batches).
+        backend.seed_everything(self.hp.seed)
         self.emit(LogLine(f"loading data for {self.task.id}"))
         data = self.task.load(self.hp, self.run.source)
         for note in data.notes:
@@ -166,12 +175,15 @@ class Trainer:
             self.run.save_vocab(data.vocab)
         if self.history:
             model = load_checkpoint(self.run.model_path)
+            states = from_text(self.run.checkpoint_entry(RNG_IN_MODEL))
+            if states is not None:
+                set_seed_states(model, states)  # older checkpoints: dropout draws anew
             self.emit(LogLine(f"resuming {self.run.name} after epoch {len(self.history)}"))
         else:
             model = build_model(spec, self.hp)
-        train_samples = int(round(data.samples * (1 - data.validation_split)))
+        train_samples = self._train_arrays(data)[0].shape[0]
         self.batch_size = min(self.hp.batch_size, train_samples)
-        self.steps = max(1, math.ceil(train_samples / self.hp.batch_size))
+        self.steps = steps_per_epoch(train_samples, self.batch_size)
         self.params = count_params(plan)
         self.emit(TrainingStarted(
             run=str(self.run.path), task=self.task.id, model=describe(plan),
@@ -197,16 +209,24 @@ class Trainer:
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds)
 
+    @staticmethod
+    def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
+        """x_train, y_train, x_val, y_val: the task's validation set, or the last fraction
+        of its training arrays as Keras's `validation_split` takes it."""
+        if data.x_val is None and data.validation_split:
+            return split_validation(data.x_train, data.y_train, data.validation_split)
+        return data.x_train, data.y_train, data.x_val, data.y_val
+
     def _fit(self, keras: Any, model: Any, data: Dataset) -> None:
+        x, y, x_val, y_val = self._train_arrays(data)
         validation: dict[str, Any] = {}
-        if data.x_val is not None:
-            validation["validation_data"] = (data.x_val, data.y_val)
-        elif data.validation_split:
-            validation["validation_split"] = data.validation_split
+        if x_val is not None:
+            validation["validation_data"] = (x_val, y_val)
         choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
-        model.fit(data.x_train, data.y_train, batch_size=self.hp.batch_size,
-                  epochs=self.hp.epochs, initial_epoch=len(self.history), shuffle=True,
-                  verbose=0, callbacks=[_make_callback(keras)(self)], **validation)
+        batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history))
+        model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
+                  initial_epoch=len(self.history), shuffle=False, verbose=0,
+                  callbacks=[_make_callback(keras)(self)], **validation)
 
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)
