@@ -221,9 +221,16 @@ class Run:
         return data if isinstance(data, dict) else {}
 
     def set_epochs(self, epochs: int) -> None:
-        """Change the epoch target (resuming for more epochs) and save the config."""
-        self.hparams = self.hparams.replace(epochs=epochs)
-        self._write_config()
+        """Change the epoch target (resuming for more epochs) and save the config.
+
+        Raises:
+            RunBusy: another process is writing the run (its config is left alone).
+        """
+        from rnntui.run_lock import writing  # it imports this module
+
+        with writing(self.path):
+            self.hparams = self.hparams.replace(epochs=epochs)
+            self._write_config()
 
     def _write_config(self) -> None:
         atomic_write(self.path / CONFIG, json.dumps({
@@ -327,7 +334,15 @@ class RunStore:
         return sorted(infos, key=lambda i: (i.run.created if i.run else "", i.name), reverse=True)
 
     def delete(self, name: str) -> None:
+        """Delete a run of this store.
+
+        Raises:
+            RunError: a run outside the store; RunBusy: one another process is writing.
+        """
+        from rnntui.run_lock import writing  # it imports this module
+
         path = self.resolve(name)
         if path.resolve().parent != self.root.resolve():
             raise RunError(f"{name}: only runs inside {self.root} can be deleted")
-        shutil.rmtree(path)
+        with writing(path):
+            shutil.rmtree(path)

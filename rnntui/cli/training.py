@@ -70,11 +70,17 @@ def cmd_train(args: argparse.Namespace) -> int:
         if args.task or args.data or args.corpus or args.recipe or set(overrides) - {"epochs"}:
             raise UserError("--resume continues a run as it was: give only --epochs with it")
         run = store.open(args.resume)
-        if "epochs" in overrides:
-            run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
-        if run.epochs_done >= run.hparams.epochs:
-            raise UserError(f"{run.name} has done its {run.epochs_done} epochs; ask for more "
-                            f"with --epochs N (N > {run.epochs_done})")
+        from rnntui.run_lock import writing
+
+        # Held from before the config changes to the last save: a second writer of the
+        # run is refused (exit 2) before it touches anything.
+        with writing(run.path):
+            if "epochs" in overrides:
+                run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
+            if run.epochs_done >= run.hparams.epochs:
+                raise UserError(f"{run.name} has done its {run.epochs_done} epochs; ask for "
+                                f"more with --epochs N (N > {run.epochs_done})")
+            return _train_run(run, as_json=args.json, devices=args.devices)
     else:
         if not args.task:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")

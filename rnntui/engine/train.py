@@ -241,13 +241,28 @@ def train(run: Run, emit: Emit | None = None,
 
     Every outcome comes back as an event (and is also emitted): `TrainingFinished` (completed,
     stopped or NaN, with the last complete epoch saved) or `TrainingFailed` for an error, with
-    a one-line message and the traceback for the log. `DataUnavailable` is re-raised so a
+    a one-line message and the traceback for the log; also when another process is writing
+    the run (run_lock), which then is left as it is. `DataUnavailable` is re-raised so a
     caller can tell "no data" apart.
     """
     emit = emit or (lambda event: None)
     control = control or TrainControl()
+    from rnntui.run_lock import writing
+    from rnntui.runs import RunError
+
     try:
-        result: TrainingFinished | TrainingFailed = Trainer(run, emit, control).fit()
+        with writing(run.path):
+            result = _train_locked(run, emit, control)
+    except RunError as exc:  # the lock itself: nothing was read or written
+        result = TrainingFailed(str(exc))
+    emit(result)
+    return result
+
+
+def _train_locked(run: Run, emit: Emit,
+                  control: TrainControl) -> TrainingFinished | TrainingFailed:
+    try:
+        return Trainer(run, emit, control).fit()
     except Exception as exc:
         from rnntui.tasks import DataUnavailable
 
@@ -262,5 +277,4 @@ def train(run: Run, emit: Emit | None = None,
             run.save_status(status="failed", message=result.message)
         except OSError:
             pass
-    emit(result)
-    return result
+        return result

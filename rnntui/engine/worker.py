@@ -57,10 +57,14 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
         from rnntui.tasks import DataUnavailable
 
         backend.route_logs(Path(log_path))
+        from rnntui.run_lock import writing
+        from rnntui.runs import RunError
+
         run = RunStore(Path(run_path).parent).open(run_path)
         try:
-            train(run, emit=events.put, control=control)
-        except DataUnavailable as exc:
+            with writing(run.path, role="the rnntui app's training"):
+                train(run, emit=events.put, control=control)
+        except (DataUnavailable, RunError) as exc:  # no data, or another writer of the run
             events.put(TrainingFailed(str(exc)))
     except BaseException as exc:  # anything at all must reach the app as a message
         events.put(TrainingFailed(f"{type(exc).__name__}: {exc}".splitlines()[0],
