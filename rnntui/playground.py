@@ -73,14 +73,18 @@ class Playground:
 
     @classmethod
     def open(cls, run: Run) -> Playground:
-        """Raises RunError for a run with no checkpoint or unreadable weights."""
+        """Raises RunError for a run with no checkpoint, unreadable weights, or a model that
+        does not fit the run's config and vocabulary."""
         if not run.has_checkpoint:
             raise RunError(f"{run.name} has no trained epoch yet: train it first")
-        try:
-            net = load_network(run.model_path)
+        from rnntui.fit import fit_for
+
+        vocab = run.vocab()
+        try:  # refuses a model that is not this run's (copied in, or its vocab.json changed)
+            net = load_network(run.model_path, expect=fit_for(run, vocab))
         except MirrorError as exc:
             raise RunError(f"{run.name}: {exc}") from None
-        return cls(run, net, run.vocab())
+        return cls(run, net, vocab)
 
     @property
     def embedded(self) -> bool:

@@ -21,7 +21,8 @@ from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
-from rnntui.runs import Run
+from rnntui.fit import FIT_ENTRY, Fit, fit_for, keras_shape
+from rnntui.runs import Run, RunError
 from rnntui.tasks import Dataset, get_task
 
 Emit = Callable[[Event], None]
@@ -92,6 +93,7 @@ class Trainer:
         earlier = run.status().get("train_seconds") if self.history else 0.0
         self.train_seconds = float(earlier) if isinstance(earlier, (int, float)) else 0.0
         self.params = 0
+        self.expected: Fit | None = None  # what the model must be (known once data loads)
 
     # -- callbacks ---------------------------------------------------------------------------
     def epoch_began(self, epoch: int) -> None:
@@ -150,8 +152,10 @@ class Trainer:
         """Checkpoint the epochs not yet on disk."""
         if len(self.history) == self.saved_epochs:
             return
-        self.run.save_checkpoint(lambda path: model.save(path), self.history,
-                                 extras={RNG_IN_MODEL: to_text(seed_states(model))})
+        assert self.expected is not None  # set in fit() before any model exists
+        self.run.save_checkpoint(lambda path: model.save(path), self.history, extras={
+            RNG_IN_MODEL: to_text(seed_states(model)),
+            FIT_ENTRY: self.expected.record(keras_shape(model)["input_shape"])})
         self.saved_epochs = len(self.history)
         self.last_save = time.monotonic()
         self.emit(CheckpointSaved(self.saved_epochs))
@@ -173,8 +177,13 @@ class Trainer:
         plan = plan_model(spec, self.hp)
         if data.vocab is not None and self.run.vocab() is None:
             self.run.save_vocab(data.vocab)
+        self.expected = fit_for(self.run)
         if self.history:
             model = load_checkpoint(self.run.model_path)
+            record = self.run.checkpoint_entry(FIT_ENTRY)
+            why = self.expected.misfit(record, **keras_shape(model))
+            if why:  # a model copied in from another run: never train on it
+                raise RunError(f"{self.run.name}: {why}")
             states = from_text(self.run.checkpoint_entry(RNG_IN_MODEL))
             if states is not None:
                 set_seed_states(model, states)  # older checkpoints: dropout draws anew
@@ -247,8 +256,7 @@ def train(run: Run, emit: Emit | None = None,
     """
     emit = emit or (lambda event: None)
     control = control or TrainControl()
-    from rnntui.run_lock import writing
-    from rnntui.runs import RunError
+    from rnntui.run_lock import writing  # it imports the run store, as this module does
 
     try:
         with writing(run.path):
@@ -268,8 +276,6 @@ def _train_locked(run: Run, emit: Emit,
 
         if isinstance(exc, DataUnavailable):
             raise
-        from rnntui.runs import RunError
-
         what = str(exc) if isinstance(exc, RunError) else (  # already says what is wrong
             f"training failed: {type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())

@@ -25,7 +25,7 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Protocol, Sequence
 
 import h5py
 import numpy as np
@@ -37,6 +37,15 @@ from rnntui.nn.layers import (Bidirectional, Dense, Embedding, Layer, PassThroug
 from rnntui.nn.network import Network
 
 MODEL_FILE = "model.keras"
+FIT_ENTRY = "rnntui-fit.json"  # what the model was built for, written by rnntui's trainer
+
+
+class Expectation(Protocol):
+    """What the caller knows a model must be (rnntui.fit.Fit for a run)."""
+
+    def misfit(self, record: str | None, input_shape: Sequence, outputs: int | None,
+               embedding_rows: int | None) -> str | None:
+        """One line saying why the model does not fit, or None."""
 
 # Identity at inference, so mirrored as pass-through layers.
 _PASS_THROUGH = frozenset({"Dropout", "SpatialDropout1D", "GaussianDropout", "GaussianNoise",
@@ -197,7 +206,7 @@ def _h5_weights(class_name: str, group: h5py.Group | None) -> LayerWeights:
     return _h5_vars(group)
 
 
-def _read_archive(path: Path) -> tuple[dict, bytes]:
+def _read_archive(path: Path) -> tuple[dict, bytes, str | None]:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
@@ -206,33 +215,38 @@ def _read_archive(path: Path) -> tuple[dict, bytes]:
                     raise MirrorError(f"{path} is not a complete Keras model: it has no {needed}")
             config_text = archive.read("config.json")
             weights = archive.read("model.weights.h5")
+            record = (archive.read(FIT_ENTRY).decode("utf-8", "replace")
+                      if FIT_ENTRY in names else None)
     except (zipfile.BadZipFile, EOFError) as error:
         raise MirrorError(f"{path} is not a readable .keras file (a zip archive): {error}; "
                           "is it corrupt, or an old-style .h5 model?") from None
     try:
-        return json.loads(config_text), weights
+        return json.loads(config_text), weights, record
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise MirrorError(f"{path} has a corrupt config.json: {error}") from None
 
 
-def load_network(path: str | Path) -> Network:
+def load_network(path: str | Path, expect: Expectation | None = None) -> Network:
     """Load a saved Keras model as a Network, without TensorFlow.
 
     Args:
         path: a ``model.keras`` file, or a run folder holding one.
+        expect: what the model must be (its run's config and vocabulary); a model that does
+            not fit it is refused.
 
     Returns:
         The Network.
 
     Raises:
-        MirrorError: a missing, corrupt or unsupported file.
+        MirrorError: a missing, corrupt or unsupported file, or one that does not fit
+            `expect` (the message is one line).
     """
     path = Path(path)
     if path.is_dir():
         path = path / MODEL_FILE
     if not path.is_file():
         raise MirrorError(f"no saved model at {path}")
-    config, weights_bytes = _read_archive(path)
+    config, weights_bytes, record = _read_archive(path)
     if config.get("class_name") != "Sequential":
         raise MirrorError(f"{path} holds a {config.get('class_name')} model; the mirror reads "
                           "Sequential models")
@@ -253,4 +267,18 @@ def load_network(path: str | Path) -> Network:
                 layers.append((kind, entry.get("config", {}), _h5_weights(kind, group)))
     except OSError as error:
         raise MirrorError(f"{path} has an unreadable model.weights.h5: {error}") from None
-    return build_network(model_config, layers)
+    net = build_network(model_config, layers)
+    if expect is not None:
+        why = expect.misfit(record, net.input_shape, _outputs(net),
+                            None if net.embedding is None else net.embedding.table.shape[0])
+        if why:
+            raise MirrorError(why)
+    return net
+
+
+def _outputs(net: Network) -> int | None:
+    """The width of the network's last Dense layer (its output), or None without one."""
+    for layer in reversed(net.layers):
+        if isinstance(layer, Dense):
+            return int(layer.kernel.shape[1])
+    return None
