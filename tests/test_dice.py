@@ -189,4 +189,4 @@ def test_the_exact_answer_fits_what_the_network_can_see():
 def test_next_roll_mode_refuses_a_network_that_reads_backwards():
     with pytest.raises(ConfigError) as err:
         TASK.hparams({"mode": "next", "bidirectional": "true"})
-    assert err.value.key == "bidirectional" and "would see the very roll" in err.value.message
+    assert err.value.key == "bidirectional" and "would see the very token" in err.value.message

@@ -206,12 +206,11 @@ class DiceTask(Task):
                 "emissions": "fair"}
     recipe = defaults
 
+    def next_step_targets(self, hp: HParams) -> bool:
+        return hp.mode == "next"  # mode die names the hidden die: no roll is a target
+
     def check(self, hp: HParams) -> None:
         dice_model(hp)  # raises ConfigError naming the table at fault
-        if hp.mode == "next" and hp.bidirectional:
-            raise ConfigError("bidirectional", "bidirectional=true: reading backwards, the "
-                              "network would see the very roll it must predict; mode next "
-                              "needs a left-to-right reader")
         if hp.seq_len > 500:
             raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
                                          f"dice (its {TRAIN:,} sequences are made in memory)")

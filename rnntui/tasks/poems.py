@@ -120,6 +120,9 @@ class PoemsTask(Task):
     # generated lines keep the first line's length and marks from 0.3 to 0.6, 89% at 0.8.
     temperature = 0.6
 
+    def next_step_targets(self, hp: HParams) -> bool:
+        return True  # a language model: each step's target is the next character (or word)
+
     def lines_for(self, hp: HParams) -> int | None:
         # From a first line, a quatrain (bench_poem_form measures it with 4). Words (an
         # English text, say) have no line marks to count.
