@@ -85,7 +85,10 @@ def writing(folder: str | Path, role: str = "") -> Iterator[None]:
         raise RunError(f"{folder.name}: cannot lock the run ({exc.strerror or exc})") from None
     try:
         if first:
-            _write_holder(folder, role)
+            try:
+                _write_holder(folder, role)
+            except OSError:  # a full disk, say: the lock still holds; a refused writer
+                pass  # is then told "another process" (and the save fails on its own)
         yield
     finally:
         lock.release()

@@ -307,9 +307,13 @@ class RunStore:
         if not isinstance(version, int) or version > FORMAT_VERSION:
             raise RunError(f"{path.name}: made by a newer rnntui (format {version}); "
                            f"this one reads format {FORMAT_VERSION}: upgrade rnntui")
+        values = data.get("hparams", {})
+        if not isinstance(values, dict):  # [] or "" must not quietly become the defaults
+            raise RunError(f"{path.name}: the run's config is damaged ({CONFIG}: hparams must "
+                           f"be an object of name: value, not {json.dumps(values)[:40]})")
         try:
             task = get_task(str(data.get("task")))
-            hp = task.hparams(data.get("hparams") or {})
+            hp = task.hparams(values)
         except (UnknownTask, ConfigError) as exc:
             raise RunError(f"{path.name}: the run's config is damaged ({exc})") from None
         return Run(path, task.id, hp, DataSource.from_dict(data.get("source")),

@@ -55,6 +55,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
                      "created": run.created, "epochs": run.epochs_done,
                      "target_epochs": run.hparams.epochs,
                      "status": status.get("status", "new"),
+                     "message": status.get("message", ""),
                      "quality": status.get("quality", {})})
     if args.json:
         print_json(rows)
@@ -65,6 +66,10 @@ def cmd_runs(args: argparse.Namespace) -> int:
     for row in rows:
         if "error" in row:
             print(f"{row['name']}  cannot open: {row['error']}")
+            continue
+        if row["epochs"] == 0 and row["status"] in ("nan", "failed") and row["message"]:
+            # "0/2 epochs nan" said nothing: say what happened, and that nothing is kept.
+            print(f"{row['name']}  {row['task']}  no epoch kept: {row['message']}")
             continue
         quality = ", ".join(f"{k} {fmt(v)}" for k, v in row["quality"].items())
         print(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} epochs  "

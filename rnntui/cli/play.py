@@ -4,6 +4,7 @@ NumPy mirror (no TensorFlow)."""
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from rnntui.cli.common import UserError, print_json
@@ -48,6 +49,10 @@ def register(sub: Any) -> None:
                          help="state weights, rows separated by ';'")
     explain.add_argument("--w-input", default="0.5,0.6", help="input weights")
     explain.add_argument("--b", default="0.1,-0.1", help="cell bias")
+    # argparse reads a value starting with "-" as an option unless it is one plain negative
+    # number: let lists of numbers (--b -0.1,0.1, --w-state "-0.1,0.2;0.3,0.4") be values.
+    explain._negative_number_matcher = re.compile(  # noqa: SLF001 (no public way)
+        r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?([,;]\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")
     explain.add_argument("--w-out", default="1.0,2.0", help="output weights")
     explain.add_argument("--b-out", default="0.1", help="output bias")
     explain.add_argument("--linear", action="store_true",
