@@ -21,6 +21,9 @@ from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 from tests.ui_host import HostApp, screen_text, settle
 
+# Its fixture trains dice runs: not in the fast lane.
+pytestmark = pytest.mark.slow
+
 TINY = ["--set", "units=8", "--set", "seq_len=20", "--set", "epochs=2",
         "--set", "batch_size=256"]
 

@@ -18,6 +18,9 @@ from rnntui.tasks import DataSource, get_task
 
 from tests.test_tasks import _write_imdb
 
+# Real Keras training in every test (the fast lane, -m 'not slow', skips them).
+pytestmark = pytest.mark.slow
+
 TINY = {
     "onehot1": {},
     "onehot4": {},

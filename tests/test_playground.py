@@ -18,6 +18,10 @@ from tests.test_tasks import _write_imdb
 POEMS = "床前明月光，疑是地上霜。举头望明月，低头思故乡。\n白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n"
 
 
+# Its fixture trains a run of every task (~30 s): not in the fast lane.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """One small trained run per task, trained once for the module."""
@@ -156,6 +160,7 @@ def test_a_run_without_checkpoint_cannot_be_played(isolated_home):
 
 # -- the same through the CLI (in-process) ---------------------------------------------------
 from rnntui.cli import main  # noqa: E402
+
 
 
 def _json_out(capsys):

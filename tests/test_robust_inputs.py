@@ -93,6 +93,7 @@ def _typed_values(seed: int = 6, n: int = 60) -> list[str]:
     return [v for v in HOSTILE if len(v) < 200] + shapes + ["9" * 400]
 
 
+@pytest.mark.slow  # hundreds of typed values through the app
 async def test_the_form_names_any_typed_value_under_its_field_and_keeps_running():
     from textual.widgets import Input
 
@@ -154,6 +155,7 @@ def _try(call, *args):
 PREDICT_TEXT = st.one_of(TEXT, st.text(st.sampled_from("abcde床前明月光，。\n 0.5-,"), max_size=40))
 
 
+@pytest.mark.slow  # the playgrounds fixture trains three runs
 @examples(150)
 @given(kind=st.sampled_from(["onehot4", "poems", "sine"]), text=PREDICT_TEXT)
 def test_any_typed_input_predicts_or_says_what_is_wrong(playgrounds, kind, text):
@@ -174,6 +176,7 @@ def test_any_typed_input_predicts_or_says_what_is_wrong(playgrounds, kind, text)
     assert (tokens is None) == (encoded is None)
 
 
+@pytest.mark.slow  # the playgrounds fixture trains three runs
 @examples(80)
 @given(kind=st.sampled_from(["onehot4", "poems", "sine"]), text=PREDICT_TEXT,
        flags=st.lists(st.sampled_from([
@@ -192,6 +195,7 @@ def test_rnntui_predict_answers_or_fails_in_one_line(playgrounds, kind, text, fl
         assert out and "Traceback" not in err
 
 
+@pytest.mark.slow  # hundreds of typed values through the app
 async def test_the_predict_screen_shows_any_refusal_and_keeps_running():
     from rnntui.ui.screens.predict import PredictScreen
     from rnntui.ui.widgets.inline_message import InlineMessage
@@ -262,6 +266,7 @@ def test_a_pickle_given_as_data_is_refused_without_running_it(tmp_path):
     assert "cannot read it as .npz (not a zip" in err and not marker.exists()
 
 
+@pytest.mark.slow  # the playgrounds fixture trains three runs
 @pytest.mark.parametrize("option", ["--corpus", "--data", "--resume", "predict", "export",
                                     "--word-index", "--out"])
 def test_file_arguments_that_are_not_what_they_should_be(tmp_path, option, playgrounds):

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from rnntui.engine import events as ev
 from rnntui.ui import session as session_mod
 from rnntui.ui.app import make_app
@@ -124,6 +126,7 @@ async def test_a_burst_of_training_events_is_drawn_a_few_times_not_each_time(mon
         assert len(draws) < 100
 
 
+@pytest.mark.slow  # a long run: 1,000 epochs through the app
 async def test_a_thousand_epochs_keep_the_app_bounded():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)

@@ -121,3 +121,22 @@ def test_while_a_resume_trains_a_second_one_is_refused_and_the_first_keeps_its_e
     run = RunStore().open(name)
     assert run.epochs_done == 400 and run.hparams.epochs == 400
     assert (folder / HOLDER).is_file()
+
+
+@pytest.mark.slow
+def test_the_apps_training_process_is_refused_with_a_message(tmp_path):
+    from rnntui.engine.events import TrainingFailed
+    from rnntui.engine.worker import TrainingProcess
+
+    run = _new_run()
+    child = _hold_in_child(run.path)
+    try:
+        proc = TrainingProcess(run.path, tmp_path / "train.log")
+        proc.start()
+        events = list(proc.events())
+    finally:
+        child.kill()
+        child.wait()
+    assert isinstance(events[-1], TrainingFailed)
+    assert f"process {child.pid} (a test holder)" in events[-1].message
+    assert not run.has_checkpoint and run.status() == {}  # left as it was

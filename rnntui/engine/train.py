@@ -22,6 +22,7 @@ from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
 from rnntui.fit import FIT_ENTRY, Fit, fit_for, keras_shape
+from rnntui.run_lock import writing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import Dataset, get_task
 
@@ -190,7 +191,7 @@ class Trainer:
             self.emit(LogLine(f"resuming {self.run.name} after epoch {len(self.history)}"))
         else:
             model = build_model(spec, self.hp)
-        train_samples = self._train_arrays(data)[0].shape[0]
+        train_samples = len(self._train_arrays(data)[0])
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = steps_per_epoch(train_samples, self.batch_size)
         self.params = count_params(plan)
@@ -256,8 +257,6 @@ def train(run: Run, emit: Emit | None = None,
     """
     emit = emit or (lambda event: None)
     control = control or TrainControl()
-    from rnntui.run_lock import writing  # it imports the run store, as this module does
-
     try:
         with writing(run.path):
             result = _train_locked(run, emit, control)
