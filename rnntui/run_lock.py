@@ -38,7 +38,9 @@ def _lock_for(folder: Path) -> FileLock:
     # (thread_local=False): the CLI takes the lock before changing a run's config and
     # train() takes it again, and a second flock from one process on a new descriptor
     # would refuse its own first one.
-    return FileLock(str(folder / LOCK), timeout=0, thread_local=False, is_singleton=True)
+    # Keyed by the resolved path, so "runs/x" and "/home/.../runs/x" are one lock too.
+    return FileLock(str(folder.resolve() / LOCK), timeout=0, thread_local=False,
+                    is_singleton=True)
 
 
 def holder(folder: Path) -> dict | None:
@@ -95,7 +97,10 @@ def writing(folder: str | Path, role: str = "") -> Iterator[None]:
 
 
 def _write_holder(folder: Path, role: str) -> None:
-    command = role or " ".join(Path(a).name if i == 0 else a for i, a in enumerate(sys.argv))
+    program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
+    if program == "__main__.py":  # `python -m rnntui.cli`, the CLI by another name
+        program = "rnntui"
+    command = role or " ".join([program, *sys.argv[1:]])
     atomic_write(folder / HOLDER, json.dumps({
         "pid": os.getpid(), "command": command[:200],
         "since": datetime.now().isoformat(timespec="seconds")}))
