@@ -88,7 +88,7 @@ def test_a_vocabulary_that_does_not_fit_is_refused():
     run = _trained("dice", units=4, seq_len=8, batch_size=512)
     vocab = run.vocab()
     run.save_vocab(vocab[:-1])  # shorter than the model
-    _refused_everywhere(run, "1,2,3", resume=False)
+    _refused_everywhere(run, "1,2,3")
     run.save_vocab(list(reversed(vocab)))  # as long, other order: only the record knows
     code, _, err = call_main(["predict", run.name, "1,2,3"])
     assert_clear_error(err, code)
