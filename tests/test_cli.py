@@ -89,7 +89,7 @@ def test_ctrl_c_keeps_the_last_epoch_and_resumes():
     assert "--resume" in err and "Traceback" not in err
     run = RunStore().list()[0].run
     done = run.epochs_done
-    assert done >= 2 and run.status()["status"] == "stopped"
+    assert done >= 2 and run.status().status == "stopped"
     resumed = _run("train", "--resume", run.name, "--epochs", str(done + 1), "--json")
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout.strip().splitlines()[-1])

@@ -63,7 +63,7 @@ def test_two_epochs_of_every_task(task_id, tmp_path):
     assert quality in result.quality and math.isfinite(result.quality[quality])
     assert run.epochs_done == 2 and len(run.history()) == 2
     assert (run.vocab() is not None) == (task_id not in ("sine", "imdb"))
-    assert run.status()["status"] == "completed"
+    assert run.status().status == "completed"
 
 
 def test_resume_continues_epochs_history_and_optimizer(tmp_path):
@@ -94,7 +94,7 @@ def test_stop_keeps_the_last_complete_epoch(tmp_path):
     result = train(run, emit=emit, control=control)
     assert result.status == "stopped" and result.epochs == 2
     assert "--resume" in result.message and run.epochs_done == 2
-    assert run.status()["status"] == "stopped"
+    assert run.status().status == "stopped"
 
 
 def test_pause_holds_training_until_resumed(tmp_path):

@@ -54,8 +54,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         rows.append({"name": run.name, "path": str(run.path), "task": run.task_id,
                      "created": run.created, "epochs": run.epochs_done,
                      "target_epochs": run.hparams.epochs,
-                     "status": status.get("status", "new"),
-                     "quality": status.get("quality", {})})
+                     "status": status.status, "quality": status.quality})
     if args.json:
         print_json(rows)
         return 0

@@ -254,7 +254,8 @@ def _print_comparison(rows: list[Any]) -> None:
     for row in rows:
         best = "–" if row.best_val is None else f"{fmt(row.best_val)} ({row.best_val_name})"
         seconds = "–" if row.train_seconds is None else f"{row.train_seconds:.1f} s"
-        table.add_row(row.cell, f"{row.params:,}", fmt(row.quality.get(quality, float("nan"))),
+        params = "–" if row.params is None else f"{row.params:,}"
+        table.add_row(row.cell, params, fmt(row.quality.get(quality, float("nan"))),
                       best, str(row.epochs), seconds)
     Console().print(table)
 

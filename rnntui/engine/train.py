@@ -84,8 +84,8 @@ class Trainer:
         self.batches_seen = 0
         self.samples_done_this_session = 0
         self.session_started = time.monotonic()
-        earlier = run.status().get("train_seconds") if self.history else 0.0
-        self.train_seconds = float(earlier) if isinstance(earlier, (int, float)) else 0.0
+        earlier = run.status().train_seconds if self.history else None
+        self.train_seconds = earlier or 0.0
         self.params = 0
 
     # -- callbacks ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnntui.engine import events as ev
-from rnntui.runs import Run
+from rnntui.runs import Run, RunStatus
 from rnntui.ui.columns import EpochTable, Points, Trail
 
 LOG_LINES = 200  # the log pane's scrollback (and what a screen opened mid-training catches up on);
@@ -87,17 +87,15 @@ class TrainingSession:
         took = f"  ({seconds:.2f} s)" if seconds is not None else ""
         return f"epoch {epoch}/{self.epochs_target}  {metrics_line(metrics)}{took}"
 
-    def _read_status(self, status: dict[str, Any]) -> None:
+    def _read_status(self, status: RunStatus) -> None:
         """How the run last ended, from its status.json (absent: never finished)."""
-        outcome = status.get("status")
-        if outcome == "failed":
-            self.failure = ev.TrainingFailed(str(status.get("message", "training failed")))
-        elif outcome in ("completed", "stopped", "nan"):
+        if status.status == "failed":
+            self.failure = ev.TrainingFailed(status.message or "training failed")
+        elif status.ended:
             self.finished = ev.TrainingFinished(
-                status=outcome, epochs=int(status.get("epochs", len(self.history))),
-                metrics=dict(status.get("metrics") or {}),
-                quality=dict(status.get("quality") or {}),
-                message=str(status.get("message", "")))
+                status=status.status, epochs=status.epochs or len(self.history),
+                metrics=dict(status.metrics), quality=dict(status.quality),
+                message=status.message)
 
     # -- what the screen asks ----------------------------------------------------------------
     @property

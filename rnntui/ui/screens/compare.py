@@ -112,13 +112,11 @@ class CompareScreen(Screen[None]):
     def _live(self, run: Run):
         """The service's session when `run` is the one training (its history is fresher than
         the checkpoint's, which is written every few seconds)."""
-        session = self.rnntui.service.session
-        if session is not None and session.run.path == run.path and session.active:
-            return session
-        return None
+        service = self.rnntui.service
+        return service.session if service.training(run) else None
 
     def _label(self, index: int, run: Run) -> Text:
-        status = "training" if self._live(run) else run.status().get("status", "new")
+        status = "training" if self._live(run) else run.status().status
         return Text.assemble((f"#{index + 1} ", "bold"), run.name,
                              f"  {run.epochs_done}/{run.hparams.epochs} epochs  {status}")
 
@@ -186,14 +184,12 @@ class CompareScreen(Screen[None]):
         for i, run in picked:
             hp = run.hparams
             last = histories[run.name][-1] if histories[run.name] else {}
-            try:
-                params = figures.count(task.preview(hp, run.source)[1])
-            except Exception:  # a corpus that moved: the count is not worth an error
-                params = "—"
+            counted = run.params()
+            params = "—" if counted is None else figures.count(counted)
             status = run.status()
-            quality = (status.get("quality") or {}).get(task.quality.name)
+            quality = status.quality.get(task.quality.name)
             best = best_validation(self.task_id, histories[run.name])[1]
-            seconds = status.get("train_seconds")
+            seconds = status.train_seconds
             cells = (f"#{i + 1}", hp.cell + (" ×2" if hp.bidirectional else ""),
                      str(hp.units) + (f" ×{hp.layers}" if hp.layers > 1 else ""), params,
                      f"{len(histories[run.name])}/{hp.epochs}", figures.figure(last.get("loss")),

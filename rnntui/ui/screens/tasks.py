@@ -208,10 +208,8 @@ class TasksScreen(Screen[None]):
         run = info.run
         service = self.rnntui.service
         status = run.status()
-        training = (service.busy and service.session is not None
-                    and service.session.run.path == run.path)
-        state = "training" if training else str(status.get("status", "new"))
-        quality = status.get("quality") or {}
+        state = "training" if service.training(run) else status.status
+        quality = status.quality
         quality_text = "  ".join(f"{k} {figures.figure(v)}" for k, v in quality.items())
         return (Text(run.name), Text(f"{run.epochs_done}/{run.hparams.epochs}"), Text(state),
                 Text(quality_text or "—"))
