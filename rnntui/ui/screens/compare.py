@@ -52,6 +52,7 @@ class CompareScreen(Screen[None]):
         self.runs: list[Run] = []
         self._histories: dict[str, list[dict[str, float]]] = {}
         self.shown = ""
+        self.table: DataTable = DataTable(classes="compare-table")
 
     @property
     def rnntui(self) -> RnntuiApp:
@@ -63,7 +64,7 @@ class CompareScreen(Screen[None]):
             yield CurvePlot("loss", log_y=True, id="compare-loss")
             yield CurvePlot("metric", id="compare-metric")
         yield TickList(id="compare-runs")
-        yield DataTable(id="compare-table")
+        yield self.table
         yield Static(id="compare-empty")
         yield KeyFooter()
 
@@ -135,8 +136,11 @@ class CompareScreen(Screen[None]):
         Its columns are made once: re-adding columns to a table (clear(columns=True)) kept
         drawing the cells at the width of the old labels (Textual 8.2).
         """
-        await self.query(DataTable).remove()
-        table = DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        # The new table is mounted before the old one goes, and `table` names whichever is
+        # current: a redraw queued by the cleared list runs while this awaits, and once
+        # found no table at all (`c` then `t` died with NoMatches).
+        old = self.table
+        table = DataTable(cursor_type="row", zebra_stripes=True, classes="compare-table")
         table.can_focus = False  # keys go to the list; the table only shows figures
         await self.mount(table, before=self.query_one("#compare-empty"))
         for key, label in (("#", "#"), ("cell", "cell"), ("units", "units"),
@@ -144,6 +148,8 @@ class CompareScreen(Screen[None]):
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
                            ("time", "time")):
             table.add_column(label, key=key)
+        self.table = table
+        await old.remove()
 
     def history(self, run: Run) -> list[dict[str, float]]:
         live = self._live(run)
@@ -179,7 +185,7 @@ class CompareScreen(Screen[None]):
     def _fill_table(self, picked: list[tuple[int, Run]], shown: str,
                     histories: dict[str, list[dict[str, float]]]) -> None:
         task = get_task(self.task_id)
-        table = self.query_one(DataTable)
+        table = self.table
         table.clear()
         for i, run in picked:
             hp = run.hparams
