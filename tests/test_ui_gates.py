@@ -104,9 +104,9 @@ async def test_layers_and_directions_of_a_stacked_bidirectional_lstm():
 
 def test_the_lstm_check_uses_the_trace_numbers():
     run = fixed_run("bilstm")
-    from rnntui.playground import Playground
+    from rnntui.play import open_play
 
-    _, trace = Playground.open(run).gates("abcd")
+    _, trace = open_play(run).gates("abcd")
     layer = trace.layers[0]
     for direction in layer.directions:
         for step in range(4):

@@ -80,11 +80,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")
         task = get_task(args.task)
         hp = task.hparams(overrides, recipe=args.recipe)
-        if args.data and task.id != "imdb":
-            raise UserError("--data is for the imdb task")
-        if args.corpus and task.id != "poems":
-            raise UserError("--corpus is for the poems task")
         source = DataSource(data=args.data, corpus=args.corpus)
+        for name, value in source.to_dict().items():
+            if name not in task.source_fields:
+                readers = [t.id for t in TASKS.values() if name in t.source_fields]
+                raise UserError(f"--{name} is for the {' and '.join(readers)} task")
         _check_source(task.id, source)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)

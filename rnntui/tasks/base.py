@@ -87,6 +87,35 @@ class Quality:
         return value >= self.goal if self.higher_is_better else value <= self.goal
 
 
+PLAY_KINDS = ("letters", "sequence", "poem", "forecast", "review", "dice")
+
+
+@dataclass(frozen=True)
+class PlayInput:
+    """How a trained run of a task is played, and the input it reads.
+
+    Attributes:
+        kind: one of PLAY_KINDS: "letters" (the next letter after a window, and on),
+            "sequence" (a whole sequence in, one letter out), "poem" (a first line in, a
+            poem out), "forecast" (numbers in, the next ones out), "review" (a text in, its
+            sentiment out), "dice" (rolls in, beliefs about the dice out).
+        unit: what one step reads, in words ("letter", "character", "word", "sample", "roll").
+        length: the input length it was trained on (None: any length).
+        exact: an input of another length is read wrongly (it learned to answer after
+            exactly `length` steps); False: a longer one is cut to its last `length`.
+        seen: the tokens training ever fed it as input (None: all of its vocabulary);
+            typed ones outside it get a warning.
+        trained_on: what the run was trained on, in words, for the play screens.
+    """
+
+    kind: str
+    unit: str
+    length: int | None = None
+    exact: bool = False
+    seen: str | None = None
+    trained_on: str = ""
+
+
 class Task(ABC):
     """A classic sequence task from the seeds.
 
@@ -104,6 +133,9 @@ class Task(ABC):
     quality: Quality
     # The sampling temperature a trained network of the task writes with (see lines_for).
     temperature: float = 0.8
+    # The fields of DataSource this task reads ("data": an .npz, "corpus": a text file);
+    # the form shows a path field for each, and other tasks ignore them.
+    source_fields: tuple[str, ...] = ()
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
@@ -115,6 +147,14 @@ class Task(ABC):
         self.check(hp)
         return hp
 
+    def own_source(self, source: DataSource) -> DataSource:
+        """The part of `source` this task reads (the rest would only confuse its runs)."""
+        return DataSource(**{f: getattr(source, f) for f in self.source_fields})
+
+    def data_note(self, source: DataSource) -> str | None:
+        """What a user should know about the data before training (a download), or None."""
+        return None
+
     def lines_for(self, hp: HParams) -> int | None:
         """After how many lines a piece written from a typed start ends by default (None:
         at the end token or the length asked for)."""
@@ -122,6 +162,10 @@ class Task(ABC):
 
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""
+
+    @abstractmethod
+    def play_input(self, hp: HParams) -> PlayInput:
+        """How a run of this task trained with `hp` is played, and what input it reads."""
 
     @abstractmethod
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams, quoted
-from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
+from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
 
 DICE = ("D4", "D6", "D8")
 FACES = (4, 6, 8)  # faces of each die; rolls are 1…8
@@ -215,6 +215,10 @@ class DiceTask(Task):
         if hp.seq_len > 500:
             raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
                                          f"dice (its {TRAIN:,} sequences are made in memory)")
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        return PlayInput("dice", "roll", hp.seq_len,
+                         trained_on=f"sequences of {hp.seq_len} rolls of the run's three dice")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np

@@ -134,8 +134,7 @@ class RnntuiApp(App[int]):
     # -- training ----------------------------------------------------------------------------
     def source_for(self, task_id: str) -> DataSource:
         """The data files given to the app that this task reads (imdb: data, poems: corpus)."""
-        return DataSource(data=self.source.data if task_id == "imdb" else None,
-                          corpus=self.source.corpus if task_id == "poems" else None)
+        return get_task(task_id).own_source(self.source)
 
     def train(self, task_id: str, hparams: HParams | None = None) -> bool:
         """Create a run of `task_id` and train it; False (with a notification) if refused."""
@@ -293,12 +292,7 @@ class RnntuiApp(App[int]):
 
     def action_explain(self) -> None:
         """The forward pass by hand (seeds 002 §6 and 004)."""
-        try:
-            explain_screen = _screen("explain", "ExplainScreen")
-        except (ImportError, AttributeError):
-            self.notify("The forward pass by hand is coming soon.", severity="warning")
-            return
-        self.push_screen(explain_screen())
+        self.push_screen(_screen("explain", "ExplainScreen")())
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
-from rnntui.dice_play import DiceReading, HeldOut
+from rnntui.play.dice import DiceReading, HeldOut
 from rnntui.runs import Run
 from rnntui.tasks.dice import DICE, EXACT, exact_kind
 from rnntui.ui.screens.play_screen import PlayScreen

@@ -28,10 +28,9 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from rnntui.nn import InputInfluence, LayerTrace, Trace
-from rnntui.playground import Encoded
+from rnntui.play import Encoded
 from rnntui.runs import Run
 from rnntui.ui.screens.play_screen import PlayScreen
-from rnntui.ui.screens.playing import default_text
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
 
@@ -229,9 +228,8 @@ class GatesScreen(PlayScreen):
             play = self.handle.get()
             chosen = text is None
             if text is None:
-                text = default_text(play)
-            if play.task.id == "imdb":
-                self.handle.need_words()
+                text = play.default_text()
+            self.handle.need()
             encoded, trace = play.gates(text)
             if worker.is_cancelled:
                 return

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from rnntui.nn import MirrorError
-from rnntui.playground import InputError
+from rnntui.play import InputError
 from rnntui.runs import Run, RunError
 from rnntui.tasks import DataUnavailable
 from rnntui.ui.screens.playing import PlayHandle

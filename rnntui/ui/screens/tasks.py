@@ -19,16 +19,13 @@ from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rnntui.runs import RunError, RunInfo
-from rnntui.tasks import TASKS, Task, get_task
+from rnntui.tasks import TASKS, DataSource, Task, get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rnntui.ui.app import RnntuiApp
 
-IMDB_NOTE = ("IMDb is not on this machine yet: the first training downloads it (~17 MB, "
-             "cached by Keras). Offline: give the data as a file, "
-             "`rnntui train imdb --data FILE.npz`.")
 
 
 class TaskList(OptionList):
@@ -45,7 +42,7 @@ class RunTable(DataTable):
                         tooltip="open the run's training view: its curves and how it ended")]
 
 
-def describe_task(task: Task, source_given: bool = False) -> Table:
+def describe_task(task: Task, source: DataSource = DataSource()) -> Table:
     """The task's card: what it learns, its model, data, what to expect, where it is from."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
@@ -61,11 +58,9 @@ def describe_task(task: Task, source_given: bool = False) -> Table:
     grid.add_row("data", Text(task.data_text))
     grid.add_row("expect", Text(task.expect))
     grid.add_row("from", Text(task.seed_ref))
-    if task.id == "imdb" and not source_given:
-        from rnntui.tasks.imdb import is_cached
-
-        if not is_cached():
-            grid.add_row("note", Text(IMDB_NOTE, style="bold"))
+    note = task.data_note(task.own_source(source))
+    if note:
+        grid.add_row("note", Text(note, style="bold"))
     return grid
 
 
@@ -157,9 +152,8 @@ class TasksScreen(Screen[None]):
         self.rnntui.current_task_id = task.id
         info = self.query_one("#task-info", VerticalScroll)
         info.border_title = task.title
-        source = self.rnntui.source_for(task.id)
         self.query_one("#task-text", Static).update(
-            describe_task(task, source_given=bool(source.data or source.corpus)))
+            describe_task(task, self.rnntui.source_for(task.id)))
         info.scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#task-list")
