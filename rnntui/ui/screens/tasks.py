@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from rnntui.runs import RunError, RunInfo
 from rnntui.tasks import TASKS, DataSource, Task, get_task
-from rnntui.ui import figures
+from rnntui.ui import figures, messages
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ class TasksScreen(Screen[None]):
         if info.run is None:
             self.notify(f"{info.error}", title="Cannot open this run", severity="error")
             return
-        self.rnntui.open_run(info.run)
+        self.post_message(messages.RunScreenAsked(info.run, "training"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("resume", "delete"):
@@ -257,18 +257,7 @@ class TasksScreen(Screen[None]):
             self.notify("This run cannot be opened, so it cannot be resumed.",
                         severity="error")
             return
-        run = info.run
-        done = run.epochs_done
-        if done < run.hparams.epochs:
-            self.rnntui.resume(run)
-            return
-        from rnntui.ui.screens.dialogs import EpochsScreen  # not needed for the first draw
-
-        def resume_to(epochs: int | None) -> None:
-            if epochs is not None:
-                self.rnntui.resume(run, epochs)
-
-        self.app.push_screen(EpochsScreen(run.name, done), resume_to)
+        self.post_message(messages.TrainOnAsked(info.run))
 
     def action_delete(self) -> None:
         info = self._highlighted_run()
