@@ -207,17 +207,23 @@ class DiceTask(Task):
     recipe = defaults
 
     def check(self, hp: HParams) -> None:
-        dice_model(hp)  # raises ConfigError naming the table at fault
-        if hp.mode == "next" and hp.bidirectional:
-            raise ConfigError("bidirectional", "bidirectional=true: reading backwards, the "
-                              "network would see the very roll it must predict; mode next "
-                              "needs a left-to-right reader")
-        if hp.seq_len > 500:
-            raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
-                                         f"dice (its {TRAIN:,} sequences are made in memory)")
+        def reader() -> None:
+            if hp.mode == "next" and hp.bidirectional:
+                raise ConfigError("bidirectional", "bidirectional=true: reading backwards, "
+                                  "the network would see the very roll it must predict; "
+                                  "mode next needs a left-to-right reader")
+
+        def length() -> None:
+            if hp.seq_len > 500:
+                raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
+                                  f"dice (its {TRAIN:,} sequences are made in memory)")
+
+        # Every table at fault at once, so the form shows them all, not one at a time.
+        ConfigError.gather(lambda: transition_rows(hp), lambda: emission_rows(hp),
+                           lambda: dice_model(hp), reader, length)
 
     def play_input(self, hp: HParams) -> PlayInput:
-        return PlayInput("dice", "roll", hp.seq_len,
+        return PlayInput("dice", "roll", hp.seq_len, chars="".join(ROLLS) + " ,;、，\t",
                          trained_on=f"sequences of {hp.seq_len} rolls of the run's three dice")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:

@@ -65,7 +65,7 @@ class SineTask(Task):
                               "apply to task sine, whose inputs are real numbers (leave it 0)")
 
     def play_input(self, hp: HParams) -> PlayInput:
-        return PlayInput("forecast", "sample", hp.seq_len,
+        return PlayInput("forecast", "sample", hp.seq_len, chars="0123456789.-+eE, ",
                          trained_on=f"windows of {hp.seq_len} samples of sin(t), step {STEP}")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:

@@ -32,7 +32,8 @@ from textual.widgets import Footer, Header, Input, Label, Static, Switch
 from rnntui.explain import (SEED_B, SEED_B_OUT, SEED_INPUTS, SEED_W_INPUT, SEED_W_OUT,
                             SEED_W_STATE, HandStep, fmt, forward_by_hand)
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.play_input import PlayInput
+from rnntui.ui.keys import NUMBER_CHARS
+from rnntui.ui.widgets.command_input import CommandInput
 
 # (field id, label, the name forward_by_hand's messages use, the seed's value)
 FIELDS: tuple[tuple[str, str, str, Any], ...] = (
@@ -178,6 +179,10 @@ def steps_table(steps: Sequence[HandStep], current: int) -> Table:
     return table
 
 
+def _number_char(char: str) -> bool:
+    return char in NUMBER_CHARS or char in ", ;"  # the weights are lists and rows of numbers
+
+
 class ExplainScreen(Screen[None]):
     """Inputs and weights in a form; the forward pass worked out step by step below."""
 
@@ -256,8 +261,8 @@ class ExplainScreen(Screen[None]):
         for field_id, label, _, value in FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(label)
-                yield PlayInput(shown(value), id=f"explain-{field_id}", compact=True,
-                                passthrough="nb", select_on_focus=False)
+                yield CommandInput(shown(value), id=f"explain-{field_id}", compact=True,
+                                   types=_number_char, select_on_focus=False)
                 yield InlineMessage(id=f"explain-{field_id}-message")
         with Horizontal(classes="field-row"):
             yield Label("activation")

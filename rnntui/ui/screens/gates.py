@@ -33,6 +33,7 @@ from rnntui.runs import Run
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
+from rnntui.ui.widgets.command_input import CommandInput
 
 SIGMOID_GATES = frozenset({"i", "f", "o", "z", "r"})
 UNBOUNDED = frozenset({"c", "pre"})  # coloured against their own largest magnitude
@@ -204,8 +205,8 @@ class GatesScreen(PlayScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_input(
             f"{self.run.name}: opening…", "input",
-            Input(placeholder="type an input for the network, enter to inspect",
-                  id="gates-input", compact=True))
+            CommandInput(placeholder="type an input for the network, enter to inspect",
+                         id="gates-input", compact=True, types=self.reads.types))
         with Horizontal(id="gates-body"):
             yield GateHeatmap(id="gates-heatmap")
             with ScrollableContainer(id="gates-numbers-pane", can_focus=False):

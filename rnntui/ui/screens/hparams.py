@@ -129,7 +129,8 @@ class HparamsScreen(Screen[None]):
             try:
                 hp = self.rnn_task.hparams(parsed)
             except ConfigError as exc:
-                errors[exc.key if exc.key in parsed else "_form"] = exc.message
+                for key, message in exc.errors.items():
+                    errors[key if key in parsed else "_form"] = message
         self.hp = hp
         self.errors = errors
         if hp is not None:
@@ -208,17 +209,22 @@ class HparamsScreen(Screen[None]):
         except ConfigError as exc:  # a seed whose recipe cannot run as written
             self.notify(exc.message, title="The seed's recipe", severity="warning")
             return
-        self._fill(recipe)
-        self.notify("The seed tutorial's recipe.", timeout=2)
+        self.notify(self._fill(recipe), title="The seed tutorial's recipe", timeout=4)
 
     def action_defaults(self) -> None:
-        self._fill(self.rnn_task.hparams())
-        self.notify("rnntui's defaults.", timeout=2)
+        self.notify(self._fill(self.rnn_task.hparams()), title="rnntui's defaults", timeout=4)
 
-    def _fill(self, hp: HParams) -> None:
+    def _fill(self, hp: HParams) -> str:
+        """Put `hp` in the form; says which fields changed, from what to what."""
+        changed = []
         for key, field in self.fields().items():
+            before = field.raw
             field.set_value(hp[key])
+            after = field.raw
+            if before != after:
+                changed.append(f"{key} {before} → {after}")
         self.validate_form()
+        return ("changed " + ", ".join(changed)) if changed else "nothing changed"
 
     def action_back(self) -> None:
         self.dismiss()

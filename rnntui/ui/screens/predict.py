@@ -43,7 +43,7 @@ from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.play_input import PlayInput
+from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
 FORECAST_STEPS = 300  # held-out samples forecast (of 990); the plot shows them all
@@ -187,7 +187,6 @@ class PredictScreen(PlayScreen):
         """`seed` fixes the sampling generator (tests, snapshots); None draws a fresh one."""
         super().__init__(run)
         task = get_task(run.task_id)
-        self.reads = task.play_input(run.hparams)
         self.kind = self.reads.kind
         self.rng = np.random.default_rng(seed)
         self.temperature = task.temperature  # letters: the likeliest; poems: 0.6
@@ -204,11 +203,10 @@ class PredictScreen(PlayScreen):
         self.words: list[tuple[str, bool]] = []
 
     def compose(self) -> ComposeResult:
-        keys = "+=-<>" if self.kind in WRITES else ""
         yield from self.compose_input(
             self._info_text(), self._input_label(),
-            PlayInput(placeholder=self._placeholder(), id="predict-input", compact=True,
-                      passthrough=keys))
+            CommandInput(placeholder=self._placeholder(), id="predict-input", compact=True,
+                         types=self.reads.types))
         yield Static(f"trained on {self.reads.trained_on}", id="predict-trained",
                      classes="play-info")
         if self.kind in BARS:
