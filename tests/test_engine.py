@@ -161,3 +161,16 @@ def test_data_errors_propagate_for_the_caller(tmp_path):
 
     with pytest.raises(DataUnavailable, match="no such file"):
         train(run)
+
+
+def test_eta_speed_leaves_out_compiling_and_pauses(tmp_path):
+    # A 14 s run once showed an ETA of 2 min 23 s: the speed was averaged from the session's
+    # start, the first batch's compiling included, and paused time counted too.
+    run = _make_run("onehot4", tmp_path)
+    trainer = Trainer(run, lambda event: None, TrainControl())
+    trainer.session_started = 0.0
+    trainer.samples_done_this_session = 32
+    trainer.rate_from = (10.0, 32)  # the first batch ended 10 s in: compiling
+    trainer.samples_done_this_session = 32 * 11
+    trainer.paused_seconds = 5.0
+    assert trainer.speed(20.0) == pytest.approx(320 / 5)  # not 352 / 20
