@@ -47,6 +47,9 @@ def test_tasks_and_runs_listing(capsys):
     assert [t["id"] for t in tasks] == ["onehot1", "onehot4", "embed4", "sine", "imdb", "poems",
                                        "recall", "dice"]
     assert tasks[0]["recipe"]["epochs"] == 50
+    assert main(["tasks"]) == 0  # the table, as README says: defaults and the seed's recipe
+    table = capsys.readouterr().out.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "recipe(--recipe):" in table and "epochs=50" in table and "epochs=15" in table
     assert main(["runs"]) == 0 and "no runs yet" in capsys.readouterr().out
 
 
