@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rnntui.runs import RunError, RunInfo
@@ -36,10 +36,43 @@ class TaskList(OptionList):
 
 
 class RunTable(DataTable):
-    """The saved runs, newest first; enter opens the highlighted one."""
+    """The saved runs, in the order chosen (newest first at start); enter opens one."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open run", id="runs.open",
-                        tooltip="open the run's training view: its curves and how it ended")]
+                        tooltip="open the run's training view: its curves and how it ended"),
+                Binding("home", "first", "First", id="runs.first", show=False,
+                        tooltip="the first run"),
+                Binding("end", "last", "Last", id="runs.last", show=False,
+                        tooltip="the last run")]
+
+    def action_first(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+
+    def action_last(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+
+
+# How the runs list can be ordered (o cycles): a name, and the sort key of a RunInfo.
+def _created(info: RunInfo) -> str:
+    return info.run.created if info.run else ""
+
+
+def _quality(info: RunInfo) -> float:
+    if info.run is None:
+        return float("inf")
+    task = get_task(info.run.task_id)
+    value = info.run.status().quality.get(task.quality.name)
+    if value is None:
+        return float("inf")
+    return -value if task.quality.higher_is_better else value
+
+
+RUN_ORDERS = (("newest first", lambda i: "", True),  # the store's own order
+              ("by task", lambda i: (i.run.task_id if i.run else "~", _created(i)), False),
+              ("best quality first", _quality, False),
+              ("by name", lambda i: i.name, False))
 
 
 def describe_task(task: Task, source: DataSource = DataSource()) -> Table:
@@ -83,6 +116,12 @@ class TasksScreen(Screen[None]):
                 show=False,
                 tooltip="train the highlighted task with SimpleRNN, LSTM and GRU in turn "
                 "(its defaults otherwise), then compare them"),
+        Binding("slash", "filter", "Filter", id="runs.filter", key_display="/",
+                tooltip="show only the runs whose name, task or status holds what you type"),
+        Binding("o", "order", "Order", id="runs.order",
+                tooltip="order the runs: newest first, by task, best quality first, by name"),
+        Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
+                tooltip="show every run again"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
                 tooltip="quit (a running training keeps its last complete epoch)"),
     ]
@@ -91,6 +130,8 @@ class TasksScreen(Screen[None]):
         super().__init__()
         self.infos: dict[str, RunInfo] = {}
         self._had_runs = False
+        self.order = 0  # an index into RUN_ORDERS
+        self.filter = ""  # runs shown hold this (name, task or status), case-insensitive
 
     @property
     def rnntui(self) -> RnntuiApp:
@@ -107,6 +148,11 @@ class TasksScreen(Screen[None]):
                 info.border_title = "Task"
                 yield Static(id="task-text")
         with Vertical(id="runs"):
+            runs_filter = Input(placeholder="filter the runs: part of a name, task or status "
+                                "(enter keeps it, esc clears it)", id="runs-filter",
+                                compact=True)
+            runs_filter.display = False
+            yield runs_filter
             table = RunTable(id="run-table", cursor_type="row")
             yield table
             yield Static(id="run-detail")
@@ -140,10 +186,15 @@ class TasksScreen(Screen[None]):
     def _training_updated(self, update: tuple) -> None:
         from rnntui.engine import events as ev
 
-        _, event = update
+        session, event = update
         if event is None or isinstance(event, (ev.TrainingStarted, ev.TrainingFinished,
                                                ev.TrainingFailed)):
             self.refresh_runs()
+        elif isinstance(event, ev.EpochEnded):  # the training row follows, epoch by epoch
+            table = self.query_one(RunTable)
+            if session.run.name in table.rows:
+                table.update_cell(session.run.name, "epochs",
+                                  Text(f"{session.epochs_done}/{session.epochs_target}"))
 
     # -- tasks -------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#task-list")
@@ -185,12 +236,25 @@ class TasksScreen(Screen[None]):
             infos = []
             self.notify(str(exc), title="Cannot list runs", severity="error")
         self.infos = {info.name: info for info in infos}
+        row_before = table.cursor_row
+        name, key, reverse = RUN_ORDERS[self.order]
+        shown = sorted(infos, key=key, reverse=reverse) if self.order else infos
+        rows = [(info, self._run_cells(info)) for info in shown]
+        if self.filter:
+            wanted = self.filter.lower()
+            rows = [(info, cells) for info, cells in rows
+                    if any(wanted in cell.plain.lower() for cell in cells)
+                    or (info.run is not None and wanted in info.run.task_id)]
         table.clear()
-        for info in infos:
-            table.add_row(*self._run_cells(info), key=info.name)
-        if keep is not None and keep.name in self.infos:
+        for info, cells in rows:
+            table.add_row(*cells, key=info.name)
+        if keep is not None and keep.name in {info.name for info, _ in rows}:
             table.move_cursor(row=table.get_row_index(keep.name), animate=False)
-        self.query_one("#runs").border_title = f"Runs ({len(infos)})"
+        elif rows:  # the highlighted run went (deleted): stay where it was
+            table.move_cursor(row=min(row_before, len(rows) - 1), animate=False)
+        count = f"{len(rows)} of {len(infos)}" if self.filter else f"{len(infos)}"
+        what = f" · {name}" + (f" · /{self.filter}" if self.filter else "")
+        self.query_one("#runs").border_title = f"Runs ({count}){what if self.order or self.filter else ''}"
         self._show_run_detail()
         if bool(infos) != self._had_runs:  # resume and delete come and go with the rows
             self._had_runs = bool(infos)
@@ -244,7 +308,38 @@ class TasksScreen(Screen[None]):
             return
         self.post_message(messages.RunScreenAsked(info.run, "training"))
 
+    def action_filter(self) -> None:
+        field = self.query_one("#runs-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#runs-filter", Input)
+        field.value = ""
+        field.display = False
+        self.filter = ""
+        self.refresh_runs()
+        self.focus_runs()
+
+    def action_order(self) -> None:
+        self.order = (self.order + 1) % len(RUN_ORDERS)
+        self.refresh_runs()
+        self.notify(f"Runs {RUN_ORDERS[self.order][0]}.", timeout=2)
+
+    @on(Input.Changed, "#runs-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.filter = event.value.strip()
+        self.refresh_runs()
+
+    @on(Input.Submitted, "#runs-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        self.focus_runs()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.filter) or self.query_one("#runs-filter").display
+        if action in ("filter", "order"):  # about runs: while the runs table has the focus
+            return self.focused is not None and self.focused.id == "run-table"
         if action in ("resume", "delete"):
             # Only about runs: shown while the runs table has the focus and a row.
             focused = self.focused is not None and self.focused.id == "run-table"
