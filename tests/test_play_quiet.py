@@ -12,7 +12,7 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-from rnntui.play import shown
+from rnntui.play import open_play, shown
 from tests.conftest import subprocess_env
 from ui_host import TINY_WORD_INDEX, fixed_run
 
@@ -88,3 +88,20 @@ def test_typed_text_is_echoed_with_control_characters_escaped():
                     "--seed", "1"], subprocess_env())
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\\x1b[2J" in done.stdout
+
+
+def test_a_run_trained_with_a_word_index_file_plays_offline_and_keeps_a_copy(tmp_path):
+    from dataclasses import replace
+
+    from rnntui.play import ReviewPlay
+    from rnntui.runs import RunStore
+
+    folder = _imdb_run_copy(tmp_path)
+    words = tmp_path / "words.json"
+    words.write_text(json.dumps(TINY_WORD_INDEX))
+    run = RunStore().open(folder)
+    run.source = replace(run.source, word_index=str(words))
+    play = open_play(run)
+    assert isinstance(play, ReviewPlay) and play.missing() is None
+    assert play.sentiment("a great movie")[1][-1] == ("movie", True)
+    assert (folder / "imdb_word_index.json").is_file()  # kept with the run from now on

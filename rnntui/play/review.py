@@ -1,7 +1,8 @@
 """Runs that read a review and judge it (imdb): P(positive), and the words it cannot know.
 
 The network reads word ranks, so a typed review needs Keras's IMDb word index (word → rank).
-It comes from, in order: a file given (`--word-index`), the run's own copy, Keras's cache,
+It comes from, in order: a file given (`--word-index`), the run's own copy, the file the
+run was trained with (the app's form), Keras's cache,
 or (the CLI only) a download of that one JSON file with the standard library: Keras's own
 `get_word_index` would import TensorFlow (~3 s and C++ lines on the terminal). Once found,
 a copy is kept with the run, so it plays offline from then on.
@@ -100,7 +101,9 @@ class ReviewPlay(Play):
         """
         if self._word_index is not None:
             return
-        for path in (self.stored_copy, keras_cache_dir() / WORD_INDEX):
+        given = self.run.source.word_index  # a file the run was trained with
+        for path in (self.stored_copy, *([Path(given).expanduser()] if given else []),
+                     keras_cache_dir() / WORD_INDEX):
             if path.is_file():
                 words = load_word_index(path)
                 break

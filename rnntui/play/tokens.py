@@ -146,8 +146,8 @@ class SequencePlay(TokenPlay):
     def _warning(self, tokens: list[str]) -> str:
         length = self.reads.length
         if length is not None and self.reads.exact and len(tokens) != length:
-            return (f"{len(tokens)} {self.reads.unit}s: trained on {self.trained_on}; "
-                    f"it answers right only after exactly {length}")
+            return (f"{len(tokens)} {self.reads.unit}s: it was trained to answer after "
+                    f"exactly {length}, so this answer is not its own")
         return super()._warning(tokens)
 
     def answer(self, text: str, k: int = 5) -> list[tuple[str, float]]:

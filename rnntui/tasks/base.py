@@ -35,18 +35,22 @@ class DataSource:
     Attributes:
         data: an `.npz` in Keras's IMDb layout (imdb).
         corpus: a UTF-8 text or chinese-poetry JSON file (poems).
+        word_index: Keras's IMDb word → rank JSON (imdb), for typing reviews offline.
     """
 
     data: str | None = None
     corpus: str | None = None
+    word_index: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus)) if v}
+        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus),
+                                  ("word_index", self.word_index)) if v}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any] | None) -> DataSource:
         values = values or {}
-        return cls(data=values.get("data"), corpus=values.get("corpus"))
+        return cls(data=values.get("data"), corpus=values.get("corpus"),
+                   word_index=values.get("word_index"))
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class ImdbTask(Task):
               "(LSTM, maxlen 500) on the full data; type a review to get its sentiment")
     seed_ref = "seed 003"
     quality = Quality("test_accuracy", None, True, "accuracy")
-    source_fields = ("data",)
+    source_fields = ("data", "word_index")
     recipe = {"cell": "simple", "units": 32, "layers": 1, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 32, "seq_len": 200,
               "optimizer": "rmsprop", "learning_rate": 0.001, "batch_size": 128,
