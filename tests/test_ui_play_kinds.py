@@ -84,3 +84,18 @@ def test_rnntui_open_an_unknown_run_fails_in_one_line(isolated_home):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stdout == ""
     assert len(done.stderr.strip().splitlines()) == 1 and "no-such-run" in done.stderr
+
+
+async def test_embed4_predict_draws_its_2d_embedding_as_letters():
+    from rnntui.ui.widgets.embedding_plot import EmbeddingPlot
+
+    run = fixed_run("embed4")
+    assert run.hparams.embedding_dim == 2
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        plot = app.screen.query_one(EmbeddingPlot)
+        assert [letter for letter, _, _ in plot.drawn] == list("abcdefghijklmnopqrstuvwxyz")
+        table = open_play(run).net.embedding.table
+        assert plot.drawn[0][1:] == (float(table[0][0]), float(table[0][1]))
+        assert "2-d letter embedding" in screen_text(app)

@@ -105,6 +105,14 @@ class LettersPlay(TokenPlay):
                     f"reads the last {self.hp.seq_len} letters, as it was trained")
         return tokens, ""
 
+    def embedding_points(self) -> list[tuple[str, float, float]]:
+        """Each letter at its learned 2-d embedding (empty: no 2-d Embedding layer)."""
+        embedding = self.net.embedding
+        if embedding is None or embedding.table.shape[1] != 2 or not self.vocab:
+            return []
+        return [(letter, float(row[0]), float(row[1]))
+                for letter, row in zip(self.vocab, embedding.table)]
+
     def generate(self, seed: str, length: int = 5, temperature: float = 0.0,
                  top_k: int | None = None, rng: np.random.Generator | None = None,
                  lines: int | None = None) -> Iterator[str]:

@@ -41,6 +41,7 @@ from rnntui.runs import Run
 from rnntui.tasks import get_task
 from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
 from rnntui.ui.screens.play_screen import PlayScreen
+from rnntui.ui.widgets.embedding_plot import EmbeddingPlot
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.command_input import CommandInput
@@ -143,6 +144,12 @@ class PredictScreen(PlayScreen):
         text: str
 
     @dataclass
+    class Embedded(Message, bubble=False):
+        """Letters at their learned 2-d embedding."""
+
+        points: list[tuple[str, float, float]]
+
+    @dataclass
     class Predicted(Message, bubble=False):
         text: str
         pairs: list[tuple[str, float]]
@@ -222,6 +229,8 @@ class PredictScreen(PlayScreen):
                 yield Static(title, classes="section", id="predict-output-title")
                 with VerticalScroll(id="predict-output-pane"):
                     yield Static(id="predict-output")
+            if self.kind == "letters" and self.run.hparams.embedding_dim == 2:
+                yield EmbeddingPlot(id="predict-embedding")
         elif self.kind == "forecast":
             yield ForecastPlot(id="predict-plot")
             yield Static("forecasting the held-out curve…", id="predict-rmse")
@@ -264,8 +273,14 @@ class PredictScreen(PlayScreen):
         with self.reporting(f"could not open {self.run.name}"):  # e.g. a damaged vocabulary
             play = self.handle.get()
             self.post_message(self.Opened(play.default_text()))
+            points = getattr(play, "embedding_points", lambda: [])()
+            if points:
+                self.post_message(self.Embedded(points))
             if self.kind == "forecast":
                 self._forecast_held_out()
+
+    def on_predict_screen_embedded(self, message: Embedded) -> None:
+        self.query_one(EmbeddingPlot).show(message.points)
 
     def on_predict_screen_opened(self, message: Opened) -> None:
         field = self.field

@@ -73,7 +73,7 @@ class FileField(Vertical):
         width: 1fr;
     }
     FileField .help {
-        padding-left: 20;
+        padding-left: 19;
         color: $text-muted;
     }
     FileField.-invalid .help {
