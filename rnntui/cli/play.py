@@ -283,18 +283,25 @@ def cmd_gates(args: argparse.Namespace) -> int:
     return 0
 
 
-def _numbers(text: str, what: str) -> list[float]:
+def _numbers(text: str, what: str) -> Any:
+    """A flag's numbers, read as the app's fields read them (`explain.parse_numbers`)."""
+    from rnntui.explain import FieldError, parse_numbers
+
     try:
-        return [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise UserError(f"--{what} {text!r}: write numbers separated by commas") from None
+        return parse_numbers(text)
+    except FieldError as exc:
+        raise UserError(f"--{what} {text!r}: {exc}") from None
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _one_number(text: str, what: str) -> float:
-    numbers = _numbers(text, what)
-    if len(numbers) != 1:
+    value = _numbers(text, what)
+    if isinstance(value, list):
         raise UserError(f"--{what} {text!r}: write one number")
-    return numbers[0]
+    return float(value)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -302,10 +309,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     try:
         steps = forward_by_hand(
-            inputs=_numbers(args.inputs, "inputs"),
-            w_state=[_numbers(row, "w-state") for row in args.w_state.split(";")],
-            w_input=_numbers(args.w_input, "w-input"), b=_numbers(args.b, "b"),
-            w_out=_numbers(args.w_out, "w-out"), b_out=_one_number(args.b_out, "b-out"),
+            inputs=_listed(_numbers(args.inputs, "inputs")),
+            w_state=_numbers(args.w_state, "w-state"),
+            w_input=_listed(_numbers(args.w_input, "w-input")),
+            b=_listed(_numbers(args.b, "b")), w_out=_listed(_numbers(args.w_out, "w-out")),
+            b_out=_one_number(args.b_out, "b-out"),
             activation="linear" if args.linear else "tanh")
     except (ValueError, IndexError) as exc:
         raise UserError(str(exc)) from None
