@@ -130,7 +130,7 @@ def test_a_saved_run_becomes_a_session_with_its_history_and_ending(isolated_home
     session = TrainingSession.for_run(run, state=SAVED)
     assert session.epochs_done == 3
     assert session.finished is not None and session.finished.status == "stopped"
-    assert [line.text for line in session.log][-1] == "stopped after 3"
+    assert [line.text for line in session.log][-1] == "stopped after epoch 3; press r to train on"
 
 
 def test_only_batch_progress_replaces_an_older_message():
