@@ -235,7 +235,7 @@ def test_cli_explain_prints_the_seed_numbers(capsys):
     assert steps[1]["output"] == pytest.approx(4.25)
     with pytest.raises(SystemExit):
         main(["explain", "--w-state", "0.1,x"])
-    assert "write numbers separated by commas" in capsys.readouterr().err
+    assert "--w-state '0.1,x': 'x' is not a number" in capsys.readouterr().err  # as the app says it
 
 
 def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
