@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from rnntui.play import PLAYS, open_play
 from rnntui.tasks import PLAY_KINDS, TASKS
 from rnntui.ui import messages
@@ -99,3 +101,23 @@ async def test_embed4_predict_draws_its_2d_embedding_as_letters():
         table = open_play(run).net.embedding.table
         assert plot.drawn[0][1:] == (float(table[0][0]), float(table[0][1]))
         assert "2-d letter embedding" in screen_text(app)
+
+
+def test_poem_bars_come_from_the_state_the_poem_is_written_from():
+    from rnntui.tasks.corpus import UNK
+
+    play = open_play(fixed_run("poems"))
+    text = play.default_text()
+    bars = [token for token, _ in play.next_tokens(text, k=10) if token != UNK]
+    first = next(iter(play.generate(text, length=1, temperature=0.0)))
+    assert first == bars[0]  # at temperature 0 the poem goes on with the top bar (UNK is never written)
+    # the bars' probabilities are those of the state after END and the typed line, where
+    # generation starts (a blank state gave other figures)
+    import numpy as np
+
+    ids = np.asarray(play.start_ids(play.encode(text)), dtype=np.int32)
+    probs = np.asarray(play.net.forward(ids))[-1]
+    top, p = play.next_tokens(text, k=1)[0]
+    assert p == pytest.approx(float(probs[play.index[top]]))
+    blank = np.asarray(play.net.forward(ids[1:]))[-1]
+    assert p != pytest.approx(float(blank[play.index[top]]), abs=1e-6)
