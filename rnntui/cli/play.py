@@ -7,8 +7,8 @@ import argparse
 from typing import Any
 
 from rnntui.cli.common import UserError, print_json
-from rnntui.play import (DicePlay, Play, ReviewPlay, describe_prediction, open_play,
-                         shown)
+from rnntui.play import (LENGTHS, DicePlay, Play, ReviewPlay, describe_prediction,
+                         open_play, shown)
 from rnntui.runs import RunStore
 
 
@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
                          "means its newest trained run")
     predict.add_argument("text", nargs="?", default="",
                          help="letters, a poem's first line, a review, or sine samples")
-    predict.add_argument("--length", type=int, default=48, help="poems: most characters")
+    predict.add_argument("--length", type=int, default=LENGTHS["poem"][0],
+                         help="poems: most characters")
     predict.add_argument("--temperature", type=float, default=None,
                          help="poems: sampling temperature (0 = always the likeliest; "
                          "default: the task's, 0.6 for poems)")

@@ -7,7 +7,7 @@ that kind to the class that plays it. The app's play screens and the CLI's `pred
 
 from __future__ import annotations
 
-from rnntui.play.base import (LENGTH_MAX, MAX_INPUT, TEMPERATURE_KEYS_MAX, TEMPERATURE_MAX,
+from rnntui.play.base import (LENGTH_MAX, LENGTHS, MAX_INPUT, TEMPERATURE_KEYS_MAX, TEMPERATURE_MAX,
                               Encoded, InputError, Play, describe_prediction, jsonable, shown)
 from rnntui.play.dice import DicePlay
 from rnntui.play.forecast import Forecast, ForecastPlay
@@ -35,7 +35,7 @@ def open_play(run: Run) -> Play:
     return PLAYS[play_kind(run)].load(run)
 
 
-__all__ = ["LENGTH_MAX", "MAX_INPUT", "PLAYS", "TEMPERATURE_KEYS_MAX", "TEMPERATURE_MAX",
+__all__ = ["LENGTH_MAX", "LENGTHS", "MAX_INPUT", "PLAYS", "TEMPERATURE_KEYS_MAX", "TEMPERATURE_MAX",
            "DicePlay", "Encoded", "Forecast", "ForecastPlay", "InputError", "LettersPlay",
            "Play", "PoemPlay", "ReviewPlay", "SequencePlay", "TokenPlay",
            "describe_prediction", "jsonable", "open_play", "play_kind", "shown"]

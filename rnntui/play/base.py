@@ -23,6 +23,9 @@ MAX_INPUT = 2000  # tokens: a trace of more would not fit any screen and costs s
 TEMPERATURE_MAX = 10.0  # the most `generate` accepts
 TEMPERATURE_KEYS_MAX = 2.0  # the most the app's +/- keys reach (beyond, text is noise)
 LENGTH_MAX = 5000  # tokens one generation may write
+# How many tokens a kind that writes writes by default, and the app's steps and bounds for
+# it: (default, step, lowest, highest), by play kind.
+LENGTHS = {"letters": (5, 1, 1, 40), "poem": (48, 8, 8, 400)}
 
 
 class InputError(ValueError):

@@ -36,7 +36,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
-from rnntui.play import Forecast, ForecastPlay
+from rnntui.play import LENGTHS, Forecast, ForecastPlay
 from rnntui.runs import Run
 from rnntui.tasks import get_task
 from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
@@ -49,9 +49,7 @@ from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
 FORECAST_STEPS = 300  # held-out samples forecast (of 990); the plot shows them all
 CONTINUE_STEPS = 100  # samples a typed window is continued by
-# (default, step, lowest, highest) of the generated length, per play kind that writes
-LENGTHS = {"letters": (5, 1, 1, 40), "poem": (48, 8, 8, 400)}
-WRITES = tuple(LENGTHS)  # the kinds with a temperature and a length
+WRITES = tuple(LENGTHS)  # the kinds with a temperature and a length (rnntui.play.LENGTHS)
 BARS = ("letters", "sequence", "poem")  # the kinds that show the likeliest next tokens
 _BREAK_AFTER = frozenset("，。？！；")  # a new line after these in a Chinese poem
 
@@ -198,7 +196,7 @@ class PredictScreen(PlayScreen):
         self.rng = np.random.default_rng(seed)
         self.temperature = task.temperature  # letters: the likeliest; poems: 0.6
         self.lines = task.lines_for(run.hparams)  # poems: a quatrain, then stop
-        self.length = LENGTHS.get(self.kind, (48, 8, 8, 400))[0]
+        self.length = LENGTHS.get(self.kind, LENGTHS["poem"])[0]
         self.pairs: list[tuple[str, float]] = []
         self.generation = 0
         self.generating = False
