@@ -110,7 +110,8 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     text = play.default_text()
     bars = [token for token, _ in play.next_tokens(text, k=10) if token != UNK]
     first = next(iter(play.generate(text, length=1, temperature=0.0)))
-    assert first == bars[0]  # at temperature 0 the poem goes on with the top bar (UNK is never written)
+    # at temperature 0 the poem goes on with the top bar (UNK is never written)
+    assert first == bars[0]
     # the bars' probabilities are those of the state after END and the typed line, where
     # generation starts (a blank state gave other figures)
     import numpy as np
