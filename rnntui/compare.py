@@ -21,7 +21,7 @@ class RunSummary:
     task: str
     cell: str
     units: int
-    params: int
+    params: int | None  # None: not counted in training, and its data is not at hand
     epochs: int
     status: str
     quality: dict[str, float]
@@ -45,16 +45,11 @@ def best_validation(task_id: str, history: list[dict[str, float]]) -> tuple[str 
 
 
 def summarize(run: Run) -> RunSummary:
-    task = get_task(run.task_id)
     history = run.history()
     status = run.status()
-    params = status.get("params")
-    if not isinstance(params, int):  # trained by an older rnntui, or never trained
-        params = task.preview(run.hparams)[1] if run.task_id != "poems" else 0
     name, best = best_validation(run.task_id, history)
-    seconds = status.get("train_seconds")
     return RunSummary(
         name=run.name, task=run.task_id, cell=run.hparams.cell, units=run.hparams.units,
-        params=params, epochs=run.epochs_done, status=str(status.get("status", "new")),
-        quality=dict(status.get("quality") or {}), best_val_name=name, best_val=best,
-        train_seconds=float(seconds) if isinstance(seconds, (int, float)) else None)
+        params=run.params(), epochs=run.epochs_done, status=status.status,
+        quality=dict(status.quality), best_val_name=name, best_val=best,
+        train_seconds=status.train_seconds)

@@ -20,12 +20,32 @@ _FALSE = {"false", "no", "off", "0", "n", "f"}
 
 
 class ConfigError(ValueError):
-    """A hyperparameter value that is refused; `key` says which field to point at."""
+    """A hyperparameter value that is refused; `key` says which field to point at.
 
-    def __init__(self, key: str, message: str):
+    `errors` holds every field refused at once (field → message), the first being
+    `key`'s: a form shows them all, the CLI the first.
+    """
+
+    def __init__(self, key: str, message: str, more: dict[str, str] | None = None):
         super().__init__(message)
         self.key = key
         self.message = message
+        self.errors = {key: message, **(more or {})}
+
+    @classmethod
+    def gather(cls, *checks: Any) -> None:
+        """Run every check (a no-argument callable); raise one ConfigError naming all the
+        fields they refused."""
+        errors: dict[str, str] = {}
+        for check in checks:
+            try:
+                check()
+            except ConfigError as exc:
+                for key, message in exc.errors.items():
+                    errors.setdefault(key, message)
+        if errors:
+            key, message = next(iter(errors.items()))
+            raise cls(key, message, errors)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ Pure NumPy; every number and weight can be changed.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -233,3 +235,73 @@ def to_dict(steps: Sequence[HandStep]) -> dict:
         "text": {"before": step.before_text, "parts": step.parts_text,
                  "state": step.state_text, "output": step.output_text},
     } for step in steps]}
+
+
+# -- numbers as typed, for the app's fields and the CLI's flags alike --------------------------
+class FieldError(ValueError):
+    """Typed text that is not numbers; `position` is the character at fault."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+def _number(part: str, position: int) -> int | float:
+    try:
+        return int(part)
+    except ValueError:
+        pass
+    try:
+        value = float(part)
+    except ValueError:
+        raise FieldError(f"{part!r} is not a number", position) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise FieldError(f"{part!r}: only finite numbers", position)
+    return value
+
+
+def parse_numbers(text: str) -> Any:
+    """A number, a list, or rows of numbers, as typed.
+
+    `0.1` → 0.1; `1, 2` or `1 2` → [1, 2]; `0.1 0.2; 0.3 0.4` → [[0.1, 0.2], [0.3, 0.4]];
+    anything in brackets is read as JSON (`[[1, 0], [0, 1]]`).
+
+    Raises:
+        FieldError: for empty text, non-numbers or rows of different lengths.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise FieldError("type a number", 0)
+    if stripped.startswith("["):
+        try:
+            value = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            offset = len(text) - len(text.lstrip())
+            raise FieldError(f"not a list of numbers ({exc.msg})", offset + exc.pos) from None
+        if not _all_numbers(value):
+            raise FieldError("only numbers inside the brackets", text.find("[")) from None
+        return value
+    rows = []
+    start = 0
+    for row_text in text.split(";"):
+        row = []
+        for match in re.finditer(r"[^\s,]+", row_text):
+            row.append(_number(match.group(), start + match.start()))
+        if not row:
+            raise FieldError("an empty row (two ; in a row?)", start)
+        rows.append(row)
+        start += len(row_text) + 1
+    if len(rows) == 1:
+        return rows[0][0] if len(rows[0]) == 1 else rows[0]
+    if len({len(r) for r in rows}) != 1:
+        raise FieldError(f"rows of different lengths ({', '.join(str(len(r)) for r in rows)})",
+                         None)
+    return rows
+
+
+def _all_numbers(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, list) and bool(value) and all(_all_numbers(v) for v in value)

@@ -16,7 +16,7 @@ import shutil
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,79 @@ def _read_json(path: Path, what: str) -> Any:
         raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
     except OSError as exc:
         raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None
+
+
+OUTCOMES = ("completed", "stopped", "nan", "failed")  # how a training can end
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _figures(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): float(v) for k, v in value.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+@dataclass(frozen=True)
+class RunStatus:
+    """How a run's last training ended, as the engine wrote it to `status.json`.
+
+    Attributes:
+        status: "new" (never trained), "running", or one of OUTCOMES.
+        epochs: complete epochs when it ended.
+        message: a line saying how it ended (a failure's reason).
+        quality: the task's quality figure, by name.
+        metrics: the last epoch's metrics.
+        train_seconds: time spent in `fit`, over every session of the run.
+        params: the network's parameter count, as built.
+        best_epoch: the epoch whose weights were kept (early stopping), when known.
+        baselines: simple baselines measured in the same run, name → figure.
+        stopped_early: training ended before its epoch target because it stopped improving.
+        updated: when it was written (ISO time).
+    """
+
+    status: str = "new"
+    epochs: int = 0
+    message: str = ""
+    quality: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float] = field(default_factory=dict)
+    train_seconds: float | None = None
+    params: int | None = None
+    best_epoch: int | None = None
+    baselines: dict[str, float] = field(default_factory=dict)
+    stopped_early: bool = False
+    updated: str = ""
+
+    @property
+    def ended(self) -> bool:
+        """Training ran to an end (any outcome), as against never trained or cut off."""
+        return self.status in OUTCOMES
+
+    @classmethod
+    def from_dict(cls, data: Any) -> RunStatus:
+        """Read a status.json of any rnntui version: missing keys take their defaults, keys
+        this one does not know are ignored, and a value of the wrong type counts as absent."""
+        if not isinstance(data, dict):
+            return cls()
+        return cls(status=str(data.get("status") or "new"),
+                   epochs=_whole(data.get("epochs")) or 0,
+                   message=str(data.get("message") or ""),
+                   quality=_figures(data.get("quality")), metrics=_figures(data.get("metrics")),
+                   train_seconds=_number(data.get("train_seconds")),
+                   params=_whole(data.get("params")), best_epoch=_whole(data.get("best_epoch")),
+                   baselines=_figures(data.get("baselines")),
+                   stopped_early=data.get("stopped_early") is True,
+                   updated=str(data.get("updated") or ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass
@@ -210,15 +283,31 @@ class Run:
         return data
 
     def save_status(self, **status: Any) -> None:
+        """Write how the training ended (the fields of `RunStatus`; keys it does not know are
+        kept in the file, for a newer reader)."""
         status["updated"] = datetime.now().isoformat(timespec="seconds")
         atomic_write(self.path / STATUS, json.dumps(status, sort_keys=True, ensure_ascii=False))
 
-    def status(self) -> dict[str, Any]:
+    def status(self) -> RunStatus:
+        """How the last training of this run ended (`RunStatus()` when it never did)."""
         try:
             data = json.loads((self.path / STATUS).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+            return RunStatus()
+        return RunStatus.from_dict(data)
+
+    def params(self) -> int | None:
+        """The network's parameter count: as training counted it, else worked out from the
+        hyperparameters (None when that needs data that cannot be had)."""
+        counted = self.status().params
+        if counted is not None:
+            return counted
+        from rnntui.tasks import DataUnavailable
+
+        try:
+            return get_task(self.task_id).preview(self.hparams, self.source)[1]
+        except (DataUnavailable, ConfigError, OSError, ValueError):
+            return None
 
     def set_epochs(self, epochs: int) -> None:
         """Change the epoch target (resuming for more epochs) and save the config.

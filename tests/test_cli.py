@@ -47,6 +47,9 @@ def test_tasks_and_runs_listing(capsys):
     assert [t["id"] for t in tasks] == ["onehot1", "onehot4", "embed4", "sine", "imdb", "poems",
                                        "recall", "dice"]
     assert tasks[0]["recipe"]["epochs"] == 50
+    assert main(["tasks"]) == 0  # the table, as README says: defaults and the seed's recipe
+    table = capsys.readouterr().out.replace("\n", "").replace("│", "").replace(" ", "")
+    assert "recipe(--recipe):" in table and "epochs=50" in table and "epochs=15" in table
     assert main(["runs"]) == 0 and "no runs yet" in capsys.readouterr().out
 
 
@@ -89,7 +92,7 @@ def test_ctrl_c_keeps_the_last_epoch_and_resumes():
     assert "--resume" in err and "Traceback" not in err
     run = RunStore().list()[0].run
     done = run.epochs_done
-    assert done >= 2 and run.status()["status"] == "stopped"
+    assert done >= 2 and run.status().status == "stopped"
     resumed = _run("train", "--resume", run.name, "--epochs", str(done + 1), "--json")
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout.strip().splitlines()[-1])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rnntui.config import SCHEMA, ConfigError, params_for
-from rnntui.dice_play import RollsError, parse_rolls
+from rnntui.play.dice import RollsError, parse_rolls
 from rnntui.tasks import get_task
 from rnntui.tasks.dice import (DICE, ROLLS, TRAIN, VALIDATION, dice_model, emission_rows,
                                transition_rows)
@@ -166,7 +166,7 @@ class _Uniform:
 
 
 def test_the_exact_answer_fits_what_the_network_can_see():
-    from rnntui.dice_play import read
+    from rnntui.play.dice import read
     from rnntui.tasks.dice import exact_kind
 
     rolls = [1, 1, 7, 2, 2]

@@ -11,7 +11,7 @@ import pytest
 
 from rnntui.cli import main
 from rnntui.hmm import HMM
-from rnntui.playground import InputError, Playground
+from rnntui.play import InputError, open_play
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 from rnntui.tasks.dice import DICE, dice_model
@@ -66,7 +66,7 @@ def test_train_json_reports_the_accuracy(runs):
 
 
 def test_beliefs_beside_the_forward_posterior(runs):
-    play = Playground.open(runs["die"])
+    play = open_play(runs["die"])
     reading = play.dice("1,6,3,5,2,7,3,5,2,4")
     assert reading.steps == 10 and reading.classes == DICE and reading.mode == "die"
     assert reading.rnn.shape == reading.exact.shape == (10, 3)
@@ -81,7 +81,7 @@ def test_beliefs_beside_the_forward_posterior(runs):
 
 
 def test_fresh_rolls_come_with_their_dice_and_scores(runs):
-    play = Playground.open(runs["die"])
+    play = open_play(runs["die"])
     text, dice = play.roll_dice(rng=np.random.default_rng(5))
     again, _ = play.roll_dice(rng=np.random.default_rng(5))
     assert text == again and len(text) == play.hp.seq_len and set(text) <= set("12345678")
@@ -95,7 +95,7 @@ def test_fresh_rolls_come_with_their_dice_and_scores(runs):
 
 
 def test_bad_and_impossible_rolls_are_refused_with_where(runs):
-    play = Playground.open(runs["die"])
+    play = open_play(runs["die"])
     with pytest.raises(InputError) as err:
         play.dice("1,6,9")
     assert "'9' at position 5 is not a roll" in str(err.value) and err.value.position == 4
@@ -107,7 +107,7 @@ def test_bad_and_impossible_rolls_are_refused_with_where(runs):
 
 
 def test_next_roll_mode_compares_with_the_exact_predictive(runs):
-    play = Playground.open(runs["next"])
+    play = open_play(runs["next"])
     reading = play.dice("1 1 2 8")
     assert reading.mode == "next" and reading.rnn.shape == (4, 8)
     model: HMM = dice_model(play.hp)
@@ -117,7 +117,7 @@ def test_next_roll_mode_compares_with_the_exact_predictive(runs):
 
 
 def test_the_gates_read_typed_rolls(runs):
-    play = Playground.open(runs["die"])
+    play = open_play(runs["die"])
     encoded, trace = play.gates("1,6,3")
     assert encoded.tokens == ("1", "6", "3") and encoded.x.shape == (3, 8)
     assert trace.layers and trace.layers[0].kind == "GRU"

@@ -27,7 +27,7 @@ def test_starter_corpus_is_reachable_as_package_data():
 
 def test_core_imports_no_textual_and_ui_free_modules_no_keras():
     code = ("import sys, rnntui.config, rnntui.tasks, rnntui.runs, rnntui.architecture, "
-            "rnntui.playground, rnntui.engine.events, rnntui.engine.worker, rnntui.cli; "
+            "rnntui.play, rnntui.engine.events, rnntui.engine.worker, rnntui.cli; "
             "print(' '.join(m for m in ('textual', 'tensorflow', 'keras') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnntui.engine.train import train
-from rnntui.playground import InputError, Playground
+from rnntui.play import InputError, open_play
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import DataSource, DataUnavailable, get_task
 from rnntui.tasks.corpus import END, LINE_ENDS, UNK, poem_lines
@@ -48,7 +48,7 @@ def trained(tmp_path_factory):
 
 
 def test_onehot4_predicts_e_after_abcd(trained):
-    play = Playground.open(trained["onehot4"])
+    play = open_play(trained["onehot4"])
     top = play.next_tokens("abcd")
     assert top[0][0] == "e" and len(top) == 5
     assert abs(sum(p for _, p in play.next_tokens("abcd", k=5)) - 1.0) < 1e-6
@@ -56,13 +56,13 @@ def test_onehot4_predicts_e_after_abcd(trained):
 
 
 def test_embed4_continues_the_alphabet(trained):
-    play = Playground.open(trained["embed4"])
+    play = open_play(trained["embed4"])
     assert play.next_tokens("abcd")[0][0] == "e"
     assert "".join(play.generate("abcd", length=3, temperature=0)) == "efg"
 
 
 def test_unknown_characters_are_named_with_their_position(trained):
-    play = Playground.open(trained["onehot4"])
+    play = open_play(trained["onehot4"])
     with pytest.raises(InputError, match="unknown letter 'z' at position 3") as err:
         play.next_tokens("abzd")
     assert err.value.position == 2
@@ -73,7 +73,7 @@ def test_unknown_characters_are_named_with_their_position(trained):
 
 
 def test_poem_from_a_seed_line_streams_and_ends(trained):
-    play = Playground.open(trained["poems"])
+    play = open_play(trained["poems"])
     rng = np.random.default_rng(0)
     tokens = list(play.generate("床前明月光", length=60, temperature=0.5, rng=rng))
     assert 0 < len(tokens) <= 60 and all(t in play.vocab for t in tokens)
@@ -86,7 +86,7 @@ def test_poem_from_a_seed_line_streams_and_ends(trained):
 
 
 def test_a_poem_of_so_many_lines_stops_after_them_and_not_sooner(trained):
-    play = Playground.open(trained["poems"])
+    play = open_play(trained["poems"])
     for n in range(10):
         rng = np.random.default_rng(n)
         tokens = list(play.generate("床前明月光", length=200, temperature=1.5, rng=rng,
@@ -102,18 +102,18 @@ def test_a_poem_of_so_many_lines_stops_after_them_and_not_sooner(trained):
 
 
 def test_sine_forecast_and_typed_window(trained):
-    play = Playground.open(trained["sine"])
+    play = open_play(trained["sine"])
     forecast = play.forecast(steps=100)
     assert forecast.truth.shape == forecast.one_step.shape == forecast.rollout.shape == (100,)
     assert np.isfinite(forecast.rmse_one_step) and forecast.rmse_one_step < 0.5
     assert play.encode("").x.shape == (10, 1)
-    assert play.encode("0.1, 0.2 0.3").note.startswith("trained on windows of 10")
+    assert play.encode("0.1, 0.2 0.3").warning.startswith("trained on windows of 10")
     with pytest.raises(InputError, match="'abc' \\(number 2\\) is not a number"):
         play.encode("0.1 abc")
 
 
 def test_imdb_sentiment_marks_unknown_words(trained, tmp_path):
-    play = Playground.open(trained["imdb"])
+    play = open_play(trained["imdb"])
     play.use_word_index({"great": 1, "movie": 2, "boring": 600})
     prob, words = play.sentiment("A great movie, boring!")
     assert 0.0 <= prob <= 1.0
@@ -126,7 +126,7 @@ def test_imdb_sentiment_is_the_trained_models_on_the_review_padded_as_in_trainin
 
     run = trained["imdb"]
     assert run.hparams.readout == "max"  # the default: a pool over every step's state
-    play = Playground.open(run)
+    play = open_play(run)
     play.use_word_index({"great": 1, "movie": 2})
     prob, _ = play.sentiment("great movie")
     window = pad_sequences([[1, 4, 5]], run.hparams.seq_len)  # start mark, ranks + 3
@@ -135,13 +135,13 @@ def test_imdb_sentiment_is_the_trained_models_on_the_review_padded_as_in_trainin
 
 
 def test_imdb_word_index_offline_says_so(trained):
-    play = Playground.open(trained["imdb"])
+    play = open_play(trained["imdb"])
     with pytest.raises(DataUnavailable, match="word index is not on this machine"):
         play.sentiment("great movie")
 
 
 def test_gates_and_influence(trained):
-    play = Playground.open(trained["poems"])
+    play = open_play(trained["poems"])
     encoded, trace = play.gates("床前明月光")
     assert encoded.tokens == tuple("床前明月光")
     lstm = trace.layers[0]
@@ -155,7 +155,7 @@ def test_gates_and_influence(trained):
 def test_a_run_without_checkpoint_cannot_be_played(isolated_home):
     run = RunStore().create("onehot4", get_task("onehot4").hparams())
     with pytest.raises(RunError, match="no trained epoch yet"):
-        Playground.open(run)
+        open_play(run)
 
 
 # -- the same through the CLI (in-process) ---------------------------------------------------
@@ -240,7 +240,7 @@ def test_cli_explain_prints_the_seed_numbers(capsys):
     assert steps[1]["output"] == pytest.approx(4.25)
     with pytest.raises(SystemExit):
         main(["explain", "--w-state", "0.1,x"])
-    assert "write numbers separated by commas" in capsys.readouterr().err
+    assert "--w-state '0.1,x': 'x' is not a number" in capsys.readouterr().err  # as the app says it
 
 
 def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
@@ -254,7 +254,7 @@ def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
     store = RunStore(tmp_path / "runs")
     run = store.create("poems", hp, DataSource(corpus=str(corpus)))
     assert train(run).status == "completed"
-    play = Playground.open(store.open(run.path))
+    play = open_play(store.open(run.path))
     top = play.next_tokens("the cat sat on the")
     assert top[0][0] in {"mat", "log"} and len(top) == 5
     assert main(["predict", str(run.path), "the dog sat", "--json", "--temperature", "0",

@@ -235,4 +235,4 @@ def test_an_exploding_learning_rate_stops_with_a_fix_and_exit_3(isolated_home):
     assert "The learning rate (10) is probably too high: try learning_rate=1" in result.stderr
     assert "training stopped" in result.stderr
     run = RunStore().list()[0].run
-    assert run.status()["status"] == "nan" and not run.has_checkpoint
+    assert run.status().status == "nan" and not run.has_checkpoint

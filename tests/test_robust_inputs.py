@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for, parse_assignments
-from rnntui.playground import InputError, Playground
+from rnntui.play import InputError, open_play
 from rnntui.tasks import TASKS
 from robust_support import HOSTILE, HUGE, TEXT, VALUE, assert_clear_error, assert_clear_message, \
     call_main, examples
@@ -140,7 +140,7 @@ async def test_the_form_names_any_typed_value_under_its_field_and_keeps_running(
 def playgrounds():
     from ui_host import fixed_run
 
-    return {kind: Playground.open(fixed_run(kind)) for kind in ("onehot4", "poems", "sine")}
+    return {kind: open_play(fixed_run(kind)) for kind in ("onehot4", "poems", "sine")}
 
 
 def _try(call, *args):

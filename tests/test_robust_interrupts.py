@@ -77,7 +77,7 @@ def test_a_signal_while_training_keeps_the_last_epoch_and_resumes(signum, code):
     printed = sum(1 for line in lines + out.splitlines() if line.startswith("epoch "))
     run = RunStore().list()[0].run
     done, history = _check_run(run.path)
-    assert done == printed >= 20 and run.status()["status"] == "stopped"
+    assert done == printed >= 20 and run.status().status == "stopped"
     assert len(history) == done
 
     from rnntui.engine.train import train
@@ -124,7 +124,7 @@ def test_a_signal_to_the_app_while_training_keeps_the_run(signum, group, isolate
     done, saved = _check_run(run.path)
     assert done >= 10 and len(saved) == done
     status = RunStore().open(run.name).status()
-    assert status.get("status") == "stopped", status
+    assert status.status == "stopped", status
 
 
 # The real app, with its real training child, resuming a run as soon as it is up (the keys

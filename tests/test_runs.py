@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rnntui.runs import FORMAT_VERSION, RunError, RunStore, atomic_save, atomic_write
+from rnntui.runs import FORMAT_VERSION, RunError, RunStatus, RunStore, atomic_save, atomic_write
 from rnntui.tasks import DataSource, get_task
 
 
@@ -98,8 +98,38 @@ def test_delete(isolated_home):
 
 def test_vocab_and_status(isolated_home):
     run = _run(RunStore(), "poems")
-    assert run.vocab() is None and run.status() == {}
+    assert run.vocab() is None and run.status() == RunStatus()
     run.save_vocab(["\n", "床", "前"])
     run.save_status(status="completed", quality={"perplexity": 12.5})
     assert run.vocab() == ["\n", "床", "前"]
-    assert run.status()["quality"] == {"perplexity": 12.5}
+    assert run.status().quality == {"perplexity": 12.5} and run.status().ended
+
+
+def test_status_reads_old_files_and_ignores_unknown_keys(isolated_home):
+    run = _run(RunStore(), "onehot4")
+    # as rnntui wrote it before best_epoch/baselines existed, plus a key from a newer one
+    (run.path / "status.json").write_text(json.dumps(
+        {"status": "stopped", "epochs": 3, "message": "m", "quality": {"accuracy": 0.5},
+         "metrics": {"loss": 1.0}, "train_seconds": 2, "params": 83, "future": [1]}))
+    status = run.status()
+    assert (status.status, status.epochs, status.params, status.train_seconds) == (
+        "stopped", 3, 83, 2.0)
+    assert status.best_epoch is None and status.baselines == {} and not status.stopped_early
+    # what the engine writes now: the fields issue 14 adds come back typed
+    run.save_status(status="completed", epochs=5, best_epoch=4, stopped_early=True,
+                    baselines={"last value": 0.25}, params=83)
+    status = run.status()
+    assert (status.best_epoch, status.stopped_early, status.baselines) == (
+        4, True, {"last value": 0.25})
+    # wrong types count as absent rather than failing the reader
+    (run.path / "status.json").write_text(json.dumps(
+        {"status": None, "epochs": "x", "params": True, "baselines": {"a": "b"}}))
+    assert run.status() == RunStatus()
+
+
+def test_params_one_rule(isolated_home):
+    run = _run(RunStore(), "onehot4")
+    worked_out = run.params()
+    assert isinstance(worked_out, int) and worked_out > 0
+    run.save_status(status="completed", params=12345)  # as built, when training counted it
+    assert run.params() == 12345

@@ -76,3 +76,22 @@ async def test_compare_with_no_runs_says_what_to_do():
         app.compare("sine")
         await pilot.pause()
         assert "No runs of sine yet" in screen_text(app)
+
+
+async def test_c_then_t_moves_to_the_next_tasks_comparison():
+    # The tasks screen's `c`, then compare's own `t`: it once died with NoMatches on the
+    # DataTable, which a redraw queued by the cleared list looked for mid-swap.
+    two_runs()
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "c")
+        await pilot.pause()
+        assert app.screen.task_id == "onehot4"
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CompareScreen) and screen.task_id == "sine"
+        assert app.is_running and "runs of sine" in screen_text(app)
+        await pilot.press("t")  # and round to onehot4 again
+        await pilot.pause()
+        assert screen.task_id == "onehot4" and screen.query_one(DataTable).row_count == 2

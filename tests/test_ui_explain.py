@@ -8,8 +8,8 @@ import sys
 import pytest
 from textual.widgets import Input, Switch
 
-from rnntui.ui.screens.explain import (ExplainScreen, FieldError, field_of, parse_numbers,
-                                       shown)
+from rnntui.explain import FieldError, parse_numbers
+from rnntui.ui.screens.explain import ExplainScreen, field_of, shown
 from rnntui.ui.widgets.inline_message import InlineMessage
 from tests.conftest import subprocess_env
 from tests.ui_host import HostApp, screen_text, settle, settle_still

@@ -104,9 +104,9 @@ async def test_layers_and_directions_of_a_stacked_bidirectional_lstm():
 
 def test_the_lstm_check_uses_the_trace_numbers():
     run = fixed_run("bilstm")
-    from rnntui.playground import Playground
+    from rnntui.play import open_play
 
-    _, trace = Playground.open(run).gates("abcd")
+    _, trace = open_play(run).gates("abcd")
     layer = trace.layers[0]
     for direction in layer.directions:
         for step in range(4):
@@ -207,3 +207,13 @@ def test_snapshot_gates_lstm(snap_compare):
         await settle_still(pilot)
 
     assert snap_compare(_host(run, still=True), terminal_size=SIZE, run_before=run_before)
+
+
+def test_number_labels_that_fill_their_columns_stand_apart():
+    # A sine window read as "-.5-.5-.5-.5": every other full-width label is set apart.
+    heatmap = GateHeatmap()
+    heatmap.tokens = ("-0.500", "-0.500", "-0.500", "-0.500")
+    heatmap.step = -1
+    _, cells = heatmap._header_row()
+    styles = [segment.style for segment in cells(0, 4)]
+    assert styles[0] != styles[1] and styles[0] == styles[2] and styles[1] == styles[3]

@@ -101,3 +101,38 @@ async def test_recipe_and_defaults_reset_the_form():
         await pilot.press("D")
         await pilot.pause()
         assert form.hp == TASKS["sine"].hparams()
+
+
+async def test_imdb_form_takes_its_data_file_and_word_index_and_the_run_keeps_them(tmp_path):
+    import json
+
+    from rnntui.play import open_play
+    from rnntui.runs import RunStore
+    from rnntui.ui.widgets.file_field import FileField, PathSuggester
+    from ui_host import TINY_WORD_INDEX
+
+    npz = tmp_path / "reviews.npz"
+    from tests.test_tasks import _write_imdb
+
+    _write_imdb(npz)
+    words = tmp_path / "imdb_word_index.json"
+    words.write_text(json.dumps(TINY_WORD_INDEX))
+    assert await PathSuggester().get_suggestion(str(tmp_path / "rev")) == str(npz)
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_form(pilot, "imdb")
+        assert set(form.file_fields()) == {"data", "word_index"}
+        data = form.query_one("#input-file-data", Input)
+        data.value = str(tmp_path / "missing.npz")
+        await pilot.pause()
+        assert "no such file" in form.errors["data"]
+        data.value = str(npz)
+        form.query_one("#input-file-word_index", Input).value = str(words)
+        await pilot.pause()
+        assert not form.errors
+        await pilot.press("t")
+        await wait_for(pilot, lambda: bool(factory.trainers))
+        run = RunStore().open(factory.last.run.name)
+        assert run.source.data == str(npz) and run.source.word_index == str(words)
+        assert isinstance(form.query_one(FileField), FileField)

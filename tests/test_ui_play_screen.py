@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnntui.playground import InputError
+from rnntui.play import InputError
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import get_task
 from rnntui.ui.screens.dice import DiceScreen

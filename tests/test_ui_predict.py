@@ -166,9 +166,9 @@ async def test_sine_plots_the_held_out_curve_and_a_typed_window():
 
 
 def test_continue_window_feeds_its_own_forecasts():
-    from rnntui.playground import Playground
+    from rnntui.play import open_play
 
-    play = Playground.open(fixed_run("sine"))
+    play = open_play(fixed_run("sine"))
     window, out = continue_window(play, "0.1 0.2 0.3", 3)
     assert window.tolist() == [0.1, 0.2, 0.3] and out.shape == (3,)
     second = float(np.asarray(play.net.forward(np.array([[0.2], [0.3], [out[0]]]))).ravel()[0])

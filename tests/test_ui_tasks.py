@@ -135,3 +135,72 @@ async def test_resume_a_finished_run_asks_how_many_epochs_in_all():
         assert factory.last.run.path == run.path
         assert RunStore().open(run.name).hparams.epochs == 12
         assert isinstance(app.screen, TrainingScreen)
+
+
+def _four_runs():
+    store = RunStore()
+    done = {"status": "completed", "epochs": 1, "metrics": {}}
+    for task_id, accuracy in (("onehot4", 0.5), ("sine", None), ("onehot4", 0.9),
+                              ("dice", 0.7)):
+        quality = {"accuracy": accuracy} if accuracy is not None else {"rmse": 0.1}
+        saved_run(store, task_id, [{"loss": 1.0}], status={**done, "quality": quality})
+
+
+def _names(screen) -> list[str]:
+    from rnntui.ui.screens.tasks import RunTable
+
+    table = screen.query_one(RunTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_runs_list_home_end_filter_order_and_cursor_after_delete():
+    from rnntui.ui.screens.tasks import RunTable
+
+    _four_runs()
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        screen.focus_runs()
+        await pilot.pause()
+        table = screen.query_one(RunTable)
+        await pilot.press("end")
+        assert table.cursor_row == 3
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("slash", *"sine")
+        await pilot.pause()
+        assert len(_names(screen)) == 1 and _names(screen)[0].startswith("sine")
+        assert "1 of 4" in screen_text(app)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert len(_names(screen)) == 4
+        await pilot.press("o")  # by task: the runs of a task together
+        await pilot.pause()
+        tasks = [name.split("-")[0] for name in _names(screen)]
+        assert tasks == sorted(tasks) and "by task" in screen_text(app)
+        # delete the second row: the cursor stays on the second row, not the top
+        await pilot.press("home", "down", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert len(_names(screen)) == 3 and table.cursor_row == 1
+
+
+async def test_the_training_row_follows_each_epoch():
+    from ui_support import epoch, started
+
+    from rnntui.ui.screens.tasks import RunTable
+
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")  # train onehot1: the training screen comes up
+        await wait_for(pilot, lambda: bool(factory.trainers))
+        run = factory.last.run
+        app.pop_screen()  # back to the runs list while it trains
+        await pilot.pause()
+        factory.last.feed(started(run, epochs=40), epoch(1, 1.0, 0.2), epoch(2, 0.9, 0.4))
+        table = app.screen.query_one(RunTable)
+        await wait_for(pilot, lambda: str(table.get_cell(run.name, "epochs")) == "2/40")
+        factory.last.stop()

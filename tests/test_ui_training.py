@@ -174,3 +174,20 @@ async def test_gates_and_predict_are_offered_once_trained():
         assert screen.check_action("gates", ()) is True
         assert screen.check_action("predict", ()) is True
         assert screen.check_action("stop", ()) is False
+
+
+async def test_a_saved_stopped_run_says_press_r_and_no_batch_figures():
+    from rnntui.runs import RunStore
+    from ui_support import saved_run
+
+    run = saved_run(RunStore(), "onehot4", [{"loss": 1.0, "accuracy": 0.5}] * 3,
+                    status={"status": "stopped", "epochs": 3, "metrics": {}, "quality": {},
+                            "message": f"stopped after epoch 3; resume with `rnntui train "
+                                       f"--resume x`"})
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.open_run(run)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "press r to train on" in text and "rnntui train --resume" not in text
+        assert "batch 1/1" not in text and "— samples/s" not in text

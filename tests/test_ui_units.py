@@ -130,7 +130,7 @@ def test_a_saved_run_becomes_a_session_with_its_history_and_ending(isolated_home
     session = TrainingSession.for_run(run, state=SAVED)
     assert session.epochs_done == 3
     assert session.finished is not None and session.finished.status == "stopped"
-    assert [line.text for line in session.log][-1] == "stopped after 3"
+    assert [line.text for line in session.log][-1] == "stopped after epoch 3; press r to train on"
 
 
 def test_only_batch_progress_replaces_an_older_message():
@@ -146,12 +146,11 @@ def test_only_batch_progress_replaces_an_older_message():
 def test_a_poem_run_starts_from_a_first_line_it_can_read():
     from types import SimpleNamespace
 
-    from rnntui.tasks import get_task
+    from rnntui.play import PoemPlay
     from rnntui.tasks.corpus import END, UNK
-    from rnntui.ui.screens.playing import default_text
 
-    play = SimpleNamespace(task=get_task("poems"), hp={"tokens": "char"},
-                           vocab=(END, UNK, *"，。前明月光白日依山尽"))
+    play = SimpleNamespace(hp={"tokens": "char"}, vocab=(END, UNK, *"，。前明月光白日依山尽"))
+    default_text = PoemPlay.default_text
     assert default_text(play) == "白日依山尽"  # 床 unknown: seed 004's line cannot be read
     play.vocab = (END, UNK, *"，。床前明月光")
     assert default_text(play) == "床前明月光"

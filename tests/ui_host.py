@@ -98,6 +98,10 @@ RECIPES: dict[str, tuple[str, dict[str, Any]]] = {
     "sine": ("sine", {"units": 4, "batch_size": 2048, "epochs": 1}),
     "imdb": ("imdb", {"num_words": 500, "seq_len": 20, "units": 4, "embedding_dim": 4,
                       "epochs": 1}),
+    "onehot1": ("onehot1", {"units": 3, "epochs": 1}),
+    "embed4": ("embed4", {"units": 4, "epochs": 1}),
+    "recall": ("recall", {"units": 4, "epochs": 1}),
+    "dice": ("dice", {"units": 4, "epochs": 1}),
 }
 
 

@@ -19,13 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rnntui", description="A terminal playground for recurrent neural networks. "
         "With no command, opens the app.")
     import rnntui
-    from rnntui.cli import listing, play, serving, training
+    from rnntui.cli import listing, opening, play, serving, training
     from rnntui.cli.common import add_backend_option
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
     add_backend_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (listing, training, play, serving):
+    for module in (listing, training, play, opening, serving):
         module.register(sub)
     return parser
 
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return open_app()
     from rnntui.config import ConfigError
-    from rnntui.playground import InputError
+    from rnntui.play import InputError
     from rnntui.runs import RunError
     from rnntui.tasks import DataUnavailable, UnknownTask
 
@@ -62,9 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_app() -> int:
-    try:
-        from rnntui.ui.app import run_app
-    except ImportError:
-        build_parser().print_help()
-        return 0
+    # Textual is a dependency: an ImportError here is a broken install, and must show as
+    # one (it once printed the help and exited 0, hiding the breakage).
+    from rnntui.ui.app import run_app
+
     return run_app()

@@ -34,12 +34,20 @@ def cmd_tasks(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     table = Table(title="rnntui tasks", show_lines=True)
-    for column in ("id", "what it learns", "data", "expect"):
+    for column in ("id", "what it learns", "data", "expect", "defaults · seed's recipe"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["id"], f"{row['title']}: {row['learns']}", row["data"], row["expect"])
+        table.add_row(row["id"], f"{row['title']}: {row['learns']}", row["data"], row["expect"],
+                      _settings(row["defaults"], row["recipe"]))
     Console().print(table)
     return 0
+
+
+def _settings(defaults: dict, recipe: dict) -> str:
+    """The defaults as key=value, then where the seed's recipe differs (`--recipe`)."""
+    shown = " ".join(f"{k}={v}" for k, v in defaults.items())
+    differs = " ".join(f"{k}={v}" for k, v in recipe.items() if defaults.get(k) != v)
+    return f"{shown}\nrecipe (--recipe): {differs or 'the same'}"
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -54,9 +62,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
         rows.append({"name": run.name, "path": str(run.path), "task": run.task_id,
                      "created": run.created, "epochs": run.epochs_done,
                      "target_epochs": run.hparams.epochs,
-                     "status": status.get("status", "new"),
-                     "message": status.get("message", ""),
-                     "quality": status.get("quality", {})})
+                     "status": status.status, "message": status.message,
+                     "quality": status.quality})
     if args.json:
         print_json(rows)
         return 0

@@ -8,7 +8,8 @@ import re
 from typing import Any
 
 from rnntui.cli.common import UserError, print_json
-from rnntui.playground import Playground, describe_prediction
+from rnntui.play import (LENGTHS, DicePlay, Play, ReviewPlay, describe_prediction,
+                         open_play, shown)
 from rnntui.runs import RunStore
 
 
@@ -19,7 +20,8 @@ def register(sub: Any) -> None:
                          "means its newest trained run")
     predict.add_argument("text", nargs="?", default="",
                          help="letters, a poem's first line, a review, or sine samples")
-    predict.add_argument("--length", type=int, default=48, help="poems: most characters")
+    predict.add_argument("--length", type=int, default=LENGTHS["poem"][0],
+                         help="poems: most characters")
     predict.add_argument("--temperature", type=float, default=None,
                          help="poems: sampling temperature (0 = always the likeliest; "
                          "default: the task's, 0.6 for poems)")
@@ -78,12 +80,17 @@ def _numbers_are_text(parser: argparse.ArgumentParser) -> None:
     parser._negative_number_matcher = re.compile(r"^-\.?\d")  # type: ignore[attr-defined]
 
 
-def _playground(name: str, word_index: str | None = None) -> Playground:
-    play = Playground.open(_open_run(RunStore(), name))
-    if word_index:
-        from rnntui.tasks.imdb import load_word_index
+def _playground(name: str, word_index: str | None = None) -> Play:
+    """The run called `name`, opened for play; a review run gets its word index now (from
+    `--word-index`, its own copy, Keras's cache, or a quiet download)."""
+    play = open_play(_open_run(RunStore(), name))
+    if isinstance(play, ReviewPlay):
+        if word_index:
+            from rnntui.tasks.imdb import load_word_index
 
-        play.use_word_index(load_word_index(word_index))
+            play.use_word_index(load_word_index(word_index))
+        else:
+            play.find_word_index(download=True)
     return play
 
 
@@ -101,80 +108,91 @@ def _open_run(store: RunStore, name: str) -> Any:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
-    import numpy as np
-
     play = _playground(args.run, args.word_index)
-    task = play.task.id
-    if task == "dice":
-        return _predict_dice(play, args)
-    if args.rolls is not None:
-        raise UserError(f"--rolls is for the dice task; {play.run.name} is a {task} run")
-    if task == "sine":
-        forecast = play.forecast()
-        encoded = play.encode(args.text)
-        nxt = float(np.asarray(play.net.forward(encoded.x)).ravel()[0])
-        data = {"run": play.run.name, "window": [float(v) for v in encoded.x[:, 0]],
-                "next": nxt, "rmse_one_step": forecast.rmse_one_step,
-                "rmse_rollout": forecast.rmse_rollout, "steps": len(forecast.truth)}
-        lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
-                 f"held-out curve, {len(forecast.truth)} samples: RMSE {forecast.rmse_one_step:.4f} "
-                 f"one step ahead, {forecast.rmse_rollout:.4f} running on its own forecasts"]
-    elif task == "imdb":
-        prob, words = play.sentiment(args.text)
-        unknown = [w for w, known in words if not known]
-        data = {"run": play.run.name, "positive": prob, "words": len(words),
-                "unknown_words": unknown}
-        verdict = "positive" if prob >= 0.5 else "negative"
-        lines = [f"{verdict}: P(positive) = {prob:.3f}"]
-        if unknown:
-            lines.append(f"not in the network's {play.hp.num_words} words (read as unknown): "
-                         + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else ""))
-    elif task == "poems":
-        from rnntui.tasks.corpus import END, detokenize, tokenize
-
-        kind = play.hp.tokens
-        rng = _rng(args.seed)
-        top = play.next_tokens(args.text, k=5)
-        if args.lines is not None and args.lines < 0:
-            raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
-        temperature = play.task.temperature if args.temperature is None else args.temperature
-        lines = play.lines if args.lines is None else (args.lines or None)
-        tokens_after = play.generate(args.text, args.length, temperature, args.top_k, rng,
-                                     lines)
-        if not args.json:
-            print(f"next {'character' if kind == 'char' else 'word'}: "
-                  f"{describe_prediction(top)}")
-            print(args.text, end="", flush=True)
-        tokens: list[str] = []
-        for token in tokens_after:
-            if not args.json and token != END:
-                # the token with the space (or none) that would stand before it
-                print(detokenize(["x", token], kind)[1:], end="", flush=True)
-            tokens.append(token)
-        text = detokenize([t for t in tokens if t != END], kind)
-        if not args.json:
-            print()
-            return 0
-        # The seed as typed (a character the network does not know stays itself, not UNK).
-        joined = detokenize([*tokenize(args.text, kind), *[t for t in tokens if t != END]],
-                            kind)
-        data = {"run": play.run.name, "seed": args.text, "poem": joined, "generated": text,
-                "ended": bool(tokens) and tokens[-1] == END,
-                "next": [{"token": t, "probability": p} for t, p in top]}
-        lines = []
-    else:
-        top = play.next_tokens(args.text, k=5)
-        encoded = play.encode(args.text)
-        data = {"run": play.run.name, "input": "".join(encoded.tokens), "next": top[0][0],
-                "top": [{"token": t, "probability": p} for t, p in top]}
-        lines = [f"{''.join(encoded.tokens)} → {top[0][0]}", describe_prediction(top)]
-        if encoded.note:
-            lines.append(f"({encoded.note})")
+    if args.rolls is not None and not isinstance(play, DicePlay):
+        raise UserError(f"--rolls is for the dice task; {play.run.name} is a "
+                        f"{play.task.id} run")
+    data, lines = PREDICTORS[play.kind](play, args)
+    if data is None:
+        return 0  # written as it came (a poem, streamed)
     if args.json:
         print_json(data)
     else:
         print("\n".join(lines))
     return 0
+
+
+Answer = tuple["dict[str, Any] | None", list[str]]
+
+
+def _predict_forecast(play: Any, args: argparse.Namespace) -> Answer:
+    forecast = play.forecast()
+    encoded, nxt = play.next_value(args.text)
+    data = {"run": play.run.name, "window": [float(v) for v in encoded.x[:, 0]],
+            "next": nxt, "rmse_one_step": forecast.rmse_one_step,
+            "rmse_rollout": forecast.rmse_rollout, "steps": len(forecast.truth)}
+    lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
+             f"held-out curve, {len(forecast.truth)} samples: RMSE {forecast.rmse_one_step:.4f} "
+             f"one step ahead, {forecast.rmse_rollout:.4f} running on its own forecasts"]
+    if encoded.warning:
+        lines.append(f"({encoded.warning})")
+    return data, lines
+
+
+def _predict_review(play: Any, args: argparse.Namespace) -> Answer:
+    prob, words = play.sentiment(args.text)
+    unknown = [w for w, known in words if not known]
+    data = {"run": play.run.name, "positive": prob, "words": len(words),
+            "unknown_words": unknown}
+    verdict = "positive" if prob >= 0.5 else "negative"
+    lines = [f"{verdict}: P(positive) = {prob:.3f}"]
+    if unknown:
+        lines.append(f"not in the network's {play.hp.num_words} words (read as unknown): "
+                     + ", ".join(unknown[:20]) + (" ..." if len(unknown) > 20 else ""))
+    return data, lines
+
+
+def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
+    from rnntui.tasks.corpus import END, detokenize, tokenize
+
+    kind = play.hp.tokens
+    rng = _rng(args.seed)
+    top = play.next_tokens(args.text, k=5)
+    if args.lines is not None and args.lines < 0:
+        raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
+    temperature = play.task.temperature if args.temperature is None else args.temperature
+    lines = play.lines if args.lines is None else (args.lines or None)
+    tokens_after = play.generate(args.text, args.length, temperature, args.top_k, rng, lines)
+    if not args.json:
+        print(f"next {play.reads.unit}: {shown(describe_prediction(top))}")
+        print(shown(args.text), end="", flush=True)
+    tokens: list[str] = []
+    for token in tokens_after:
+        if not args.json and token != END:
+            # the token with the space (or none) that would stand before it
+            print(shown(detokenize(["x", token], kind)[1:]), end="", flush=True)
+        tokens.append(token)
+    text = detokenize([t for t in tokens if t != END], kind)
+    if not args.json:
+        print()
+        return None, []
+    # The seed as typed (a character the network does not know stays itself, not UNK).
+    joined = detokenize([*tokenize(args.text, kind), *[t for t in tokens if t != END]], kind)
+    return {"run": play.run.name, "seed": args.text, "poem": joined, "generated": text,
+            "ended": bool(tokens) and tokens[-1] == END,
+            "next": [{"token": t, "probability": p} for t, p in top]}, []
+
+
+def _predict_letters(play: Any, args: argparse.Namespace) -> Answer:
+    top = play.next_tokens(args.text, k=5)
+    encoded = play.encode(args.text)
+    data = {"run": play.run.name, "input": "".join(encoded.tokens), "next": top[0][0],
+            "top": [{"token": t, "probability": p} for t, p in top]}
+    if encoded.warning:
+        data["warning"] = encoded.warning
+    lines = [f"{shown(''.join(encoded.tokens))} → {top[0][0]}", describe_prediction(top)]
+    lines += [f"({note})" for note in (encoded.note, encoded.warning) if note]
+    return data, lines
 
 
 def _rng(seed: int | None) -> Any:
@@ -186,7 +204,7 @@ def _rng(seed: int | None) -> Any:
     return np.random.default_rng(seed)
 
 
-def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
+def _predict_dice(play: Any, args: argparse.Namespace) -> Answer:
     """Each step's roll, the network's belief and the exact model's, side by side."""
     import numpy as np
 
@@ -199,11 +217,10 @@ def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
     reading = play.dice(text, dice)
     scores = play.dice_held_out()
     if args.json:
-        print_json({"run": play.run.name, **reading.to_dict(),
-                    "held_out": {"sequences": scores.sequences, "steps": scores.steps,
-                                 "rnn": scores.rnn, "exact": scores.exact,
-                                 "viterbi": scores.viterbi, "mean_kl": scores.mean_kl}})
-        return 0
+        return {"run": play.run.name, **reading.to_dict(),
+                "held_out": {"sequences": scores.sequences, "steps": scores.steps,
+                             "rnn": scores.rnn, "exact": scores.exact,
+                             "viterbi": scores.viterbi, "mean_kl": scores.mean_kl}}, []
     die = reading.mode == "die"
     exact_name = EXACT[reading.exact_kind][0]
     print(f"{play.run.name}: {'which die made each roll' if die else 'the next roll'}, "
@@ -239,7 +256,14 @@ def _predict_dice(play: Playground, args: argparse.Namespace) -> int:
     print(f"on {scores.sequences} fresh sequences of {scores.steps}: network {scores.rnn:.1%}, "
           f"{exact_name} {scores.exact:.1%}{extra} (gap {100 * (scores.exact - scores.rnn):.1f}"
           " points)")
-    return 0
+    return None, []
+
+
+# How `rnntui predict` answers, by the run's play kind (a sequence is answered as letters
+# are: its likeliest answer and the top five, with a warning when the length is not its own).
+PREDICTORS = {"letters": _predict_letters, "sequence": _predict_letters,
+              "poem": _predict_poem, "forecast": _predict_forecast,
+              "review": _predict_review, "dice": _predict_dice}
 
 
 def cmd_gates(args: argparse.Namespace) -> int:
@@ -250,7 +274,9 @@ def cmd_gates(args: argparse.Namespace) -> int:
         print_json({"run": play.run.name, "tokens": list(encoded.tokens), "note": encoded.note,
                     "trace": trace.to_dict(), "influence": influence.to_dict()})
         return 0
-    print(f"{play.run.name}: {len(encoded.tokens)} steps: {' '.join(encoded.tokens)}")
+    print(f"{play.run.name}: {len(encoded.tokens)} steps: {shown(' '.join(encoded.tokens))}")
+    if encoded.warning:
+        print(f"({encoded.warning})")
     for layer in trace.layers:
         for direction in layer.directions:
             for gate in layer.gate_names:
@@ -263,18 +289,25 @@ def cmd_gates(args: argparse.Namespace) -> int:
     return 0
 
 
-def _numbers(text: str, what: str) -> list[float]:
+def _numbers(text: str, what: str) -> Any:
+    """A flag's numbers, read as the app's fields read them (`explain.parse_numbers`)."""
+    from rnntui.explain import FieldError, parse_numbers
+
     try:
-        return [float(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise UserError(f"--{what} {text!r}: write numbers separated by commas") from None
+        return parse_numbers(text)
+    except FieldError as exc:
+        raise UserError(f"--{what} {text!r}: {exc}") from None
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _one_number(text: str, what: str) -> float:
-    numbers = _numbers(text, what)
-    if len(numbers) != 1:
+    value = _numbers(text, what)
+    if isinstance(value, list):
         raise UserError(f"--{what} {text!r}: write one number")
-    return numbers[0]
+    return float(value)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -282,10 +315,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     try:
         steps = forward_by_hand(
-            inputs=_numbers(args.inputs, "inputs"),
-            w_state=[_numbers(row, "w-state") for row in args.w_state.split(";")],
-            w_input=_numbers(args.w_input, "w-input"), b=_numbers(args.b, "b"),
-            w_out=_numbers(args.w_out, "w-out"), b_out=_one_number(args.b_out, "b-out"),
+            inputs=_listed(_numbers(args.inputs, "inputs")),
+            w_state=_numbers(args.w_state, "w-state"),
+            w_input=_listed(_numbers(args.w_input, "w-input")),
+            b=_listed(_numbers(args.b, "b")), w_out=_listed(_numbers(args.w_out, "w-out")),
+            b_out=_one_number(args.b_out, "b-out"),
             activation="linear" if args.linear else "tanh")
     except (ValueError, IndexError) as exc:
         raise UserError(str(exc)) from None

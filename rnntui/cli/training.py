@@ -86,11 +86,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")
         task = get_task(args.task)
         hp = task.hparams(overrides, recipe=args.recipe)
-        if args.data and task.id != "imdb":
-            raise UserError("--data is for the imdb task")
-        if args.corpus and task.id != "poems":
-            raise UserError("--corpus is for the poems task")
         source = DataSource(data=args.data, corpus=args.corpus)
+        for name, value in source.to_dict().items():
+            if name not in task.source_fields:
+                readers = [t.id for t in TASKS.values() if name in t.source_fields]
+                raise UserError(f"--{name} is for the {' and '.join(readers)} task")
         _check_source(task.id, source)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
@@ -265,7 +265,8 @@ def _print_comparison(rows: list[Any]) -> None:
     for row in rows:
         best = "–" if row.best_val is None else f"{fmt(row.best_val)} ({row.best_val_name})"
         seconds = "–" if row.train_seconds is None else f"{row.train_seconds:.1f} s"
-        table.add_row(row.cell, f"{row.params:,}", fmt(row.quality.get(quality, float("nan"))),
+        params = "–" if row.params is None else f"{row.params:,}"
+        table.add_row(row.cell, params, fmt(row.quality.get(quality, float("nan"))),
                       best, str(row.epochs), seconds)
     Console().print(table)
 

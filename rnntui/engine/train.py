@@ -91,8 +91,13 @@ class Trainer:
         self.batches_seen = 0
         self.samples_done_this_session = 0
         self.session_started = time.monotonic()
-        earlier = run.status().get("train_seconds") if self.history else 0.0
-        self.train_seconds = float(earlier) if isinstance(earlier, (int, float)) else 0.0
+        # The speed behind the ETA is measured from the end of the session's first batch
+        # (which carries the graph's compiling: a 14 s run once said 2 min 23 s) and
+        # leaves out time spent paused (which once made the ETA grow after a pause).
+        self.rate_from: tuple[float, int] | None = None  # (time, samples) after batch 1
+        self.paused_seconds = 0.0
+        earlier = run.status().train_seconds if self.history else None
+        self.train_seconds = earlier or 0.0
         self.params = 0
         self.expected: Fit | None = None  # what the model must be (known once data loads)
 
@@ -109,17 +114,30 @@ class Trainer:
         if not math.isfinite(loss):
             self._nan(model, f"the loss became {loss} at epoch {epoch}, batch {batch + 1}")
             return
+        if self.rate_from is None:
+            self.rate_from = (time.monotonic(), self.samples_done_this_session)
+        waited = time.monotonic()
         self.control.wait_while_paused()
+        self.paused_seconds += time.monotonic() - waited
         if self.control.stop_requested:
             model.stop_training = True
             self.status = "stopped"
         now = time.monotonic()
         if now - self.last_batch_event >= BATCH_EVENT_EVERY or batch + 1 == self.steps:
             self.last_batch_event = now
-            speed = self.samples_done_this_session / max(now - self.session_started, 1e-9)
+            speed = self.speed(now)
             left = (self.hp.epochs - epoch) * self.steps + (self.steps - batch - 1)
             eta = left * self.batch_size / speed if speed else 0.0
             self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta))
+
+    def speed(self, now: float) -> float:
+        """Samples a second since the first batch of this session, pauses left out (before
+        the second batch: over the whole session, compiling included)."""
+        started, samples = self.rate_from or (self.session_started, 0)
+        if self.samples_done_this_session <= samples:
+            started, samples = self.session_started, 0
+        seconds = now - started - self.paused_seconds
+        return (self.samples_done_this_session - samples) / max(seconds, 1e-9)
 
     def after_epoch(self, model: Any, epoch: int, logs: dict) -> None:
         if self.status == "nan" or self.batches_seen < self.steps:

@@ -35,18 +35,22 @@ class DataSource:
     Attributes:
         data: an `.npz` in Keras's IMDb layout (imdb).
         corpus: a UTF-8 text or chinese-poetry JSON file (poems).
+        word_index: Keras's IMDb word → rank JSON (imdb), for typing reviews offline.
     """
 
     data: str | None = None
     corpus: str | None = None
+    word_index: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus)) if v}
+        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus),
+                                  ("word_index", self.word_index)) if v}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any] | None) -> DataSource:
         values = values or {}
-        return cls(data=values.get("data"), corpus=values.get("corpus"))
+        return cls(data=values.get("data"), corpus=values.get("corpus"),
+                   word_index=values.get("word_index"))
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,46 @@ class Quality:
         return value >= self.goal if self.higher_is_better else value <= self.goal
 
 
+PLAY_KINDS = ("letters", "sequence", "poem", "forecast", "review", "dice")
+
+
+@dataclass(frozen=True)
+class PlayInput:
+    """How a trained run of a task is played, and the input it reads.
+
+    Attributes:
+        kind: one of PLAY_KINDS: "letters" (the next letter after a window, and on),
+            "sequence" (a whole sequence in, one letter out), "poem" (a first line in, a
+            poem out), "forecast" (numbers in, the next ones out), "review" (a text in, its
+            sentiment out), "dice" (rolls in, beliefs about the dice out).
+        unit: what one step reads, in words ("letter", "character", "word", "sample", "roll").
+        length: the input length it was trained on (None: any length).
+        exact: an input of another length is read wrongly (it learned to answer after
+            exactly `length` steps); False: a longer one is cut to its last `length`.
+        seen: the tokens training ever fed it as input (None: all of its vocabulary);
+            typed ones outside it get a warning.
+        trained_on: what the run was trained on, in words, for the play screens.
+        chars: the characters an input is written with (None: any text); a screen's
+            command keys outside them are commands in its input field, not typing.
+        symbols: with any text, the characters it never needs (kept for command keys).
+    """
+
+    kind: str
+    unit: str
+    length: int | None = None
+    exact: bool = False
+    seen: str | None = None
+    trained_on: str = ""
+    chars: str | None = None
+    symbols: str = ""
+
+    def types(self, char: str) -> bool:
+        """Whether an input of this kind may hold `char`."""
+        if self.chars is None:
+            return char not in self.symbols
+        return char in self.chars
+
+
 class Task(ABC):
     """A classic sequence task from the seeds.
 
@@ -104,6 +148,9 @@ class Task(ABC):
     quality: Quality
     # The sampling temperature a trained network of the task writes with (see lines_for).
     temperature: float = 0.8
+    # The fields of DataSource this task reads ("data": an .npz, "corpus": a text file);
+    # the form shows a path field for each, and other tasks ignore them.
+    source_fields: tuple[str, ...] = ()
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
@@ -131,6 +178,14 @@ class Task(ABC):
                               "target here is the next step of the input); train it left "
                               "to right")
 
+    def own_source(self, source: DataSource) -> DataSource:
+        """The part of `source` this task reads (the rest would only confuse its runs)."""
+        return DataSource(**{f: getattr(source, f) for f in self.source_fields})
+
+    def data_note(self, source: DataSource) -> str | None:
+        """What a user should know about the data before training (a download), or None."""
+        return None
+
     def lines_for(self, hp: HParams) -> int | None:
         """After how many lines a piece written from a typed start ends by default (None:
         at the end token or the length asked for)."""
@@ -138,6 +193,10 @@ class Task(ABC):
 
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""
+
+    @abstractmethod
+    def play_input(self, hp: HParams) -> PlayInput:
+        """How a run of this task trained with `hp` is played, and what input it reads."""
 
     @abstractmethod
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:

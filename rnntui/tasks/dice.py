@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams, quoted
-from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
+from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
 
 DICE = ("D4", "D6", "D8")
 FACES = (4, 6, 8)  # faces of each die; rolls are 1…8
@@ -210,10 +210,18 @@ class DiceTask(Task):
         return hp.mode == "next"  # mode die names the hidden die: no roll is a target
 
     def check(self, hp: HParams) -> None:
-        dice_model(hp)  # raises ConfigError naming the table at fault
-        if hp.seq_len > 500:
-            raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
-                                         f"dice (its {TRAIN:,} sequences are made in memory)")
+        def length() -> None:
+            if hp.seq_len > 500:
+                raise ConfigError("seq_len", f"seq_len={hp.seq_len}: must be at most 500 for "
+                                  f"dice (its {TRAIN:,} sequences are made in memory)")
+
+        # Every table at fault at once, so the form shows them all, not one at a time.
+        ConfigError.gather(lambda: transition_rows(hp), lambda: emission_rows(hp),
+                           lambda: dice_model(hp), length)
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        return PlayInput("dice", "roll", hp.seq_len, chars="".join(ROLLS) + " ,;、，\t",
+                         trained_on=f"sequences of {hp.seq_len} rolls of the run's three dice")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
 from rnntui.paths import keras_cache_dir
-from rnntui.tasks.base import Dataset, DataSource, DataUnavailable, Quality, Task, pad_sequences
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality, Task,
+                               pad_sequences)
 
 START, OOV, INDEX_FROM = 1, 2, 3
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -103,6 +104,7 @@ class ImdbTask(Task):
               "(LSTM, maxlen 500) on the full data; type a review to get its sentiment")
     seed_ref = "seed 003"
     quality = Quality("test_accuracy", None, True, "accuracy")
+    source_fields = ("data", "word_index")
     recipe = {"cell": "simple", "units": 32, "layers": 1, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 32, "seq_len": 200,
               "optimizer": "rmsprop", "learning_rate": 0.001, "batch_size": 128,
@@ -119,6 +121,18 @@ class ImdbTask(Task):
         if hp.embedding_dim < 1:
             raise ConfigError("embedding_dim", "embedding_dim=0: imdb needs an Embedding "
                               f"(one-hot vectors of {hp.num_words} words would not fit)")
+
+    def data_note(self, source: DataSource) -> str | None:
+        if source.data or is_cached():
+            return None
+        return ("IMDb is not on this machine yet: the first training downloads it (~17 MB, "
+                "cached by Keras). Offline: give the data as a file, "
+                "`rnntui train imdb --data FILE.npz`.")
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        return PlayInput("review", "word", hp.seq_len,
+                         trained_on=f"IMDb reviews cut to {hp.seq_len} words, the "
+                                    f"{hp.num_words:,} most frequent known")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
+from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
 
 _COMMON = {"layers": 1, "bidirectional": False, "dropout": 0.0, "recurrent_dropout": 0.0,
            "batch_size": 32, "seed": 3}
@@ -52,6 +52,16 @@ class LetterTask(Task):
     def _count(self, seq_len: int) -> int:
         n = len(self.alphabet)
         return n if self.cyclic else n - seq_len
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        # Without wrap-around the last letter only ever comes out: no window holds it.
+        seen = self.alphabet if self.cyclic else self.alphabet[:-1]
+        windows = self._count(hp.seq_len)
+        plural = "s" if hp.seq_len != 1 else ""
+        return PlayInput("letters", "letter", hp.seq_len, seen=seen, chars=self.alphabet + " ",
+                         trained_on=f"the {windows} window{'s' if windows != 1 else ''} of "
+                                    f"{hp.seq_len} letter{plural} of '{self.alphabet}'"
+                                    f"{'' if self.cyclic else ' (no wrap-around)'}")
 
     def check(self, hp: HParams) -> None:
         if self._count(hp.seq_len) < 1:

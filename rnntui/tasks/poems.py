@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import HParams
-from rnntui.tasks.base import Dataset, DataSource, DataUnavailable, Quality, Task, encode_tokens
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality, Task,
+                               encode_tokens)
 from rnntui.tasks.corpus import END, UNK, read_poems, tokenize
 
 HELD_OUT = 0.1
@@ -99,6 +100,7 @@ class PoemsTask(Task):
               "network writes lines of five characters with the right punctuation")
     seed_ref = "seed 004"
     quality = Quality("perplexity", None, False, "loss")
+    source_fields = ("corpus",)
     recipe = {"cell": "lstm", "units": 128, "layers": 1, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 64, "seq_len": 5,
               "optimizer": "adam", "learning_rate": 0.001, "batch_size": 32, "epochs": 50,
@@ -127,6 +129,13 @@ class PoemsTask(Task):
         # From a first line, a quatrain (bench_poem_form measures it with 4). Words (an
         # English text, say) have no line marks to count.
         return 4 if hp.tokens == "char" else None
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        unit = "character" if hp.tokens == "char" else "word"
+        # A poem's line has no use for these ASCII marks: they stay the screens' keys
+        # (temperature, length, layers, edit).
+        return PlayInput("poem", unit, trained_on=f"whole poems, {unit} by {unit}",
+                         symbols="+-=<>[]/")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, Quality, Task, encode_tokens
+from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
 
 ALPHABET = "abcdefgh"
 TRAIN, VALIDATION = 3000, 600
@@ -47,6 +47,14 @@ class RecallTask(Task):
                 "optimizer": "adam", "learning_rate": 0.01, "batch_size": 64, "epochs": 40,
                 "seed": 0}
     recipe = defaults  # no seed tutorial trains this; its lesson is seed 003's
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        # The answer comes after exactly seq_len steps: read sooner, the network has not
+        # been asked yet, and its output there was never trained.
+        return PlayInput("sequence", "letter", hp.seq_len, exact=True, seen=ALPHABET,
+                         chars=ALPHABET + " ",
+                         trained_on=f"sequences of exactly {hp.seq_len} letters of "
+                                    f"'{ALPHABET}', answered with the first")
 
     def check(self, hp: HParams) -> None:
         if hp.seq_len < 2:

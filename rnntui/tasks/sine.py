@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, Quality, Task
+from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task
 
 TRAIN_POINTS = 10_000
 TEST_POINTS = 1_000
@@ -63,6 +63,10 @@ class SineTask(Task):
         if hp.embedding_dim:
             raise ConfigError("embedding_dim", f"embedding_dim={hp.embedding_dim}: does not "
                               "apply to task sine, whose inputs are real numbers (leave it 0)")
+
+    def play_input(self, hp: HParams) -> PlayInput:
+        return PlayInput("forecast", "sample", hp.seq_len, chars="0123456789.-+eE, ",
+                         trained_on=f"windows of {hp.seq_len} samples of sin(t), step {STEP}")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         x_train, y_train = windows(sine_curve(0, TRAIN_POINTS), hp.seq_len)

@@ -31,6 +31,13 @@ from rnntui.ui.service import STOP_GRACE, TrainerFactory, TrainingBusy, Training
 from rnntui.ui.theme import DARK, LIGHT, THEMES
 
 
+# The screen that plays a run, by its task's play kind (rnntui.play.PLAYS has the same keys):
+# the one place a play screen is chosen.
+PLAY_SCREENS = {"letters": ("predict", "PredictScreen"), "sequence": ("predict", "PredictScreen"),
+                "poem": ("predict", "PredictScreen"), "forecast": ("predict", "PredictScreen"),
+                "review": ("predict", "PredictScreen"), "dice": ("dice", "DiceScreen")}
+
+
 def _screen(module: str, name: str) -> Any:
     """A screen class from `rnntui.ui.screens.<module>`, imported when first needed.
 
@@ -58,8 +65,11 @@ class RnntuiApp(App[int]):
     ]
 
     def __init__(self, trainer_factory: TrainerFactory | None = None,
-                 store: RunStore | None = None, source: DataSource | None = None):
+                 store: RunStore | None = None, source: DataSource | None = None,
+                 start: tuple[Run, str] | None = None):
         super().__init__()
+        self.start = start
+        """A run and the screen (of messages.RUN_SCREENS) to open on it once up."""
         self.store = store or RunStore()
         self.source = source or DataSource()
         self.service = TrainingService(self, trainer_factory)
@@ -79,6 +89,8 @@ class RnntuiApp(App[int]):
         return TasksScreen()
 
     def on_mount(self) -> None:
+        if self.start is not None:
+            self.open_screen(*self.start)
         self._check_size()
 
     # -- size --------------------------------------------------------------------------------
@@ -105,6 +117,42 @@ class RnntuiApp(App[int]):
     def open_run(self, run: Run) -> None:
         self.current_task_id = run.task_id
         self.push_screen(_screen("training", "TrainingScreen")(self.service.session_for(run)))
+
+    def open_screen(self, run: Run, screen: str) -> None:
+        """Show `run` on `screen` (one of messages.RUN_SCREENS)."""
+        self.current_task_id = run.task_id
+        if screen == "training":
+            self.open_run(run)
+        elif screen == "compare":
+            self.compare(run.task_id, [run.name])
+        elif screen == "gates":
+            self.push_screen(_screen("gates", "GatesScreen")(run))
+        elif screen == "predict":
+            kind = get_task(run.task_id).play_input(run.hparams).kind
+            self.push_screen(_screen(*PLAY_SCREENS[kind])(run))
+        else:
+            raise ValueError(f"no screen {screen!r}: one of {', '.join(messages.RUN_SCREENS)}")
+
+    @on(messages.RunScreenAsked)
+    def _run_screen_asked(self, message: messages.RunScreenAsked) -> None:
+        self.open_screen(message.run, message.screen)
+
+    @on(messages.TrainOnAsked)
+    def _train_on_asked(self, message: messages.TrainOnAsked) -> None:
+        self.train_on(message.run)
+
+    def train_on(self, run: Run) -> None:
+        """Train `run` on: to its epoch target, or (all done) to a number of epochs asked."""
+        done = run.epochs_done
+        if done < run.hparams.epochs:
+            self.resume(run)
+            return
+
+        def resume_to(epochs: int | None) -> None:
+            if epochs is not None:
+                self.resume(run, epochs)
+
+        self.push_screen(_screen("dialogs", "EpochsScreen")(run.name, done), resume_to)
 
     def show_training(self) -> None:
         """The live (or last) training session's screen."""
@@ -134,8 +182,7 @@ class RnntuiApp(App[int]):
     # -- training ----------------------------------------------------------------------------
     def source_for(self, task_id: str) -> DataSource:
         """The data files given to the app that this task reads (imdb: data, poems: corpus)."""
-        return DataSource(data=self.source.data if task_id == "imdb" else None,
-                          corpus=self.source.corpus if task_id == "poems" else None)
+        return get_task(task_id).own_source(self.source)
 
     def train(self, task_id: str, hparams: HParams | None = None) -> bool:
         """Create a run of `task_id` and train it; False (with a notification) if refused."""
@@ -293,12 +340,7 @@ class RnntuiApp(App[int]):
 
     def action_explain(self) -> None:
         """The forward pass by hand (seeds 002 §6 and 004)."""
-        try:
-            explain_screen = _screen("explain", "ExplainScreen")
-        except (ImportError, AttributeError):
-            self.notify("The forward pass by hand is coming soon.", severity="warning")
-            return
-        self.push_screen(explain_screen())
+        self.push_screen(_screen("explain", "ExplainScreen")())
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
@@ -359,15 +401,17 @@ class RnntuiApp(App[int]):
 
 
 def make_app(trainer_factory: TrainerFactory | None = None, store: RunStore | None = None,
-             source: DataSource | None = None) -> RnntuiApp:
+             source: DataSource | None = None,
+             start: tuple[Run, str] | None = None) -> RnntuiApp:
     """The app, with a trainer factory and a run store the tests can replace.
 
     Args:
         trainer_factory: `run -> trainer` (default: a `TrainingProcess` per run).
         store: where runs live (default: `RunStore()` under RNNTUI_HOME).
         source: data files for tasks that read them (imdb `--data`, poems `--corpus`).
+        start: a run and the screen to open on it (`rnntui open RUN --screen ...`).
     """
-    return RnntuiApp(trainer_factory=trainer_factory, store=store, source=source)
+    return RnntuiApp(trainer_factory=trainer_factory, store=store, source=source, start=start)
 
 
 def run_app(**options: Any) -> int:

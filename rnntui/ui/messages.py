@@ -81,3 +81,23 @@ def wrap(event: Any) -> TrainingMessage:
         return _WRAPPERS[type(event)](event)
     except KeyError:
         raise TypeError(f"not a training event: {event!r}") from None
+
+
+# -- intents: a screen asks, the App navigates (it alone pushes screens) ----------------------
+RUN_SCREENS = ("training", "gates", "predict", "compare")
+"""The screens a run can be opened on (`rnntui open RUN --screen ...`)."""
+
+
+@dataclass
+class RunScreenAsked(Message):
+    """Show `run` on one of RUN_SCREENS."""
+
+    run: Any
+    screen: str
+
+
+@dataclass
+class TrainOnAsked(Message):
+    """Train `run` on from its checkpoint (asking for more epochs when it has done all)."""
+
+    run: Any

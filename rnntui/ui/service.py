@@ -86,6 +86,12 @@ class TrainingService:
         return (self.trainer is not None and self.busy and self.session is not None
                 and self.session.active and self.trainer.alive)
 
+    def training(self, run: Run) -> bool:
+        """`run` is the one training now (its session, not its files, has the fresh figures)."""
+        session = self.session
+        return (self.busy and session is not None and session.active
+                and session.run.path == run.path)
+
     def session_for(self, run: Run) -> TrainingSession:
         """This app's session of `run` (live, or ended with its batch curve and log) if it
         trained here, else one read from disk."""

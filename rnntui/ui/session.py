@@ -8,11 +8,11 @@ training) becomes a session too, so the same screen shows its history. No Textua
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rnntui.engine import events as ev
-from rnntui.runs import Run
+from rnntui.runs import Run, RunStatus
 from rnntui.ui.columns import EpochTable, Points, Trail
 
 LOG_LINES = 200  # the log pane's scrollback (and what a screen opened mid-training catches up on);
@@ -22,6 +22,15 @@ BATCH_POINTS = 4_000  # batch losses kept for the plot, spread over the run (it 
 # Where a session stands.
 STARTING, RUNNING, PAUSED, FINISHED, FAILED, SAVED = (
     "starting", "running", "paused", "finished", "failed", "saved")
+
+
+def in_app(finished: ev.TrainingFinished) -> ev.TrainingFinished:
+    """The ending as the app says it: a stopped run trains on with r, not with the CLI's
+    `rnntui train --resume` that the engine writes for the shell."""
+    if finished.status != "stopped":
+        return finished
+    return replace(finished, message=f"stopped after epoch {finished.epochs}; "
+                                     "press r to train on")
 
 
 @dataclass
@@ -87,17 +96,15 @@ class TrainingSession:
         took = f"  ({seconds:.2f} s)" if seconds is not None else ""
         return f"epoch {epoch}/{self.epochs_target}  {metrics_line(metrics)}{took}"
 
-    def _read_status(self, status: dict[str, Any]) -> None:
+    def _read_status(self, status: RunStatus) -> None:
         """How the run last ended, from its status.json (absent: never finished)."""
-        outcome = status.get("status")
-        if outcome == "failed":
-            self.failure = ev.TrainingFailed(str(status.get("message", "training failed")))
-        elif outcome in ("completed", "stopped", "nan"):
-            self.finished = ev.TrainingFinished(
-                status=outcome, epochs=int(status.get("epochs", len(self.history))),
-                metrics=dict(status.get("metrics") or {}),
-                quality=dict(status.get("quality") or {}),
-                message=str(status.get("message", "")))
+        if status.status == "failed":
+            self.failure = ev.TrainingFailed(status.message or "training failed")
+        elif status.ended:
+            self.finished = in_app(ev.TrainingFinished(
+                status=status.status, epochs=status.epochs or len(self.history),
+                metrics=dict(status.metrics), quality=dict(status.quality),
+                message=status.message))
 
     # -- what the screen asks ----------------------------------------------------------------
     @property
@@ -156,6 +163,7 @@ class TrainingSession:
             self.note(event)
         elif isinstance(event, ev.TrainingFinished):
             self.state = FINISHED
+            event = in_app(event)
             self.finished = event
             self.checkpoint_epoch = event.epochs
             if event.message:

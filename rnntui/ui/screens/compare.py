@@ -52,6 +52,7 @@ class CompareScreen(Screen[None]):
         self.runs: list[Run] = []
         self._histories: dict[str, list[dict[str, float]]] = {}
         self.shown = ""
+        self.table: DataTable = DataTable(classes="compare-table")
 
     @property
     def rnntui(self) -> RnntuiApp:
@@ -63,7 +64,7 @@ class CompareScreen(Screen[None]):
             yield CurvePlot("loss", log_y=True, id="compare-loss")
             yield CurvePlot("metric", id="compare-metric")
         yield TickList(id="compare-runs")
-        yield DataTable(id="compare-table")
+        yield self.table
         yield Static(id="compare-empty")
         yield KeyFooter()
 
@@ -112,13 +113,11 @@ class CompareScreen(Screen[None]):
     def _live(self, run: Run):
         """The service's session when `run` is the one training (its history is fresher than
         the checkpoint's, which is written every few seconds)."""
-        session = self.rnntui.service.session
-        if session is not None and session.run.path == run.path and session.active:
-            return session
-        return None
+        service = self.rnntui.service
+        return service.session if service.training(run) else None
 
     def _label(self, index: int, run: Run) -> Text:
-        status = "training" if self._live(run) else run.status().get("status", "new")
+        status = "training" if self._live(run) else run.status().status
         return Text.assemble((f"#{index + 1} ", "bold"), run.name,
                              f"  {run.epochs_done}/{run.hparams.epochs} epochs  {status}")
 
@@ -137,8 +136,11 @@ class CompareScreen(Screen[None]):
         Its columns are made once: re-adding columns to a table (clear(columns=True)) kept
         drawing the cells at the width of the old labels (Textual 8.2).
         """
-        await self.query(DataTable).remove()
-        table = DataTable(id="compare-table", cursor_type="row", zebra_stripes=True)
+        # The new table is mounted before the old one goes, and `table` names whichever is
+        # current: a redraw queued by the cleared list runs while this awaits, and once
+        # found no table at all (`c` then `t` died with NoMatches).
+        old = self.table
+        table = DataTable(cursor_type="row", zebra_stripes=True, classes="compare-table")
         table.can_focus = False  # keys go to the list; the table only shows figures
         await self.mount(table, before=self.query_one("#compare-empty"))
         for key, label in (("#", "#"), ("cell", "cell"), ("units", "units"),
@@ -146,6 +148,8 @@ class CompareScreen(Screen[None]):
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
                            ("time", "time")):
             table.add_column(label, key=key)
+        self.table = table
+        await old.remove()
 
     def history(self, run: Run) -> list[dict[str, float]]:
         live = self._live(run)
@@ -181,19 +185,17 @@ class CompareScreen(Screen[None]):
     def _fill_table(self, picked: list[tuple[int, Run]], shown: str,
                     histories: dict[str, list[dict[str, float]]]) -> None:
         task = get_task(self.task_id)
-        table = self.query_one(DataTable)
+        table = self.table
         table.clear()
         for i, run in picked:
             hp = run.hparams
             last = histories[run.name][-1] if histories[run.name] else {}
-            try:
-                params = figures.count(task.preview(hp, run.source)[1])
-            except Exception:  # a corpus that moved: the count is not worth an error
-                params = "—"
+            counted = run.params()
+            params = "—" if counted is None else figures.count(counted)
             status = run.status()
-            quality = (status.get("quality") or {}).get(task.quality.name)
+            quality = status.quality.get(task.quality.name)
             best = best_validation(self.task_id, histories[run.name])[1]
-            seconds = status.get("train_seconds")
+            seconds = status.train_seconds
             cells = (f"#{i + 1}", hp.cell + (" ×2" if hp.bidirectional else ""),
                      str(hp.units) + (f" ×{hp.layers}" if hp.layers > 1 else ""), params,
                      f"{len(histories[run.name])}/{hp.epochs}", figures.figure(last.get("loss")),

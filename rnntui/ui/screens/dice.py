@@ -24,13 +24,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
-from rnntui.dice_play import DiceReading, HeldOut
+from rnntui.play.dice import DiceReading, HeldOut
 from rnntui.runs import Run
 from rnntui.tasks.dice import DICE, EXACT, exact_kind
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.belief_map import BeliefMap
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.play_input import PlayInput
+from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
 
@@ -119,8 +119,9 @@ class DiceScreen(PlayScreen):
         what = "which die made each roll" if self.mode == "die" else "the next roll"
         yield from self.compose_input(
             f"network vs exact model: {what} · enter rolls fresh dice", "rolls",
-            PlayInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
-                      id="dice-input", compact=True, passthrough="<>?"))
+            CommandInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
+                         id="dice-input", compact=True,
+                         types=self.reads.types))
         with VerticalScroll(id="dice-map-pane"):
             yield BeliefMap(id="dice-map")
         yield Static(id="dice-step")

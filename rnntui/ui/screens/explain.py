@@ -14,8 +14,6 @@ shape does not fit the others, says so beside itself and the last good steps sta
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,9 +28,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static, Switch
 
 from rnntui.explain import (SEED_B, SEED_B_OUT, SEED_INPUTS, SEED_W_INPUT, SEED_W_OUT,
-                            SEED_W_STATE, HandStep, fmt, forward_by_hand)
+                            SEED_W_STATE, FieldError, HandStep, fmt, forward_by_hand,
+                            parse_numbers)
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.play_input import PlayInput
+from rnntui.ui.keys import NUMBER_CHARS
+from rnntui.ui.widgets.command_input import CommandInput
 
 # (field id, label, the name forward_by_hand's messages use, the seed's value)
 FIELDS: tuple[tuple[str, str, str, Any], ...] = (
@@ -51,76 +51,6 @@ FIELD_HINTS = {
     "w_out": "one per unit",
     "b_out": "a number",
 }
-_SPLIT = re.compile(r"[\s,]+")
-
-
-class FieldError(ValueError):
-    """A field's text is not numbers; `position` is the character at fault."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.position = position
-
-
-def _number(part: str, position: int) -> int | float:
-    try:
-        return int(part)
-    except ValueError:
-        pass
-    try:
-        value = float(part)
-    except ValueError:
-        raise FieldError(f"{part!r} is not a number", position) from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise FieldError(f"{part!r}: only finite numbers", position)
-    return value
-
-
-def parse_numbers(text: str) -> Any:
-    """A number, a list, or rows of numbers, as typed.
-
-    `0.1` → 0.1; `1, 2` or `1 2` → [1, 2]; `0.1 0.2; 0.3 0.4` → [[0.1, 0.2], [0.3, 0.4]];
-    anything in brackets is read as JSON (`[[1, 0], [0, 1]]`).
-
-    Raises:
-        FieldError: for empty text, non-numbers or rows of different lengths.
-    """
-    stripped = text.strip()
-    if not stripped:
-        raise FieldError("type a number", 0)
-    if stripped.startswith("["):
-        try:
-            value = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            offset = len(text) - len(text.lstrip())
-            raise FieldError(f"not a list of numbers ({exc.msg})", offset + exc.pos) from None
-        if not _all_numbers(value):
-            raise FieldError("only numbers inside the brackets", text.find("[")) from None
-        return value
-    rows = []
-    start = 0
-    for row_text in text.split(";"):
-        row = []
-        for match in re.finditer(r"[^\s,]+", row_text):
-            row.append(_number(match.group(), start + match.start()))
-        if not row:
-            raise FieldError("an empty row (two ; in a row?)", start)
-        rows.append(row)
-        start += len(row_text) + 1
-    if len(rows) == 1:
-        return rows[0][0] if len(rows[0]) == 1 else rows[0]
-    if len({len(r) for r in rows}) != 1:
-        raise FieldError(f"rows of different lengths ({', '.join(str(len(r)) for r in rows)})",
-                         None)
-    return rows
-
-
-def _all_numbers(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    return isinstance(value, list) and bool(value) and all(_all_numbers(v) for v in value)
 
 
 def shown(value: Any) -> str:
@@ -176,6 +106,10 @@ def steps_table(steps: Sequence[HandStep], current: int) -> Table:
         table.add_row(str(step.t), fmt(step.x), fmt(step.before), fmt(step.state),
                       fmt(step.output), style="reverse bold" if step.t == current else None)
     return table
+
+
+def _number_char(char: str) -> bool:
+    return char in NUMBER_CHARS or char in ", ;"  # the weights are lists and rows of numbers
 
 
 class ExplainScreen(Screen[None]):
@@ -256,8 +190,8 @@ class ExplainScreen(Screen[None]):
         for field_id, label, _, value in FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(label)
-                yield PlayInput(shown(value), id=f"explain-{field_id}", compact=True,
-                                passthrough="nb", select_on_focus=False)
+                yield CommandInput(shown(value), id=f"explain-{field_id}", compact=True,
+                                   types=_number_char, select_on_focus=False)
                 yield InlineMessage(id=f"explain-{field_id}-message")
         with Horizontal(classes="field-row"):
             yield Label("activation")

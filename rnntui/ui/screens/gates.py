@@ -28,12 +28,12 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from rnntui.nn import InputInfluence, LayerTrace, Trace
-from rnntui.playground import Encoded
+from rnntui.play import Encoded
 from rnntui.runs import Run
 from rnntui.ui.screens.play_screen import PlayScreen
-from rnntui.ui.screens.playing import default_text
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
+from rnntui.ui.widgets.command_input import CommandInput
 
 SIGMOID_GATES = frozenset({"i", "f", "o", "z", "r"})
 UNBOUNDED = frozenset({"c", "pre"})  # coloured against their own largest magnitude
@@ -205,8 +205,8 @@ class GatesScreen(PlayScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_input(
             f"{self.run.name}: opening…", "input",
-            Input(placeholder="type an input for the network, enter to inspect",
-                  id="gates-input", compact=True))
+            CommandInput(placeholder="type an input for the network, enter to inspect",
+                         id="gates-input", compact=True, types=self.reads.types))
         with Horizontal(id="gates-body"):
             yield GateHeatmap(id="gates-heatmap")
             with ScrollableContainer(id="gates-numbers-pane", can_focus=False):
@@ -229,9 +229,8 @@ class GatesScreen(PlayScreen):
             play = self.handle.get()
             chosen = text is None
             if text is None:
-                text = default_text(play)
-            if play.task.id == "imdb":
-                self.handle.need_words()
+                text = play.default_text()
+            self.handle.need()
             encoded, trace = play.gates(text)
             if worker.is_cancelled:
                 return

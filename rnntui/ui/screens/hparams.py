@@ -8,6 +8,7 @@ TensorFlow, well under a millisecond for most tasks).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -21,9 +22,10 @@ from textual.widgets import Button, Header, Input, Select, Static, Switch
 
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for
 from rnntui.fastpath import fast_path
-from rnntui.tasks import get_task
+from rnntui.tasks import DataSource, get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.fields import ParamField
+from rnntui.ui.widgets.file_field import FileField, file_problem
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ class HparamsScreen(Screen[None]):
         self.start_values = values or self.rnn_task.hparams()
         self.hp: HParams | None = self.start_values
         self.keys = params_for(task_id)
-        self._checked: dict[str, Any] | None = None
+        self._checked: tuple[dict[str, Any], dict[str, str | None]] | None = None
 
     @property
     def rnntui(self) -> RnntuiApp:
@@ -86,6 +88,9 @@ class HparamsScreen(Screen[None]):
         with VerticalScroll(id="form"):
             for key in self.keys:
                 yield ParamField(SCHEMA[key], self.start_values[key])
+            source = self.rnntui.source_for(self.rnn_task.id)
+            for name in self.rnn_task.source_fields:  # the files this task reads
+                yield FileField(name, getattr(source, name))
         with Horizontal(id="form-buttons"):
             yield Button("Train (t)", id="train", variant="primary", compact=True)
             yield Button("Seed recipe (R)", id="recipe", compact=True)
@@ -102,6 +107,14 @@ class HparamsScreen(Screen[None]):
     def fields(self) -> dict[str, ParamField]:
         return {f.param.key: f for f in self.query(ParamField)}
 
+    def file_fields(self) -> dict[str, FileField]:
+        return {f.key: f for f in self.query(FileField)}
+
+    def source(self) -> DataSource:
+        """The app's data files, with this form's paths for the files its task reads."""
+        paths = {name: field.path for name, field in self.file_fields().items()}
+        return replace(self.rnntui.source, **paths)
+
     def values(self) -> dict[str, Any]:
         return {key: field.raw for key, field in self.fields().items()}
 
@@ -114,9 +127,10 @@ class HparamsScreen(Screen[None]):
     def validate_form(self) -> None:
         """Parse every field, then the task's checks; show errors, update the preview."""
         values = self.values()
-        if values == self._checked:
+        state = (values, {name: field.path for name, field in self.file_fields().items()})
+        if state == self._checked:
             return  # mounting the controls reports each initial value once more
-        self._checked = values
+        self._checked = state
         errors: dict[str, str] = {}
         parsed: dict[str, Any] = {}
         for key, raw in values.items():
@@ -129,7 +143,13 @@ class HparamsScreen(Screen[None]):
             try:
                 hp = self.rnn_task.hparams(parsed)
             except ConfigError as exc:
-                errors[exc.key if exc.key in parsed else "_form"] = exc.message
+                for key, message in exc.errors.items():
+                    errors[key if key in parsed else "_form"] = message
+        for name, field in self.file_fields().items():
+            problem = file_problem(field.path or "")
+            field.show_error(problem)
+            if problem:
+                errors[name] = problem
         self.hp = hp
         self.errors = errors
         if hp is not None:
@@ -137,7 +157,7 @@ class HparamsScreen(Screen[None]):
 
     def _preview(self, hp: HParams) -> None:
         try:
-            model, params = self.rnn_task.preview(hp, self.rnntui.source_for(self.rnn_task.id))
+            model, params = self.rnn_task.preview(hp, self.rnn_task.own_source(self.source()))
         except Exception as exc:  # a data file the preview reads went missing
             self.query_one("#model-text", Static).update(Text(f"cannot preview: {exc}"))
             return
@@ -182,12 +202,14 @@ class HparamsScreen(Screen[None]):
         if self._refused():
             return
         assert self.hp is not None
+        self.rnntui.source = self.source()  # the run keeps the files it trained from
         self.rnntui.train(self.rnn_task.id, self.hp)
 
     def action_train_cells(self) -> None:
         if self._refused():
             return
         assert self.hp is not None
+        self.rnntui.source = self.source()
         self.rnntui.train_cells(self.rnn_task.id, self.hp)
 
     def _refused(self) -> bool:
@@ -208,17 +230,22 @@ class HparamsScreen(Screen[None]):
         except ConfigError as exc:  # a seed whose recipe cannot run as written
             self.notify(exc.message, title="The seed's recipe", severity="warning")
             return
-        self._fill(recipe)
-        self.notify("The seed tutorial's recipe.", timeout=2)
+        self.notify(self._fill(recipe), title="The seed tutorial's recipe", timeout=4)
 
     def action_defaults(self) -> None:
-        self._fill(self.rnn_task.hparams())
-        self.notify("rnntui's defaults.", timeout=2)
+        self.notify(self._fill(self.rnn_task.hparams()), title="rnntui's defaults", timeout=4)
 
-    def _fill(self, hp: HParams) -> None:
+    def _fill(self, hp: HParams) -> str:
+        """Put `hp` in the form; says which fields changed, from what to what."""
+        changed = []
         for key, field in self.fields().items():
+            before = field.raw
             field.set_value(hp[key])
+            after = field.raw
+            if before != after:
+                changed.append(f"{key} {before} → {after}")
         self.validate_form()
+        return ("changed " + ", ".join(changed)) if changed else "nothing changed"
 
     def action_back(self) -> None:
         self.dismiss()

@@ -21,9 +21,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from rnntui.nn import MirrorError
-from rnntui.playground import InputError
+from rnntui.play import InputError
 from rnntui.runs import Run, RunError
-from rnntui.tasks import DataUnavailable
+from rnntui.tasks import DataUnavailable, get_task
 from rnntui.ui.screens.playing import PlayHandle
 from rnntui.ui.widgets.inline_message import InlineMessage
 
@@ -78,6 +78,8 @@ class PlayScreen(Screen[None]):
         super().__init__()
         self.run = run
         self.handle = PlayHandle(run)
+        self.reads = get_task(run.task_id).play_input(run.hparams)
+        """How the run is played and what its input reads (the task's declaration)."""
 
     def compose_input(self, info: str, label: str, field: Input) -> ComposeResult:
         """The header, a line on what to do (`<PREFIX>-info`), the row with `label` and

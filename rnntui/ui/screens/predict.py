@@ -1,17 +1,20 @@
 """The playground of a trained run: type an input, see what the network makes of it.
 
-One screen, four faces, by task:
+One screen, a face per play kind the task declares (`Task.play_input(hp).kind`):
 
-- letters (onehot1, onehot4, embed4): the five most likely next letters as bars, updated
-  as you type; enter continues the sequence with `length` letters sampled at `temperature`
-  (0: always the most likely).
-- poems: the most likely next characters; enter writes a poem after the typed first line,
+- letters: the five most likely next letters as bars, updated as you type; enter continues
+  the sequence with `length` letters sampled at `temperature` (0: always the most likely).
+- sequence: the network's answer for the whole typed sequence as bars, and a warning when
+  its length is not the one it was trained on.
+- poem: the most likely next characters; enter writes a poem after the typed first line,
   streamed character by character from a thread worker; typing again cancels it.
-- sine: the true held-out curve against the one-step and the free-running forecasts, with
-  both RMSEs; typing numbers forecasts on from that window instead.
-- imdb: P(positive) of a typed review, with the words the network cannot know (out of its
-  vocabulary) highlighted. Keras's word index is read from its cache only; when it is not
-  there the screen says so and what to do.
+- forecast: the true held-out curve against the one-step and the free-running forecasts,
+  with both RMSEs; typing numbers forecasts on from that window instead.
+- review: P(positive) of a typed review, with the words the network cannot know (out of
+  its vocabulary) highlighted. The word index is the run's copy or Keras's cached one;
+  when neither is there the screen says so and what to do.
+
+Every face names what the run was trained on, and warns when the input does not match it.
 
 All network work runs in thread workers on the NumPy mirror: a letter prediction takes well
 under a millisecond, a 300-sample free-running forecast of two LSTM(30) layers ~0.2 s.
@@ -32,41 +35,29 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from rnntui.playground import LETTER_TASKS, Forecast, Playground
+from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
+from rnntui.play import LENGTHS, Forecast, ForecastPlay
 from rnntui.runs import Run
 from rnntui.tasks import get_task
 from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
 from rnntui.ui.screens.play_screen import PlayScreen
-from rnntui.ui.screens.playing import default_text
+from rnntui.ui.widgets.embedding_plot import EmbeddingPlot
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.play_input import PlayInput
+from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
-TEMPERATURE_MAX = 2.0
 FORECAST_STEPS = 300  # held-out samples forecast (of 990); the plot shows them all
 CONTINUE_STEPS = 100  # samples a typed window is continued by
-# (default, step, lowest, highest) of the generated length, per kind of task
-LENGTHS = {"letters": (5, 1, 1, 40), "poems": (48, 8, 8, 400)}
+WRITES = tuple(LENGTHS)  # the kinds with a temperature and a length (rnntui.play.LENGTHS)
+BARS = ("letters", "sequence", "poem")  # the kinds that show the likeliest next tokens
 _BREAK_AFTER = frozenset("，。？！；")  # a new line after these in a Chinese poem
 
 
-def kind_of(task_id: str) -> str:
-    if task_id in LETTER_TASKS:
-        return "letters"
-    return task_id if task_id in ("sine", "imdb") else "poems"
-
-
-def continue_window(play: Playground, text: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """A typed sine window and the network's free-running continuation of it.
-
-    Each forecast is fed back as the newest sample of a window as long as the typed one.
-
-    Raises:
-        InputError: for text that is not numbers.
-    """
-    window = np.asarray(play.encode(text).x[:, 0], dtype=np.float64)
-    return window, play.rollout(window, steps)
+def continue_window(play: ForecastPlay, text: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """A typed sine window and the network's free-running continuation of it (see
+    `ForecastPlay.continue_window`)."""
+    return play.continue_window(text, steps)
 
 
 def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
@@ -151,10 +142,17 @@ class PredictScreen(PlayScreen):
         text: str
 
     @dataclass
+    class Embedded(Message, bubble=False):
+        """Letters at their learned 2-d embedding."""
+
+        points: list[tuple[str, float, float]]
+
+    @dataclass
     class Predicted(Message, bubble=False):
         text: str
         pairs: list[tuple[str, float]]
         note: str
+        warning: str = ""
 
     @dataclass
     class Continued(Message, bubble=False):
@@ -193,12 +191,12 @@ class PredictScreen(PlayScreen):
     def __init__(self, run: Run, *, seed: int | None = None):
         """`seed` fixes the sampling generator (tests, snapshots); None draws a fresh one."""
         super().__init__(run)
-        self.kind = kind_of(run.task_id)
-        self.rng = np.random.default_rng(seed)
         task = get_task(run.task_id)
+        self.kind = self.reads.kind
+        self.rng = np.random.default_rng(seed)
         self.temperature = task.temperature  # letters: the likeliest; poems: 0.6
         self.lines = task.lines_for(run.hparams)  # poems: a quatrain, then stop
-        self.length = LENGTHS.get(self.kind, (48, 8, 8, 400))[0]
+        self.length = LENGTHS.get(self.kind, LENGTHS["poem"])[0]
         self.pairs: list[tuple[str, float]] = []
         self.generation = 0
         self.generating = False
@@ -210,20 +208,28 @@ class PredictScreen(PlayScreen):
         self.words: list[tuple[str, bool]] = []
 
     def compose(self) -> ComposeResult:
-        keys = "+=-<>" if self.kind in ("letters", "poems") else ""
         yield from self.compose_input(
             self._info_text(), self._input_label(),
-            PlayInput(placeholder=self._placeholder(), id="predict-input", compact=True,
-                      passthrough=keys))
-        if self.kind in ("letters", "poems"):
-            yield Static(id="predict-settings")
-            yield Static("next, most likely first", classes="section")
+            CommandInput(placeholder=self._placeholder(), id="predict-input", compact=True,
+                         types=self.reads.types))
+        yield Static(f"trained on {self.reads.trained_on}", id="predict-trained",
+                     classes="play-info")
+        if self.kind in BARS:
+            if self.kind in WRITES:
+                yield Static(id="predict-settings")
+            section = ("its answer, most likely first" if self.kind == "sequence"
+                       else "next, most likely first")
+            yield Static(section, classes="section")
             yield ProbabilityBars(empty="…", id="predict-bars")
-            title = "continued (enter)" if self.kind == "letters" else "poem (enter writes one)"
-            yield Static(title, classes="section", id="predict-output-title")
-            with VerticalScroll(id="predict-output-pane"):
-                yield Static(id="predict-output")
-        elif self.kind == "sine":
+            if self.kind in WRITES:
+                title = ("continued (enter)" if self.kind == "letters"
+                         else "poem (enter writes one)")
+                yield Static(title, classes="section", id="predict-output-title")
+                with VerticalScroll(id="predict-output-pane"):
+                    yield Static(id="predict-output")
+            if self.kind == "letters" and self.run.hparams.embedding_dim == 2:
+                yield EmbeddingPlot(id="predict-embedding")
+        elif self.kind == "forecast":
             yield ForecastPlot(id="predict-plot")
             yield Static("forecasting the held-out curve…", id="predict-rmse")
         else:
@@ -236,19 +242,21 @@ class PredictScreen(PlayScreen):
     def _info_text(self) -> str:
         return {
             "letters": "type letters: the bars show the next one · enter continues",
-            "poems": "type a first line · enter writes the poem · typing stops it",
-            "sine": "numbers to forecast on from; empty: the held-out curve",
-            "imdb": "type a review in English: positive or negative?",
+            "sequence": f"type {self.reads.length} letters: the bars show the network's answer",
+            "poem": "type a first line · enter writes the poem · typing stops it",
+            "forecast": "numbers to forecast on from; empty: the held-out curve",
+            "review": "type a review in English: positive or negative?",
         }[self.kind]
 
     def _input_label(self) -> str:
-        return {"letters": "letters", "poems": "first line", "sine": "window",
-                "imdb": "review"}[self.kind]
+        return {"letters": "letters", "sequence": "sequence", "poem": "first line",
+                "forecast": "window", "review": "review"}[self.kind]
 
     def _placeholder(self) -> str:
-        return {"letters": "e.g. abcd", "poems": "e.g. 床前明月光",
-                "sine": "e.g. 0 0.1 0.2 0.3 0.39 0.48 0.56 0.64 0.72 0.78 (empty: held-out)",
-                "imdb": "e.g. this movie was wonderful"}[self.kind]
+        return {"letters": "e.g. abcd", "sequence": f"{self.reads.length} letters",
+                "poem": "e.g. 床前明月光",
+                "forecast": "e.g. 0 0.1 0.2 0.3 0.39 0.48 0.56 0.64 0.72 0.78 (empty: held-out)",
+                "review": "e.g. this movie was wonderful"}[self.kind]
 
     def on_mount(self) -> None:
         self.sub_title = f"predict · {self.run.name}"
@@ -262,28 +270,34 @@ class PredictScreen(PlayScreen):
     def _open(self) -> None:
         with self.reporting(f"could not open {self.run.name}"):  # e.g. a damaged vocabulary
             play = self.handle.get()
-            self.post_message(self.Opened(default_text(play)))
-            if self.kind == "sine":
+            self.post_message(self.Opened(play.default_text()))
+            points = getattr(play, "embedding_points", lambda: [])()
+            if points:
+                self.post_message(self.Embedded(points))
+            if self.kind == "forecast":
                 self._forecast_held_out()
+
+    def on_predict_screen_embedded(self, message: Embedded) -> None:
+        self.query_one(EmbeddingPlot).show(message.points)
 
     def on_predict_screen_opened(self, message: Opened) -> None:
         field = self.field
         if not field.value:
             field.value = message.text  # posts Changed: predicts for it
-        if self.kind == "sine" and not message.text:
+        if self.kind == "forecast" and not message.text:
             self.query_one(InlineMessage).note(
                 f"the held-out curve: {FORECAST_STEPS} samples after t = 100")
-        if self.kind == "imdb" and self.handle.words_missing is not None:
-            self.query_one(InlineMessage).error(str(self.handle.words_missing))
+        if self.handle.missing is not None:
+            self.query_one(InlineMessage).error(str(self.handle.missing))
 
     # -- typing ------------------------------------------------------------------------------
     @on(Input.Changed, "#predict-input")
     def _typed(self, event: Input.Changed) -> None:
-        if self.kind == "poems" and self.generating:
+        if self.kind == "poem" and self.generating:
             self._stop_generation("stopped: the first line changed")
-        if self.kind in ("letters", "poems"):
+        if self.kind in BARS:
             self._predict(event.value)
-        elif self.kind == "sine":
+        elif self.kind == "forecast":
             if event.value.strip():
                 self._continue_window(event.value)
             elif self.forecast is not None:
@@ -297,7 +311,7 @@ class PredictScreen(PlayScreen):
     def _submitted(self, event: Input.Submitted) -> None:
         if self.kind == "letters":
             self._continue_letters(event.value, self.length, self.temperature)
-        elif self.kind == "poems":
+        elif self.kind == "poem":
             self.start_poem(event.value)
 
     # -- letters and poems: next-token bars ----------------------------------------------------
@@ -307,14 +321,15 @@ class PredictScreen(PlayScreen):
         with self.reporting("could not predict", text):
             play = self.handle.get()
             pairs = play.next_tokens(text, 5)
-            self.post_message(self.Predicted(text, pairs, play.encode(text).note))
+            encoded = play.encode(text)
+            self.post_message(self.Predicted(text, pairs, encoded.note, encoded.warning))
 
     def on_predict_screen_predicted(self, message: Predicted) -> None:
         if message.text != self.field.value:
             return  # typed on since: a newer prediction is on its way
         self.pairs = message.pairs
         self.query_one("#predict-bars", ProbabilityBars).show(message.pairs)
-        self.query_one(InlineMessage).note(message.note)
+        self.query_one(InlineMessage).say(message.note, message.warning)
 
     # -- letters: continue -------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="generate", exit_on_error=False,
@@ -401,7 +416,7 @@ class PredictScreen(PlayScreen):
     # -- temperature and length ----------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("temperature", "length"):
-            return self.kind in ("letters", "poems")  # sine and imdb type these characters
+            return self.kind in WRITES  # the other kinds type these characters
         return True
 
     def action_temperature(self, direction: int) -> None:
@@ -415,7 +430,7 @@ class PredictScreen(PlayScreen):
         self._draw_settings()
 
     def _draw_settings(self) -> None:
-        if self.kind not in ("letters", "poems"):
+        if self.kind not in WRITES:
             return
         temp = f"{self.temperature:.1f}" + (" (likeliest)" if self.temperature == 0 else "")
         unit = "letters" if self.kind == "letters" else "characters at most"
@@ -454,7 +469,8 @@ class PredictScreen(PlayScreen):
     def _continue_window(self, text: str) -> None:
         with self.reporting("could not forecast", text):
             play = self.handle.get()
-            note = play.encode(text).note
+            encoded = play.encode(text)
+            note = encoded.warning or encoded.note
             window, continuation = continue_window(play, text, CONTINUE_STEPS)
             self.post_message(self.WindowContinued(text, window, continuation, note))
 
@@ -479,7 +495,7 @@ class PredictScreen(PlayScreen):
     def _judge(self, text: str) -> None:
         with self.reporting("could not judge", text):
             play = self.handle.get()
-            self.handle.need_words()
+            self.handle.need()
             probability, words = play.sentiment(text)
             self.post_message(self.Judged(text, probability, words))
 

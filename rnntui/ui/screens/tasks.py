@@ -15,20 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, OptionList, Static
+from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from rnntui.runs import RunError, RunInfo
-from rnntui.tasks import TASKS, Task, get_task
-from rnntui.ui import figures
+from rnntui.tasks import TASKS, DataSource, Task, get_task
+from rnntui.ui import figures, messages
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from rnntui.ui.app import RnntuiApp
 
-IMDB_NOTE = ("IMDb is not on this machine yet: the first training downloads it (~17 MB, "
-             "cached by Keras). Offline: give the data as a file, "
-             "`rnntui train imdb --data FILE.npz`.")
 
 
 class TaskList(OptionList):
@@ -39,13 +36,46 @@ class TaskList(OptionList):
 
 
 class RunTable(DataTable):
-    """The saved runs, newest first; enter opens the highlighted one."""
+    """The saved runs, in the order chosen (newest first at start); enter opens one."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Open run", id="runs.open",
-                        tooltip="open the run's training view: its curves and how it ended")]
+                        tooltip="open the run's training view: its curves and how it ended"),
+                Binding("home", "first", "First", id="runs.first", show=False,
+                        tooltip="the first run"),
+                Binding("end", "last", "Last", id="runs.last", show=False,
+                        tooltip="the last run")]
+
+    def action_first(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=0, animate=False)
+
+    def action_last(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
 
 
-def describe_task(task: Task, source_given: bool = False) -> Table:
+# How the runs list can be ordered (o cycles): a name, and the sort key of a RunInfo.
+def _created(info: RunInfo) -> str:
+    return info.run.created if info.run else ""
+
+
+def _quality(info: RunInfo) -> float:
+    if info.run is None:
+        return float("inf")
+    task = get_task(info.run.task_id)
+    value = info.run.status().quality.get(task.quality.name)
+    if value is None:
+        return float("inf")
+    return -value if task.quality.higher_is_better else value
+
+
+RUN_ORDERS = (("newest first", lambda i: "", True),  # the store's own order
+              ("by task", lambda i: (i.run.task_id if i.run else "~", _created(i)), False),
+              ("best quality first", _quality, False),
+              ("by name", lambda i: i.name, False))
+
+
+def describe_task(task: Task, source: DataSource = DataSource()) -> Table:
     """The task's card: what it learns, its model, data, what to expect, where it is from."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
@@ -61,11 +91,9 @@ def describe_task(task: Task, source_given: bool = False) -> Table:
     grid.add_row("data", Text(task.data_text))
     grid.add_row("expect", Text(task.expect))
     grid.add_row("from", Text(task.seed_ref))
-    if task.id == "imdb" and not source_given:
-        from rnntui.tasks.imdb import is_cached
-
-        if not is_cached():
-            grid.add_row("note", Text(IMDB_NOTE, style="bold"))
+    note = task.data_note(task.own_source(source))
+    if note:
+        grid.add_row("note", Text(note, style="bold"))
     return grid
 
 
@@ -88,6 +116,12 @@ class TasksScreen(Screen[None]):
                 show=False,
                 tooltip="train the highlighted task with SimpleRNN, LSTM and GRU in turn "
                 "(its defaults otherwise), then compare them"),
+        Binding("slash", "filter", "Filter", id="runs.filter", key_display="/",
+                tooltip="show only the runs whose name, task or status holds what you type"),
+        Binding("o", "order", "Order", id="runs.order",
+                tooltip="order the runs: newest first, by task, best quality first, by name"),
+        Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
+                tooltip="show every run again"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
                 tooltip="quit (a running training keeps its last complete epoch)"),
     ]
@@ -96,6 +130,8 @@ class TasksScreen(Screen[None]):
         super().__init__()
         self.infos: dict[str, RunInfo] = {}
         self._had_runs = False
+        self.order = 0  # an index into RUN_ORDERS
+        self.filter = ""  # runs shown hold this (name, task or status), case-insensitive
 
     @property
     def rnntui(self) -> RnntuiApp:
@@ -112,6 +148,11 @@ class TasksScreen(Screen[None]):
                 info.border_title = "Task"
                 yield Static(id="task-text")
         with Vertical(id="runs"):
+            runs_filter = Input(placeholder="filter the runs: part of a name, task or status "
+                                "(enter keeps it, esc clears it)", id="runs-filter",
+                                compact=True)
+            runs_filter.display = False
+            yield runs_filter
             table = RunTable(id="run-table", cursor_type="row")
             yield table
             yield Static(id="run-detail")
@@ -145,10 +186,15 @@ class TasksScreen(Screen[None]):
     def _training_updated(self, update: tuple) -> None:
         from rnntui.engine import events as ev
 
-        _, event = update
+        session, event = update
         if event is None or isinstance(event, (ev.TrainingStarted, ev.TrainingFinished,
                                                ev.TrainingFailed)):
             self.refresh_runs()
+        elif isinstance(event, ev.EpochEnded):  # the training row follows, epoch by epoch
+            table = self.query_one(RunTable)
+            if session.run.name in table.rows:
+                table.update_cell(session.run.name, "epochs",
+                                  Text(f"{session.epochs_done}/{session.epochs_target}"))
 
     # -- tasks -------------------------------------------------------------------------------
     @on(OptionList.OptionHighlighted, "#task-list")
@@ -157,9 +203,8 @@ class TasksScreen(Screen[None]):
         self.rnntui.current_task_id = task.id
         info = self.query_one("#task-info", VerticalScroll)
         info.border_title = task.title
-        source = self.rnntui.source_for(task.id)
         self.query_one("#task-text", Static).update(
-            describe_task(task, source_given=bool(source.data or source.corpus)))
+            describe_task(task, self.rnntui.source_for(task.id)))
         info.scroll_home(animate=False)
 
     @on(OptionList.OptionSelected, "#task-list")
@@ -191,12 +236,25 @@ class TasksScreen(Screen[None]):
             infos = []
             self.notify(str(exc), title="Cannot list runs", severity="error")
         self.infos = {info.name: info for info in infos}
+        row_before = table.cursor_row
+        name, key, reverse = RUN_ORDERS[self.order]
+        shown = sorted(infos, key=key, reverse=reverse) if self.order else infos
+        rows = [(info, self._run_cells(info)) for info in shown]
+        if self.filter:
+            wanted = self.filter.lower()
+            rows = [(info, cells) for info, cells in rows
+                    if any(wanted in cell.plain.lower() for cell in cells)
+                    or (info.run is not None and wanted in info.run.task_id)]
         table.clear()
-        for info in infos:
-            table.add_row(*self._run_cells(info), key=info.name)
-        if keep is not None and keep.name in self.infos:
+        for info, cells in rows:
+            table.add_row(*cells, key=info.name)
+        if keep is not None and keep.name in {info.name for info, _ in rows}:
             table.move_cursor(row=table.get_row_index(keep.name), animate=False)
-        self.query_one("#runs").border_title = f"Runs ({len(infos)})"
+        elif rows:  # the highlighted run went (deleted): stay where it was
+            table.move_cursor(row=min(row_before, len(rows) - 1), animate=False)
+        count = f"{len(rows)} of {len(infos)}" if self.filter else f"{len(infos)}"
+        what = f" · {name}" + (f" · /{self.filter}" if self.filter else "")
+        self.query_one("#runs").border_title = f"Runs ({count}){what if self.order or self.filter else ''}"
         self._show_run_detail()
         if bool(infos) != self._had_runs:  # resume and delete come and go with the rows
             self._had_runs = bool(infos)
@@ -208,10 +266,8 @@ class TasksScreen(Screen[None]):
         run = info.run
         service = self.rnntui.service
         status = run.status()
-        training = (service.busy and service.session is not None
-                    and service.session.run.path == run.path)
-        state = "training" if training else str(status.get("status", "new"))
-        quality = status.get("quality") or {}
+        state = "training" if service.training(run) else status.status
+        quality = status.quality
         quality_text = "  ".join(f"{k} {figures.figure(v)}" for k, v in quality.items())
         return (Text(run.name), Text(f"{run.epochs_done}/{run.hparams.epochs}"), Text(state),
                 Text(quality_text or "—"))
@@ -250,9 +306,40 @@ class TasksScreen(Screen[None]):
         if info.run is None:
             self.notify(f"{info.error}", title="Cannot open this run", severity="error")
             return
-        self.rnntui.open_run(info.run)
+        self.post_message(messages.RunScreenAsked(info.run, "training"))
+
+    def action_filter(self) -> None:
+        field = self.query_one("#runs-filter", Input)
+        field.display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#runs-filter", Input)
+        field.value = ""
+        field.display = False
+        self.filter = ""
+        self.refresh_runs()
+        self.focus_runs()
+
+    def action_order(self) -> None:
+        self.order = (self.order + 1) % len(RUN_ORDERS)
+        self.refresh_runs()
+        self.notify(f"Runs {RUN_ORDERS[self.order][0]}.", timeout=2)
+
+    @on(Input.Changed, "#runs-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.filter = event.value.strip()
+        self.refresh_runs()
+
+    @on(Input.Submitted, "#runs-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        self.focus_runs()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self.filter) or self.query_one("#runs-filter").display
+        if action in ("filter", "order"):  # about runs: while the runs table has the focus
+            return self.focused is not None and self.focused.id == "run-table"
         if action in ("resume", "delete"):
             # Only about runs: shown while the runs table has the focus and a row.
             focused = self.focused is not None and self.focused.id == "run-table"
@@ -265,18 +352,7 @@ class TasksScreen(Screen[None]):
             self.notify("This run cannot be opened, so it cannot be resumed.",
                         severity="error")
             return
-        run = info.run
-        done = run.epochs_done
-        if done < run.hparams.epochs:
-            self.rnntui.resume(run)
-            return
-        from rnntui.ui.screens.dialogs import EpochsScreen  # not needed for the first draw
-
-        def resume_to(epochs: int | None) -> None:
-            if epochs is not None:
-                self.rnntui.resume(run, epochs)
-
-        self.app.push_screen(EpochsScreen(run.name, done), resume_to)
+        self.post_message(messages.TrainOnAsked(info.run))
 
     def action_delete(self) -> None:
         info = self._highlighted_run()

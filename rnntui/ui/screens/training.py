@@ -23,10 +23,9 @@ from rnntui import paths
 from rnntui.engine import events as ev
 from rnntui.fastpath import off_fast_path
 from rnntui.tasks import get_task
-from rnntui.ui import figures
+from rnntui.ui import figures, messages
 from rnntui.ui.columns import Points
 from rnntui.ui.curves import epoch_curve, metric_key
-from rnntui.ui.screens.dialogs import EpochsScreen
 from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
                                TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
@@ -300,35 +299,16 @@ class TrainingScreen(Screen[None]):
         self.rnntui.service.stop()
 
     def action_gates(self) -> None:
-        from rnntui.ui.screens.gates import GatesScreen  # imported when first opened
-
-        self.app.push_screen(GatesScreen(self.session.run))
+        self.post_message(messages.RunScreenAsked(self.session.run, "gates"))
 
     def action_predict(self) -> None:
-        if self.session.run.task_id == "dice":  # the network beside the exact HMM
-            from rnntui.ui.screens.dice import DiceScreen  # imported when first opened
-
-            self.app.push_screen(DiceScreen(self.session.run))
-            return
-        from rnntui.ui.screens.predict import PredictScreen  # imported when first opened
-
-        self.app.push_screen(PredictScreen(self.session.run))
+        self.post_message(messages.RunScreenAsked(self.session.run, "predict"))
 
     def action_compare(self) -> None:
-        self.rnntui.compare(self.session.task_id, [self.session.name])
+        self.post_message(messages.RunScreenAsked(self.session.run, "compare"))
 
     def action_train_on(self) -> None:
-        run = self.session.run
-        done = run.epochs_done
-        if done < run.hparams.epochs:
-            self.rnntui.resume(run)
-            return
-
-        def resume_to(epochs: int | None) -> None:
-            if epochs is not None:
-                self.rnntui.resume(run, epochs)
-
-        self.app.push_screen(EpochsScreen(run.name, done), resume_to)
+        self.post_message(messages.TrainOnAsked(self.session.run))
 
     def action_back(self) -> None:
         self.dismiss()

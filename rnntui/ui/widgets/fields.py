@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -18,6 +18,8 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from rnntui.architecture import CELL_NAMES
 from rnntui.config import Param
+from rnntui.ui.keys import NUMBER_CHARS
+from rnntui.ui.widgets.command_input import CommandInput
 
 _CHOICE_LABELS = {"cell": dict(CELL_NAMES)}  # shown as Keras names them
 
@@ -29,24 +31,22 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
-# Screen keys (train, recipe, defaults, help) that no number ever contains: a number field
-# lets them through to the screen instead of typing them. An exponent is a lower-case e.
-FORM_KEYS = frozenset("tRD?")
+def _number_char(char: str) -> bool:
+    return char in NUMBER_CHARS
 
 
-class NumberInput(Input):
-    """An Input for numbers that leaves the form's command keys to the screen."""
+def _table_char(char: str) -> bool:
+    # The dice tables are lower-case names (sticky, loaded-d6) or numbers and separators:
+    # an upper-case letter or ? is always a command.
+    return not (char.isupper() or char == "?")
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character in FORM_KEYS:
-            return False
-        return super().check_consume_key(key, character)
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.character in FORM_KEYS:
-            # Skip Input's handler (it would type the key) but let the event bubble up to
-            # the screen's and the app's bindings.
-            event.prevent_default()
+class NumberInput(CommandInput):
+    """An Input for numbers: the form's command keys (t, C, R, D, ?), which no number
+    contains, go to the screen instead of typing."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, types=_number_char, **kwargs)
 
 
 class ParamField(Vertical):
@@ -120,9 +120,9 @@ class ParamField(Vertical):
             return Horizontal(Switch(value=bool(value), id=ident),
                               Label(_on_off(bool(value)), classes="switch-state"),
                               classes="control")
-        if param.kind is str:  # free text (the dice tables): every key types, t included
-            return Input(value_text(value), id=ident, classes="control", compact=True,
-                         select_on_focus=True)
+        if param.kind is str:  # free text (the dice tables): t types (sticky), D does not
+            return CommandInput(value_text(value), id=ident, classes="control", compact=True,
+                                select_on_focus=True, types=_table_char)
         return NumberInput(value_text(value), id=ident, classes="control", compact=True,
                            select_on_focus=True)
 

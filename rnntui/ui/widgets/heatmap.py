@@ -311,8 +311,16 @@ class GateHeatmap(ScrollView, can_focus=True):
         def cells(first: int, last: int) -> list[Segment]:
             out = []
             for t in range(first, last):
-                text = _centre(step_label(self.tokens[t]), CELL)
-                style = Style(bold=True, reverse=True) if t == self.step else Style(bold=True)
+                short = step_label(self.tokens[t])
+                text = _centre(short, CELL)
+                if t == self.step:
+                    style = Style(bold=True, reverse=True)
+                elif len(short) >= CELL and t % 2:
+                    # Labels that fill their column (-.5 -.5 …) would run together as one
+                    # string: every other one is dim and underlined, so each stands apart.
+                    style = Style(dim=True, underline=True)
+                else:
+                    style = Style(bold=True)
                 out.append(Segment(text, style))
             return out
         return label, cells

@@ -53,6 +53,20 @@ class InlineMessage(Static):
             column = content_x - self.content_region.x + cell_len(text[:position]) - scroll
         self.error(message, column)
 
+    def warn(self, message: str) -> None:
+        """Show `message` as a warning: the answer stands, but the input is not what the
+        network was trained on."""
+        self.text, self.is_error = message, False
+        self.remove_class("-error")
+        self.update(Content.assemble(("⚠ ", "bold"), message))
+
+    def say(self, note: str, warning: str = "") -> None:
+        """The warning when there is one, else the note."""
+        if warning:
+            self.warn(warning)
+        else:
+            self.note(note)
+
     def note(self, message: str) -> None:
         self.text, self.is_error = message, False
         self.remove_class("-error")

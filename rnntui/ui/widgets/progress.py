@@ -69,6 +69,12 @@ class TrainingProgress(Vertical):
             self._say("batch-what", f"batch {batch.batch:>{len(str(batch.steps))}}/{batch.steps}")
             eta = figures.duration(batch.eta_seconds)
             speed: float | None = batch.samples_per_second
+        elif not session.steps:  # a saved run, not trained in this app: no batch seen
+            batch_bar.update(total=1, progress=1 if done else 0)
+            self._say("batch-what", "saved" if done else "not trained")
+            self._say("epoch-info", "ETA done" if done >= epochs else "ETA —")
+            self._say("batch-info", "")
+            return
         else:  # between runs of batches, or ended: the last epoch's figures
             steps = max(session.steps, 1)
             batch_bar.update(total=steps, progress=steps if done else 0)

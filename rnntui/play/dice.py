@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from rnntui.hmm import HMM, ImpossibleObservations, kl_divergence
+from rnntui.play.base import MAX_INPUT, Encoded, InputError, Play
 from rnntui.tasks.dice import DICE, ROLLS, dice_model, exact_beliefs, exact_kind, sequences
 
 SEPARATORS = frozenset(" ,;、，\t\n")
@@ -175,5 +176,51 @@ def held_out(net: Any, hp: Any, count: int = 300, seed: int = 10_000) -> HeldOut
                    float(kl_divergence(exact, rnn).mean()))
 
 
-__all__ = ["DiceReading", "HeldOut", "ImpossibleObservations", "RollsError", "SEED_ROLLS",
-           "held_out", "parse_rolls", "read", "roll"]
+class DicePlay(Play):
+    """Rolls in (typed, or fresh from the run's dice), beliefs about the dice out."""
+
+    kind = "dice"
+
+    def default_text(self) -> str:
+        return SEED_ROLLS
+
+    def _rolls(self, text: str) -> list[int]:
+        try:
+            return parse_rolls(text, MAX_INPUT)
+        except RollsError as exc:
+            raise InputError(str(exc), exc.position) from None
+
+    def encode(self, text: str) -> Encoded:
+        from rnntui.tasks import encode_tokens
+
+        ids = np.asarray(self._rolls(text), dtype=np.int32) - 1
+        return Encoded(tuple(str(i + 1) for i in ids),
+                       encode_tokens(ids, len(ROLLS), self.embedded))
+
+    def dice(self, text: str, dice: np.ndarray | None = None) -> DiceReading:
+        """The network's belief beside the exact model's at every step of typed rolls
+        (`dice`: the true dice, when the rolls were generated)."""
+        rolls = self._rolls(text)
+        try:
+            return read(self.net, self.hp, rolls,
+                        dice if dice is not None and len(dice) == len(rolls) else None)
+        except ImpossibleObservations as exc:
+            raise InputError(f"roll {rolls[exc.step]} at step {exc.step + 1} cannot happen "
+                             f"with these dice (emissions={self.hp.emissions})") from None
+
+    def roll_dice(self, length: int | None = None, rng: np.random.Generator | None = None
+                  ) -> tuple[str, np.ndarray]:
+        """Fresh rolls from the run's hidden Markov model (as typed text) and their dice."""
+        length = length or self.hp.seq_len
+        if not 1 <= length <= MAX_INPUT:
+            raise InputError(f"length must be from 1 to {MAX_INPUT}")
+        rolls, dice = roll(dice_model(self.hp), length, rng or np.random.default_rng())
+        return "".join(str(r) for r in rolls), dice
+
+    def dice_held_out(self, count: int = 300) -> HeldOut:
+        """The network and the exact model on fresh sequences of the run's model."""
+        return held_out(self.net, self.hp, count)
+
+
+__all__ = ["DicePlay", "DiceReading", "HeldOut", "ImpossibleObservations", "RollsError",
+           "SEED_ROLLS", "held_out", "parse_rolls", "read", "roll"]

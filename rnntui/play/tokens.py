@@ -1,0 +1,236 @@
+"""Runs that read tokens and answer with tokens: the letter tasks (next letter, and on), the
+sequence tasks (a whole sequence in, one letter out) and poems (a first line in, a poem out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from rnntui.nn.generate import sample_stream
+from rnntui.play.base import LENGTH_MAX, MAX_INPUT, TEMPERATURE_MAX, Encoded, InputError, Play
+from rnntui.tasks import encode_tokens
+from rnntui.tasks.corpus import END, LINE_ENDS, UNK, tokenize
+
+# Seed 004's seed text first, then other famous first lines: a run whose corpus lacks a
+# character of one (or held its poem out) starts from the next it can read.
+FIRST_LINES = ("床前明月光", "白日依山尽", "春眠不觉晓", "红豆生南国", "千山鸟飞绝", "牀前明月光")
+
+
+class TokenPlay(Play):
+    """What the token kinds share: typed text as vocabulary ids, and the likeliest next."""
+
+    def _split(self, text: str) -> list[str]:
+        return list(text)
+
+    def encode(self, text: str) -> Encoded:
+        tokens = self._split(text)
+        if not tokens:
+            raise InputError("type something first")
+        unknown = [(i, t) for i, t in enumerate(tokens) if t not in self.index]
+        unk_note = ""
+        if unknown and UNK in self.index:
+            # A language model with an unknown token reads what it does not know as that
+            # token, as it read the rare characters of its corpus in training.
+            shown = "".join(t for _, t in unknown[:5]) + ("…" if len(unknown) > 5 else "")
+            unk_note = f"reads {shown} as {UNK}, unknown to this network"
+            tokens = [UNK if t not in self.index else t for t in tokens]
+            unknown = []
+        if unknown:
+            pos, tok = unknown[0]
+            shown = repr(tok) if tok.isprintable() else f"U+{ord(tok[0]):04X}"
+            known = ("".join(v for v in self.vocab if v != END) if len(self.vocab) <= 30
+                     else f"{len(self.vocab) - 1} {self.reads.unit}s")
+            more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+            raise InputError(f"unknown {self.reads.unit} {shown} at position {pos + 1}"
+                             f"{more}: this network knows {known}", position=pos)
+        tokens, note = self._fit(tokens)
+        ids = np.asarray([self.index[t] for t in tokens], dtype=np.int32)
+        x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
+        return Encoded(tuple(tokens), x, "; ".join(n for n in (unk_note, note) if n),
+                       self._warning(tokens))
+
+    def _fit(self, tokens: list[str]) -> tuple[list[str], str]:
+        """The tokens the network reads of those typed, and a note when they differ."""
+        if len(tokens) > MAX_INPUT:
+            return tokens[-MAX_INPUT:], f"reads the last {MAX_INPUT} {self.reads.unit}s"
+        return tokens, ""
+
+    def _warning(self, tokens: list[str]) -> str:
+        """Tokens the network never read in training (seen in its vocabulary all the same)."""
+        seen = self.reads.seen
+        if seen is None:
+            return ""
+        never = sorted({t for t in tokens if t not in seen})
+        if not never:
+            return ""
+        return (f"{', '.join(never)} never came in as input in training "
+                f"({self.trained_on}): the answer is a guess")
+
+    def next_tokens(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        """The k most likely next tokens after `text`, with their probabilities."""
+        probs = self._last_probs(self.encode(text).x)
+        top = np.argsort(-probs)[:k]
+        return [(self.vocab[i], float(probs[i])) for i in top]
+
+    def _last_probs(self, x: np.ndarray) -> np.ndarray:
+        out = np.asarray(self.net.forward(x))
+        return out[-1] if out.ndim == 2 else out  # per-step models: the last step
+
+    @staticmethod
+    def _check_sampling(length: int, temperature: float, top_k: int | None) -> None:
+        if not 1 <= length <= LENGTH_MAX:
+            raise InputError(f"length must be from 1 to {LENGTH_MAX}")
+        if not 0 <= temperature <= TEMPERATURE_MAX:
+            raise InputError(f"temperature must be from 0 to {TEMPERATURE_MAX:g}")
+        if top_k is not None and top_k < 0:
+            raise InputError("top_k must be 0 (every token) or more")
+
+
+class LettersPlay(TokenPlay):
+    """The next letter after a window of letters; enter slides the window on."""
+
+    kind = "letters"
+
+    def _split(self, text: str) -> list[str]:
+        return [t for t in text if not t.isspace()]
+
+    def default_text(self) -> str:
+        return (self.reads.seen or "".join(self.vocab or ()))[: self.hp.seq_len]
+
+    def _fit(self, tokens: list[str]) -> tuple[list[str], str]:
+        if len(tokens) > self.hp.seq_len:
+            return (tokens[-self.hp.seq_len:],
+                    f"reads the last {self.hp.seq_len} letters, as it was trained")
+        return tokens, ""
+
+    def embedding_points(self) -> list[tuple[str, float, float]]:
+        """Each letter at its learned 2-d embedding (empty: no 2-d Embedding layer)."""
+        embedding = self.net.embedding
+        if embedding is None or embedding.table.shape[1] != 2 or not self.vocab:
+            return []
+        return [(letter, float(row[0]), float(row[1]))
+                for letter, row in zip(self.vocab, embedding.table)]
+
+    def generate(self, seed: str, length: int = 5, temperature: float = 0.0,
+                 top_k: int | None = None, rng: np.random.Generator | None = None,
+                 lines: int | None = None) -> Iterator[str]:
+        """Letters after `seed`, one by one, each read from the trained window before it."""
+        self._check_sampling(length, temperature, top_k)
+        encoded = self.encode(seed)  # now, so a bad seed is refused before any output
+        return self._slide([self.index[t] for t in encoded.tokens], length, temperature,
+                           top_k, rng or np.random.default_rng())
+
+    def _slide(self, ids: list[int], length: int, temperature: float, top_k: int | None,
+               rng: np.random.Generator) -> Iterator[str]:
+        from rnntui.nn import pick_id
+
+        window = list(ids)
+        for _ in range(length):
+            x = np.asarray(window[-self.hp.seq_len:], dtype=np.int32)
+            x = x if self.embedded else encode_tokens(x, len(self.vocab), embedded=False)
+            probs = np.clip(self._last_probs(x), 1e-12, 1.0)
+            token_id = pick_id(np.log(probs), temperature, top_k, rng)
+            window.append(token_id)
+            yield self.vocab[token_id]
+
+
+class SequencePlay(TokenPlay):
+    """A whole sequence in, one answer out (recall: the first letter, after all the rest)."""
+
+    kind = "sequence"
+
+    def _split(self, text: str) -> list[str]:
+        return [t for t in text if not t.isspace()]
+
+    def default_text(self) -> str:
+        # A sequence as training drew them (its own generator), so the long-memory demo
+        # shows from the start: the first letter, then seq_len − 1 distractors.
+        alphabet = self.reads.seen or "".join(self.vocab or ())
+        rng = np.random.default_rng(7)
+        return "".join(alphabet[i] for i in rng.integers(0, len(alphabet), self.hp.seq_len))
+
+    def _warning(self, tokens: list[str]) -> str:
+        length = self.reads.length
+        if length is not None and self.reads.exact and len(tokens) != length:
+            return (f"{len(tokens)} {self.reads.unit}s: it was trained to answer after "
+                    f"exactly {length}, so this answer is not its own")
+        return super()._warning(tokens)
+
+    def answer(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        """The network's answer for the whole sequence (the likeliest first)."""
+        return self.next_tokens(text, k)
+
+
+class PoemPlay(TokenPlay):
+    """A first line in, a poem out: the LSTM state carried from token to token."""
+
+    kind = "poem"
+
+    def _split(self, text: str) -> list[str]:
+        return tokenize(text, self.hp.get("tokens", "char"))
+
+    def default_text(self) -> str:
+        known = set(self.vocab or ())
+        for line in FIRST_LINES:
+            if all(ch in known for ch in line):
+                return line
+        tokens = [t for t in (self.vocab or ()) if t not in (END, UNK) and not t.isspace()]
+        return ("".join(tokens[:5]) if self.hp.get("tokens", "char") == "char"
+                else " ".join(tokens[:3]))
+
+    def start_ids(self, encoded: Encoded) -> list[int]:
+        """The ids a poem's state is read from: END, then the typed start.
+
+        In training every poem came after END, and the state after END is where the network
+        knows it is at line 1, character 1 (on tang300, P(， | END 春眠不覺曉) = 0.97 against
+        0.06 from a blank state). The next-token bars and the poem both start here, so at
+        temperature 0 the poem's next character is the top bar.
+        """
+        return [self.index[END], *(self.index[t] for t in encoded.tokens)]
+
+    def next_tokens(self, text: str, k: int = 5) -> list[tuple[str, float]]:
+        encoded = self.encode(text)
+        ids = np.asarray(self.start_ids(encoded), dtype=np.int32)
+        x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
+        probs = self._last_probs(x)
+        top = np.argsort(-probs)[:k]
+        return [(self.vocab[i], float(probs[i])) for i in top]
+
+    def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
+                 top_k: int | None = None, rng: np.random.Generator | None = None,
+                 lines: int | None = None) -> Iterator[str]:
+        """Tokens after `seed`, one by one, stopping at the end of the poem.
+
+        With `lines` (e.g. 4 for a quatrain), the poem stops after the mark that ends its
+        `lines`-th line, counting the seed's, and the network may not end it sooner.
+        """
+        self._check_sampling(length, temperature, top_k)
+        # Checked now, not when the first token is asked for: a caller that prints as the
+        # tokens come must learn of a bad seed before it prints anything.
+        encoded = self.encode(seed)
+        if not self.net.can_step:
+            raise InputError("a bidirectional network reads the whole text at once; it "
+                             "cannot write one token at a time")
+        if lines is not None and lines < 1:
+            raise InputError("lines must be 1 or more")
+        return self._tokens_after(encoded, length, temperature, top_k,
+                                  rng or np.random.default_rng(), lines)
+
+    def _tokens_after(self, encoded: Encoded, length: int, temperature: float,
+                      top_k: int | None, rng: np.random.Generator,
+                      lines: int | None = None) -> Iterator[str]:
+        # The unknown token is never written: it names no character.
+        banned = (self.index[UNK],) if UNK in self.index else ()
+        marks = {self.index[m] for m in LINE_ENDS if m in self.index}
+        done = sum(t in LINE_ENDS for t in encoded.tokens)
+        if lines is not None:
+            banned = (*banned, self.index[END])
+        for token_id in sample_stream(self.net, self.start_ids(encoded), length, temperature,
+                                      top_k, rng, stop_ids=(self.index[END],),
+                                      banned_ids=banned):
+            yield self.vocab[token_id]
+            done += token_id in marks
+            if lines is not None and done >= lines:
+                return

@@ -1,0 +1,124 @@
+"""Each task plays by the kind it declares: the screen chosen from one map, what the run was
+trained on named, and input it was not trained on warned about."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rnntui.play import PLAYS, open_play
+from rnntui.tasks import PLAY_KINDS, TASKS
+from rnntui.ui import messages
+from rnntui.ui.app import PLAY_SCREENS, make_app
+from rnntui.ui.screens.predict import PredictScreen
+from ui_host import fixed_run, settle
+from ui_support import FakeFactory, screen_text
+
+
+def test_every_task_declares_a_kind_that_has_a_class_and_a_screen():
+    from rnntui.cli.opening import SCREENS
+
+    for task in TASKS.values():
+        reads = task.play_input(task.hparams())
+        assert reads.kind in PLAY_KINDS and reads.trained_on, task.id
+    assert set(PLAYS) == set(PLAY_SCREENS) == set(PLAY_KINDS)
+    assert SCREENS == messages.RUN_SCREENS
+
+
+def test_no_task_id_is_compared_outside_the_tasks_package():
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"""(==|!=| in) ?\(?['"](onehot1|onehot4|embed4|sine|imdb|poems|"""
+                         r"""recall|dice)['"]""")
+    root = Path(__file__).resolve().parents[1] / "rnntui"
+    found = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+             if "tasks" not in path.relative_to(root).parts[:1]
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line) or re.search(r"task(_id|\.id) ?(==|!=) ?['\"]", line)]
+    assert found == []
+
+
+def test_recall_plays_as_a_sequence_and_says_what_is_wrong_with_a_short_one():
+    play = open_play(fixed_run("recall"))
+    assert play.kind == "sequence"
+    text = play.default_text()
+    assert len(text) == 30  # the long-memory demo from the start, not abcde
+    assert play.encode(text).warning == ""
+    short = play.encode("abcde").warning
+    assert "5 letters" in short and "exactly 30" in short
+    assert play.answer(text)[0][0] in "abcdefgh"
+
+
+def test_embed4_warns_of_a_letter_it_never_read():
+    play = open_play(fixed_run("embed4"))
+    assert "z never came in as input" in play.encode("wxyz").warning
+    assert play.encode("abcd").warning == ""
+    assert "22 windows of 4 letters" in play.trained_on
+
+
+def test_onehot1_says_windows_of_1_letter():
+    assert "5 windows of 1 letter of" in open_play(fixed_run("onehot1")).trained_on
+
+
+async def test_rnntui_open_recall_on_predict_shows_the_sequence_face():
+    run = fixed_run("recall")
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PredictScreen) and screen.kind == "sequence"
+        text = screen_text(app)
+        assert "trained on sequences of exactly 30 letters" in text
+        assert len(screen.field.value) == 30 and "its answer" in text
+        screen.field.value = "abc"
+        await settle(pilot)
+        assert "3 letters" in screen_text(app) and "exactly 30" in screen_text(app)
+        await pilot.press("enter")  # no poem, no KeyError: a sequence is answered as typed
+        await settle(pilot)
+        assert app.is_running and "KeyError" not in screen_text(app)
+
+
+def test_rnntui_open_an_unknown_run_fails_in_one_line(isolated_home):
+    done = subprocess.run([sys.executable, "-m", "rnntui.cli", "open", "no-such-run"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and "no-such-run" in done.stderr
+
+
+async def test_embed4_predict_draws_its_2d_embedding_as_letters():
+    from rnntui.ui.widgets.embedding_plot import EmbeddingPlot
+
+    run = fixed_run("embed4")
+    assert run.hparams.embedding_dim == 2
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        plot = app.screen.query_one(EmbeddingPlot)
+        assert [letter for letter, _, _ in plot.drawn] == list("abcdefghijklmnopqrstuvwxyz")
+        table = open_play(run).net.embedding.table
+        assert plot.drawn[0][1:] == (float(table[0][0]), float(table[0][1]))
+        assert "2-d letter embedding" in screen_text(app)
+
+
+def test_poem_bars_come_from_the_state_the_poem_is_written_from():
+    from rnntui.tasks.corpus import UNK
+
+    play = open_play(fixed_run("poems"))
+    text = play.default_text()
+    bars = [token for token, _ in play.next_tokens(text, k=10) if token != UNK]
+    first = next(iter(play.generate(text, length=1, temperature=0.0)))
+    # at temperature 0 the poem goes on with the top bar (UNK is never written)
+    assert first == bars[0]
+    # the bars' probabilities are those of the state after END and the typed line, where
+    # generation starts (a blank state gave other figures)
+    import numpy as np
+
+    ids = np.asarray(play.start_ids(play.encode(text)), dtype=np.int32)
+    probs = np.asarray(play.net.forward(ids))[-1]
+    top, p = play.next_tokens(text, k=1)[0]
+    assert p == pytest.approx(float(probs[play.index[top]]))
+    blank = np.asarray(play.net.forward(ids[1:]))[-1]
+    assert p != pytest.approx(float(blank[play.index[top]]), abs=1e-6)
