@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,20 +33,24 @@ class DataSource:
     """Where a task reads its data from, when the user points somewhere.
 
     Attributes:
-        data: an `.npz` in Keras's IMDb layout (imdb).
+        data: an `.npz` in Keras's IMDb layout (imdb), a CSV file (sine).
         corpus: a UTF-8 text or chinese-poetry JSON file (poems).
+        column: the CSV column to read (sine).
     """
 
     data: str | None = None
     corpus: str | None = None
+    column: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus)) if v}
+        return {k: v for k, v in (("data", self.data), ("corpus", self.corpus),
+                                  ("column", self.column)) if v}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any] | None) -> DataSource:
         values = values or {}
-        return cls(data=values.get("data"), corpus=values.get("corpus"))
+        return cls(data=values.get("data"), corpus=values.get("corpus"),
+                   column=values.get("column"))
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,8 @@ class Task(ABC):
     quality: Quality
     # The sampling temperature a trained network of the task writes with (see lines_for).
     temperature: float = 0.8
+    # What `--data FILE` may be for this task, in words ("": the task reads no data file).
+    takes_data: str = ""
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
@@ -122,6 +128,14 @@ class Task(ABC):
 
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""
+
+    def check_source(self, source: DataSource) -> None:
+        """Read the user's data file (`source.data`) cheaply before training starts, so a
+        bad path fails at once.
+
+        Raises:
+            DataUnavailable: saying what is wrong with the file.
+        """
 
     @abstractmethod
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
@@ -154,6 +168,31 @@ class Task(ABC):
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         """The quality figure from `model.evaluate(..., return_dict=True)` on quality_split."""
         return float(evaluated[self.quality.metric])
+
+    def extra_figures(self, predict: Callable[[np.ndarray], np.ndarray], data: Dataset,
+                      hp: HParams) -> dict[str, float]:
+        """Figures beyond `quality` that need the trained network itself (name → figure),
+        reported beside it; empty by default.
+
+        Args:
+            predict: the trained network, batch of inputs → outputs (NumPy).
+            data: the data it was trained and scored on.
+            hp: the run's hyperparameters.
+        """
+        return {}
+
+    def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
+        """Figures of simple baselines on the same split and metric as `quality` (name →
+        figure), measured in the training run. Empty when the task has none.
+
+        Args:
+            data: the very data the network was trained and scored on.
+            hp: the run's hyperparameters.
+
+        Returns:
+            Baseline name (as shown to the user) → figure, in the order to show them.
+        """
+        return {}
 
 
 def encode_tokens(ids: np.ndarray, vocab_size: int, embedded: bool) -> np.ndarray:

@@ -202,7 +202,7 @@ class DiceTask(Task):
     defaults = {"cell": "gru", "units": 32, "layers": 1, "bidirectional": False,
                 "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 50,
                 "optimizer": "adam", "learning_rate": 0.005, "batch_size": 64, "epochs": 8,
-                "seed": 0, "mode": "die", "transitions": "sticky", "stay": 0.9,
+                "seed": 0, "patience": 3, "mode": "die", "transitions": "sticky", "stay": 0.9,
                 "emissions": "fair"}
     recipe = defaults
 
