@@ -143,6 +143,14 @@ class ImdbTask(Task):
             notes=(f"{len(x_train):,} training reviews (20% held out for validation), "
                    f"{len(x_test):,} test reviews, cut or padded to {hp.seq_len} words",))
 
+    def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
+        # The same reviews, cut to the same words and ids, the same 80% of the training
+        # reviews to fit on: only the model differs.
+        from rnntui.baselines.text import bag_of_words_accuracies
+
+        return bag_of_words_accuracies(data.x_train, data.y_train, data.x_test, data.y_test,
+                                       hp.num_words, data.validation_split)
+
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         # Seed 003's SimpleRNN model has a Dense(32, relu) between the RNN and the head.
         hidden = 32 if hp.cell == "simple" else 0
