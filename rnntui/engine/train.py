@@ -47,7 +47,7 @@ def divergence(start: float, losses: list[float]) -> str | None:
     low_at = min(range(len(losses)), key=losses.__getitem__)
     low, last = losses[low_at], losses[-1]
     if last > start or (last - low) > GAVE_BACK * (start - low) > 0:
-        above = "where it started" if last > start else "giving back over half its gain"
+        above = "above where it started" if last > start else "giving back over half its gain"
         return (f"the training loss rose from {low:.4g} (epoch {low_at + 1}) to {last:.4g} "
                 f"(epoch {len(losses)}), {above}")
     return None
