@@ -277,7 +277,10 @@ class Trainer:
         elif self.status == "completed" and self.control.stop_requested:
             self.status = "stopped"
         if best_epoch is not None and best_epoch < trained and not self.message:
-            self.message = (f"validation loss lowest at epoch {best_epoch} of {trained}: "
+            self.message = (f"validation loss rising since epoch {best_epoch + 1}: "
+                            f"overfitting; stopped at epoch {trained}, epoch {best_epoch} kept"
+                            if self.stopped_early else
+                            f"validation loss lowest at epoch {best_epoch} of {trained}: "
                             f"epoch {best_epoch} kept")
         seconds = time.monotonic() - started
         self.run.save_status(status=self.status, epochs=len(self.history), message=self.message,
@@ -303,10 +306,17 @@ class Trainer:
 
     @staticmethod
     def _predictor(keras: Any, model: Any) -> Callable[[np.ndarray], np.ndarray]:
-        """The trained model as a NumPy function; a direct call costs ~1 ms a batch where
-        `predict` sets up a whole loop each time (free-running forecasts call it per step)."""
-        return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
-                                                          training=False))
+        """The trained model as a NumPy function. Free-running forecasts call it once a
+        step: the NumPy mirror answers a window in well under a millisecond, where each
+        eager Keras call costs several (and `predict` far more)."""
+        from rnntui.nn.errors import MirrorError
+        from rnntui.nn.loading import network_from_keras
+
+        try:
+            return network_from_keras(model).forward
+        except MirrorError:  # a layer the mirror does not know: Keras itself, slower
+            return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
+                                                              training=False))
 
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)

@@ -92,12 +92,16 @@ class TrainingSession:
         outcome = status.get("status")
         if outcome == "failed":
             self.failure = ev.TrainingFailed(str(status.get("message", "training failed")))
-        elif outcome in ("completed", "stopped", "nan"):
+        elif outcome in ("completed", "stopped", "nan", "diverged"):
+            best = status.get("best_epoch")
             self.finished = ev.TrainingFinished(
                 status=outcome, epochs=int(status.get("epochs", len(self.history))),
                 metrics=dict(status.get("metrics") or {}),
                 quality=dict(status.get("quality") or {}),
-                message=str(status.get("message", "")))
+                message=str(status.get("message", "")),
+                baselines=dict(status.get("baselines") or {}),
+                best_epoch=best if isinstance(best, int) else None,
+                stopped_early=bool(status.get("stopped_early")))
 
     # -- what the screen asks ----------------------------------------------------------------
     @property
