@@ -92,8 +92,9 @@ def test_rmse():
 # -- sine: waves, noise, the user's own series -------------------------------------------
 def test_waves_and_noise_make_ar_inexact():
     task = get_task("sine")
-    pure = task.baselines(task.load(task.hparams()), task.hparams())
-    hp = task.hparams({"waves": 3, "noise": 0.05})
+    clean = task.hparams({"seq_len": 10})
+    pure = task.baselines(task.load(clean), clean)
+    hp = task.hparams({"waves": 3, "noise": 0.05, "seq_len": 10})
     noisy = task.baselines(task.load(hp), hp)
     assert pure["AR(10)"] < 1e-6
     assert noisy["AR(10)"] > 0.04  # the noise (0.05) cannot be forecast

@@ -41,7 +41,7 @@ def test_embed4_reads_ids_for_the_embedding():
 
 def test_sine_has_the_seeds_sizes():
     task = get_task("sine")
-    data = task.load(task.hparams())
+    data = task.load(task.hparams(recipe=True))  # the seed's windows of 10
     assert data.x_train.shape == (9990, 10, 1) and data.y_train.shape == (9990, 1)
     assert data.x_test.shape == (990, 10, 1)
     # the sample after each window is the next point of the curve

@@ -215,7 +215,7 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
             print(line)
     if session.exit_code is not None:
         return session.exit_code
-    return EXIT_NAN if result.status == "nan" else 0
+    return EXIT_NAN if result.status in ("nan", "diverged") else 0
 
 
 def _standing(task_id: str, cell: str, quality: dict[str, float],
