@@ -91,3 +91,20 @@ def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch
     assert result.status == "diverged"
     assert "to 50 (epoch 3)" in result.message and "learning_rate=0.005" in result.message
     assert run.status()["status"] == "diverged"
+
+
+def test_train_json_and_compare_carry_baselines_and_the_standing(capsys):
+    from rnntui.cli import main
+
+    tiny = ["--set", "units=4", "--set", "seq_len=4", "--set", "batch_size=1024"]
+    assert main(["train", "recall", *tiny, "--epochs", "1", "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["baselines"]["chance"] == 0.125
+    assert "best rule without the first letter" in out["baselines"]
+    assert out["best_epoch"] is None and out["stopped_early"] is False
+    assert main(["compare", "recall", "--cells", "simple,gru", *tiny, "--epochs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    standing = [line for line in lines if " vs chance 0.125: " in line]
+    assert [line.split()[0] for line in standing] == ["SimpleRNN", "GRU"]

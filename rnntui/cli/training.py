@@ -286,7 +286,7 @@ def _print_comparison(rows: list[Any]) -> None:
     console.print(table)
     for row in rows:
         if row.standing:
-            console.print(row.standing, highlight=False)
+            console.print(row.standing, highlight=False, soft_wrap=True)  # one line each
 
 
 class _Printer:
