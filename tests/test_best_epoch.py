@@ -62,6 +62,9 @@ def test_patience_zero_trains_every_epoch_and_keeps_the_last(monkeypatch):
     result = train(run)
     assert result.epochs == 3 and result.best_epoch is None and not result.stopped_early
     assert len(run.history()) == 3
+    # the free-running forecast is measured beside the one-step RMSE, over 200 steps
+    assert 0 < result.quality["rmse_free"] < 10 and set(result.baselines) == {
+        "last value", "AR(60)"}
 
 
 def test_without_stopping_the_best_epoch_is_still_the_one_kept(monkeypatch):
