@@ -22,7 +22,7 @@ def figure(value: float) -> str:
         return str(value)
     if value == 0:
         return "0"
-    if abs(value) < 1:
+    if abs(value) <= 1:  # accuracies and the like, 1.0 included
         return f"{value:.3f}" if abs(value) >= 0.1 else f"{value:.3g}"
     return f"{value:.4g}"
 
