@@ -44,7 +44,8 @@ def gap(value: float, baseline: float, quality: Quality) -> str:
     if low <= 0:
         return "lower" if value < baseline else "higher"
     ratio = high / low
-    return f"{ratio:.1f}× {'lower' if value < baseline else 'higher'}"
+    shown = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"  # 2.1×, 14×, 53,404×
+    return f"{shown}× {'lower' if value < baseline else 'higher'}"
 
 
 def standing(network: str, value: float | None, baselines: Mapping[str, float],
