@@ -31,7 +31,8 @@ def gap(value: float, baseline: float, quality: Quality) -> str:
     """How far `value` is from `baseline`, in the words that fit the figure.
 
     Accuracies differ in points ("+0.4 points"); errors and perplexities, which span orders
-    of magnitude, as a ratio ("2.1× lower", "3.0× higher").
+    of magnitude, as a ratio ("2.1× lower", "3.0× higher"), or in percent when close ("2%
+    higher").
     """
     if not (math.isfinite(value) and math.isfinite(baseline)):
         return "not comparable"
@@ -44,8 +45,11 @@ def gap(value: float, baseline: float, quality: Quality) -> str:
     if low <= 0:
         return "lower" if value < baseline else "higher"
     ratio = high / low
+    side = "lower" if value < baseline else "higher"
+    if ratio < 1.5:  # close: "2% higher" says more than "1.0× higher"
+        return f"{abs(value - baseline) / baseline:.0%} {side}"
     shown = f"{ratio:.1f}" if ratio < 10 else f"{ratio:,.0f}"  # 2.1×, 14×, 53,404×
-    return f"{shown}× {'lower' if value < baseline else 'higher'}"
+    return f"{shown}× {side}"
 
 
 def standing(network: str, value: float | None, baselines: Mapping[str, float],

@@ -36,6 +36,7 @@ def test_standing_as_a_ratio_for_errors():
     assert line == "GRU 0.0034 vs last value 0.0072: 2.1× lower"
     assert standing("GRU", 0.02, {"AR(10)": 0.01}, RMSE).endswith("2.0× higher")
     assert standing("GRU", 8e-4, {"AR(60)": 1.5e-8}, RMSE).endswith("53,333× higher")
+    assert standing("GRU", 0.0534, {"AR(60)": 0.0523}, RMSE).endswith("0.0523: 2% higher")
 
 
 def test_no_standing_without_a_figure_or_baselines():
