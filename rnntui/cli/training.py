@@ -47,7 +47,9 @@ def register(sub: Any) -> None:
                          metavar="KEY=VALUE", help="change a hyperparameter for all (repeatable)")
     compare.add_argument("--recipe", action="store_true", help="start from the seed's recipe")
     compare.add_argument("--epochs", type=int, help="epochs for each")
-    compare.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
+    compare.add_argument("--data", metavar="FILE", help="imdb: an .npz in Keras's layout; "
+                         "sine: a CSV file of your own series (with --column NAME)")
+    compare.add_argument("--column", metavar="NAME", help="sine: the CSV column to forecast")
     compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     _add_devices_option(compare)
@@ -241,8 +243,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError("compare sets the cell itself: give the cells with --cells")
     if not cells or len(set(cells)) != len(cells):
         raise UserError("--cells: name each cell once, e.g. --cells simple,lstm,gru")
-    source = DataSource(data=args.data, corpus=args.corpus)
-    _check_data_flags(task, argparse.Namespace(data=args.data, column=None))
+    source = DataSource(data=args.data, corpus=args.corpus, column=args.column)
+    _check_data_flags(task, args)
     hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
                         args.devices) for cell in cells]
     _check_source(task, source)

@@ -103,7 +103,7 @@ class ImdbTask(Task):
               "(the bar to clear); the seed reports ~85% (SimpleRNN), ~88% (LSTM), 88.5% "
               "(LSTM, maxlen 500) on the full data; type a review to get its sentiment")
     seed_ref = "seed 003"
-    takes_data = "FILE.npz in Keras's IMDb layout"
+    takes_data = "an .npz file in Keras's IMDb layout"
     quality = Quality("test_accuracy", None, True, "accuracy")
     recipe = {"cell": "simple", "units": 32, "layers": 1, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 32, "seq_len": 200,

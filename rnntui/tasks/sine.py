@@ -154,7 +154,7 @@ class SineTask(Task):
               f"rmse_free: the network fed its own forecasts for {FREE_STEPS} steps")
     seed_ref = "seeds 001 and 002"
     quality = Quality("rmse", 0.01, False, "rmse")
-    takes_data = "FILE.csv: one numeric column per series (pick it with --column NAME)"
+    takes_data = "a CSV file with a column per series, picked by --column NAME"
     recipe = {"cell": "lstm", "units": 30, "layers": 2, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 10,
               "optimizer": "adagrad", "learning_rate": 0.1, "batch_size": 32,
