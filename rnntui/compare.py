@@ -6,10 +6,11 @@ Used by `rnntui compare` and by the app's compare view. No Keras here.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rnntui.runs import Run
+from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
 
@@ -28,6 +29,9 @@ class RunSummary:
     best_val_name: str | None  # e.g. "val_accuracy"
     best_val: float | None
     train_seconds: float | None  # time inside epochs, all sessions together
+    baselines: dict[str, float] = field(default_factory=dict)  # measured in its training run
+    best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
+    standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,8 +52,13 @@ def summarize(run: Run) -> RunSummary:
     history = run.history()
     status = run.status()
     name, best = best_validation(run.task_id, history)
+    task = get_task(run.task_id)
+    quality = dict(status.quality)
     return RunSummary(
         name=run.name, task=run.task_id, cell=run.hparams.cell, units=run.hparams.units,
         params=run.params(), epochs=run.epochs_done, status=status.status,
-        quality=dict(status.quality), best_val_name=name, best_val=best,
-        train_seconds=status.train_seconds)
+        quality=quality, best_val_name=name, best_val=best,
+        train_seconds=status.train_seconds, baselines=dict(status.baselines),
+        best_epoch=status.best_epoch,
+        standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
+                          status.baselines, task.quality))

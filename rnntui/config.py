@@ -175,6 +175,9 @@ SCHEMA: dict[str, Param] = {
         Param("batch_size", int, "samples per gradient step", 1, 8192),
         Param("epochs", int, "passes over the training data", 1, 100_000),
         Param("seed", int, "random seed for weights, shuffling and data", 0, 2**31 - 1),
+        Param("patience", int, "with validation data: stop once the validation loss has "
+              "not improved for this many epochs and keep the best epoch's weights "
+              "(0: train every epoch, keep the last)", 0, 10_000),
         Param("readout", str, "what the head reads: the last step's hidden state (the "
               "seeds), or the max or mean of every step's", choices=("last", "max", "mean"),
               tasks=frozenset({"imdb", "recall"})),
@@ -182,6 +185,11 @@ SCHEMA: dict[str, Param] = {
               "become out-of-vocabulary", 10, 100_000, tasks=frozenset({"imdb"})),
         Param("tokens", str, "what one step reads: a character or a word",
               choices=("char", "word"), tasks=frozenset({"poems"})),
+        Param("waves", int, "sine: how many sines of different periods are summed (1: "
+              "sin(t) alone, which a 2-term linear rule continues exactly)", 1, 5,
+              tasks=frozenset({"sine"})),
+        Param("noise", float, "sine: standard deviation of Gaussian noise added to every "
+              "sample (0: a clean curve)", 0.0, 1.0, tasks=frozenset({"sine"})),
         # The three dice of seed 004 (rnntui.tasks.dice reads and checks the tables).
         Param("mode", str, "what the network names at each step: the hidden die, or the "
               "next roll", choices=("die", "next"), tasks=frozenset({"dice"})),

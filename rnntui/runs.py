@@ -88,7 +88,7 @@ def _read_json(path: Path, what: str) -> Any:
         raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None
 
 
-OUTCOMES = ("completed", "stopped", "nan", "failed")  # how a training can end
+OUTCOMES = ("completed", "stopped", "nan", "diverged", "failed")  # how a training can end
 
 
 def _number(value: Any) -> float | None:

@@ -30,7 +30,7 @@ def _run(*args, timeout=180):
     (["train", "nosuch"], "unknown task 'nosuch'"),
     (["train"], "which task?"),
     (["train", "poems", "--corpus", "/nonexistent.txt"], "no such file"),
-    (["train", "sine", "--data", "x.npz"], "--data is for the imdb task"),
+    (["train", "recall", "--data", "x.npz"], "--data: task recall reads no data file"),
     (["train", "--resume", "nosuch-run"], "no run 'nosuch-run'"),
 ])
 def test_errors_are_one_line_and_exit_2(args, message, capsys):

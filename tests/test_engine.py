@@ -50,7 +50,7 @@ def _make_run(task_id, tmp_path, epochs=2, **extra):
 
 @pytest.mark.parametrize("task_id", list(TINY))
 def test_two_epochs_of_every_task(task_id, tmp_path):
-    run = _make_run(task_id, tmp_path)
+    run = _make_run(task_id, tmp_path, patience=0)  # both epochs kept (see test_best_epoch)
     seen = []
     result = train(run, emit=seen.append)
     assert isinstance(result, ev.TrainingFinished), result
@@ -67,6 +67,11 @@ def test_two_epochs_of_every_task(task_id, tmp_path):
     assert run.epochs_done == 2 and len(run.history()) == 2
     assert (run.vocab() is not None) == (task_id not in ("sine", "imdb"))
     assert run.status().status == "completed"
+    # measured in the same run, on the same split as the quality figure
+    if task_id in ("sine", "imdb", "recall"):
+        assert result.baselines
+    assert run.status().baselines == result.baselines
+    assert all(math.isfinite(v) for v in result.baselines.values())
 
 
 def test_resume_continues_epochs_history_and_optimizer(tmp_path):

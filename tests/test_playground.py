@@ -34,7 +34,7 @@ def trained(tmp_path_factory):
         "embed4": ({}, DataSource()),
         "poems": ({"units": 32, "embedding_dim": 16, "seq_len": 24, "epochs": 40,
                    "learning_rate": 0.02}, DataSource(corpus=str(corpus))),
-        "sine": ({"units": 8, "batch_size": 1024, "epochs": 2}, DataSource()),
+        "sine": ({"units": 8, "batch_size": 1024, "epochs": 2, "seq_len": 10}, DataSource()),
         "imdb": ({"num_words": 500, "seq_len": 20, "units": 4, "embedding_dim": 4,
                   "epochs": 1}, DataSource(data=str(_write_imdb(root / "tiny.npz")))),
     }

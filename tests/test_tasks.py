@@ -41,12 +41,17 @@ def test_embed4_reads_ids_for_the_embedding():
 
 def test_sine_has_the_seeds_sizes():
     task = get_task("sine")
-    data = task.load(task.hparams())
+    data = task.load(task.hparams(recipe=True))  # the seed's windows of 10
     assert data.x_train.shape == (9990, 10, 1) and data.y_train.shape == (9990, 1)
     assert data.x_test.shape == (990, 10, 1)
     # the sample after each window is the next point of the curve
     np.testing.assert_allclose(data.x_train[1, -1, 0], data.y_train[0, 0])
-    np.testing.assert_allclose(data.y_test[-1, 0], np.sin(110.0), atol=1e-6)
+    # one step for every part of the curve: t = 0.01·i, test points i = 10,000 … 10,999
+    np.testing.assert_allclose(data.y_test[-1, 0], np.sin(109.99), atol=1e-6)
+    np.testing.assert_allclose(np.diff(np.arcsin(data.y_train[:50, 0])), 0.01, atol=1e-5)
+    # validation is its own stretch of curve, after the test one: no shared window
+    assert data.x_val.shape == (990, 10, 1)
+    np.testing.assert_allclose(data.y_val[-1, 0], np.sin(119.99), atol=1e-6)
 
 
 def _write_imdb(path, n_train=40, n_test=10, seed=0):

@@ -118,11 +118,13 @@ def test_the_lstm_check_uses_the_trace_numbers():
 
 
 async def test_sine_reads_the_held_out_window_and_refuses_words():
-    app = _host(fixed_run("sine"))
+    run = fixed_run("sine")
+    app = _host(run)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         heatmap = app.screen.query_one(GateHeatmap)
-        assert heatmap.steps == 10  # empty input: the first held-out window
+        # empty input: the first held-out window, as long as the run's windows
+        assert heatmap.steps == run.hparams.seq_len
         await _type(pilot, "0.1 0.2 x")
         message = app.screen.query_one(InlineMessage)
         assert message.is_error and "'x' (number 3) is not a number" in message.text

@@ -27,7 +27,9 @@ def register(sub: Any) -> None:
                        help="start from the seed tutorial's own recipe instead of the defaults")
     train.add_argument("--epochs", type=int, help="train up to this many epochs in all")
     train.add_argument("--resume", metavar="RUN", help="continue a saved run")
-    train.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
+    train.add_argument("--data", metavar="FILE", help="imdb: an .npz in Keras's layout; "
+                       "sine: a CSV file of your own series (with --column NAME)")
+    train.add_argument("--column", metavar="NAME", help="sine: the CSV column to forecast")
     train.add_argument("--corpus", metavar="FILE",
                        help="poems: a UTF-8 text or chinese-poetry JSON file")
     train.add_argument("--json", action="store_true",
@@ -45,7 +47,9 @@ def register(sub: Any) -> None:
                          metavar="KEY=VALUE", help="change a hyperparameter for all (repeatable)")
     compare.add_argument("--recipe", action="store_true", help="start from the seed's recipe")
     compare.add_argument("--epochs", type=int, help="epochs for each")
-    compare.add_argument("--data", metavar="FILE.npz", help="imdb: an .npz in Keras's layout")
+    compare.add_argument("--data", metavar="FILE", help="imdb: an .npz in Keras's layout; "
+                         "sine: a CSV file of your own series (with --column NAME)")
+    compare.add_argument("--column", metavar="NAME", help="sine: the CSV column to forecast")
     compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     _add_devices_option(compare)
@@ -67,7 +71,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.epochs is not None:
         overrides["epochs"] = str(args.epochs)
     if args.resume:
-        if args.task or args.data or args.corpus or args.recipe or set(overrides) - {"epochs"}:
+        if args.task or args.data or args.corpus or args.column or args.recipe \
+                or set(overrides) - {"epochs"}:
             raise UserError("--resume continues a run as it was: give only --epochs with it")
         run = store.open(args.resume)
         from rnntui.run_lock import writing
@@ -86,12 +91,11 @@ def cmd_train(args: argparse.Namespace) -> int:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")
         task = get_task(args.task)
         hp = task.hparams(overrides, recipe=args.recipe)
-        source = DataSource(data=args.data, corpus=args.corpus)
-        for name, value in source.to_dict().items():
-            if name not in task.source_fields:
-                readers = [t.id for t in TASKS.values() if name in t.source_fields]
-                raise UserError(f"--{name} is for the {' and '.join(readers)} task")
-        _check_source(task.id, source)
+        _check_data_flags(task, args)
+        source = DataSource(data=args.data, corpus=args.corpus,
+                            column=getattr(args, "column", None))
+        _check_source_flags(task, source)
+        _check_source(task, source)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
     try:
@@ -107,16 +111,30 @@ def _forget_if_empty(store: RunStore, run: Any) -> None:
         store.delete(run.name)
 
 
-def _check_source(task_id: str, source: DataSource) -> None:
+def _check_data_flags(task: Any, args: argparse.Namespace) -> None:
+    """--data only for a task that reads a data file; --column only with --data."""
+    if args.data and not task.takes_data:
+        takers = ", ".join(f"{t.id} ({t.takes_data})" for t in TASKS.values() if t.takes_data)
+        raise UserError(f"--data: task {task.id} reads no data file; --data is for {takers}")
+    if getattr(args, "column", None) and not args.data:
+        raise UserError("--column names a column of the --data file: give --data too")
+
+
+def _check_source_flags(task: Any, source: DataSource) -> None:
+    """A file flag only for a task that reads that file (--corpus for poems, say)."""
+    for name in source.to_dict():
+        if not task.reads_source(name):
+            readers = [t.id for t in TASKS.values() if t.reads_source(name)]
+            raise UserError(f"--{name.replace('_', '-')} is for the {' and '.join(readers)} task")
+
+
+def _check_source(task: Any, source: DataSource) -> None:
     """Read the user's file before anything heavy starts, so a bad path fails at once."""
     if source.corpus:
         from rnntui.tasks.corpus import read_poems
 
         read_poems(source.corpus)
-    if source.data:
-        from rnntui.tasks.imdb import load_npz
-
-        load_npz(source.data)
+    task.check_source(source)
 
 
 class _Session:
@@ -198,16 +216,31 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
     result = session.train(run, _Printer(run.hparams))
     summary = {"run": str(run.path), "name": run.name, "task": run.task_id,
                "status": result.status, "epochs": result.epochs, "metrics": result.metrics,
-               **result.quality, "seconds": round(result.seconds, 3)}
+               **result.quality, "baselines": result.baselines,
+               "best_epoch": result.best_epoch, "stopped_early": result.stopped_early,
+               "seconds": round(result.seconds, 3)}
     if as_json:
         print_json(summary)
     else:
         figures = ", ".join(f"{k} {fmt(v)}" for k, v in result.quality.items())
         print(f"{result.status}: {run.name} after {result.epochs} epochs"
               + (f"; {figures}" if figures else ""))
+        line = _standing(run.task_id, run.hparams.cell, result.quality, result.baselines)
+        if line:
+            print(line)
     if session.exit_code is not None:
         return session.exit_code
-    return EXIT_NAN if result.status == "nan" else 0
+    return EXIT_NAN if result.status in ("nan", "diverged") else 0
+
+
+def _standing(task_id: str, cell: str, quality: dict[str, float],
+              baselines: dict[str, float]) -> str:
+    """The one-sentence standing of a run against its task's baselines ('' without)."""
+    from rnntui.standing import network_name, standing
+
+    task = get_task(task_id)
+    return standing(network_name(cell), quality.get(task.quality.name), baselines,
+                    task.quality)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -228,10 +261,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError("compare sets the cell itself: give the cells with --cells")
     if not cells:
         raise UserError("--cells: name the cells to compare, e.g. --cells simple,lstm,gru")
-    source = DataSource(data=args.data, corpus=args.corpus)
+    _check_data_flags(task, args)
+    source = DataSource(data=args.data, corpus=args.corpus, column=args.column)
+    _check_source_flags(task, source)
     hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
                         args.devices) for cell in cells]
-    _check_source(task.id, source)
+    _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
     rows = []
@@ -266,9 +301,14 @@ def _print_comparison(rows: list[Any]) -> None:
         best = "–" if row.best_val is None else f"{fmt(row.best_val)} ({row.best_val_name})"
         seconds = "–" if row.train_seconds is None else f"{row.train_seconds:.1f} s"
         params = "–" if row.params is None else f"{row.params:,}"
+        kept = f" (best: {row.best_epoch})" if row.best_epoch is not None else ""
         table.add_row(row.cell, params, fmt(row.quality.get(quality, float("nan"))),
-                      best, str(row.epochs), seconds)
-    Console().print(table)
+                      best, f"{row.epochs}{kept}", seconds)
+    console = Console()
+    console.print(table)
+    for row in rows:
+        if row.standing:
+            console.print(row.standing, highlight=False, soft_wrap=True)  # one line each
 
 
 class _Printer:

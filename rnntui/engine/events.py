@@ -54,12 +54,17 @@ class LogLine:
 
 @dataclass(frozen=True)
 class TrainingFinished:
-    status: str  # completed | stopped | nan
-    epochs: int  # epochs done in all
-    metrics: dict[str, float]  # the last complete epoch's
+    status: str  # completed | stopped | nan | diverged
+    epochs: int  # epochs kept in all (the best epoch when early stopping kept an earlier one)
+    metrics: dict[str, float]  # the kept epoch's
     quality: dict[str, float] = field(default_factory=dict)  # e.g. {"rmse": 0.004}
     message: str = ""
     seconds: float = 0.0
+    # Simple baselines on the same data and metric as `quality`, e.g. {"last value": 0.007}.
+    baselines: dict[str, float] = field(default_factory=dict)
+    best_epoch: int | None = None  # the epoch whose weights were kept (None: no validation)
+    stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
+    trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,31 @@ Emit = Callable[[Event], None]
 CHECKPOINT_EVERY = 2.0  # seconds: tiny tasks finish an epoch in milliseconds; saving each
 #                         one (~30 ms) would cost more than the training itself
 BATCH_EVENT_EVERY = 0.1  # seconds between progress events: enough for a live bar
+# A run whose training loss ends above where it started, or gives back more than this share
+# of what it had gained, diverged: too large a step overshoots and climbs the loss. (lr 10 on
+# onehot4 ends at loss ~50 from ~1.6, finite all along, so the NaN check never fires.)
+GAVE_BACK = 0.5
+
+
+def divergence(start: float, losses: list[float]) -> str | None:
+    """How the training loss diverged, in words, or None when it did not.
+
+    Args:
+        start: the loss before training (first batch), or the first epoch's.
+        losses: the training loss of every epoch trained, in order.
+
+    Returns:
+        e.g. "the training loss rose from 0.41 (epoch 2) to 50.3 (epoch 10)", or None.
+    """
+    if not losses or not math.isfinite(start):
+        return None
+    low_at = min(range(len(losses)), key=losses.__getitem__)
+    low, last = losses[low_at], losses[-1]
+    if last > start or (last - low) > GAVE_BACK * (start - low) > 0:
+        above = "above where it started" if last > start else "giving back over half its gain"
+        return (f"the training loss rose from {low:.4g} (epoch {low_at + 1}) to {last:.4g} "
+                f"(epoch {len(losses)}), {above}")
+    return None
 
 
 class _Snapshot:
@@ -101,6 +126,13 @@ class Trainer:
         self.params = 0
         self.expected: Fit | None = None  # what the model must be (known once data loads)
 
+        # Early stopping: with validation data and patience > 0, the best epoch so far
+        # (1-based), its val_loss and its weights; the weights kept at the end are its.
+        self.patience = self.hp.patience
+        self.best: tuple[int, float, _Snapshot] | None = None
+        self.stopped_early = False
+        self.start_loss = self.history[0].get("loss", math.nan) if self.history else math.nan
+
     # -- callbacks ---------------------------------------------------------------------------
     def epoch_began(self, epoch: int) -> None:
         self.epoch_started = time.monotonic()
@@ -111,6 +143,8 @@ class Trainer:
         self.samples_done_this_session += self.batch_size
         loss = float(logs.get("loss", float("nan")))
         epoch = len(self.history) + 1
+        if epoch == 1 and batch == 0:
+            self.start_loss = loss  # measured before the first update: the untrained loss
         if not math.isfinite(loss):
             self._nan(model, f"the loss became {loss} at epoch {epoch}, batch {batch + 1}")
             return
@@ -153,8 +187,42 @@ class Trainer:
         self.snapshot = _Snapshot(model)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
+
+    def _watch_validation(self, model: Any, metrics: dict[str, float]) -> None:
+        """Keep the best epoch's weights; stop once val_loss has not improved for
+        `patience` epochs (Keras's EarlyStopping with restore_best_weights, kept here so
+        the best weights also survive a stop, a NaN and the checkpoint)."""
+        loss = metrics.get("val_loss")
+        if not self.patience or loss is None:
+            return
+        epoch = len(self.history)
+        if self.best is None or loss < self.best[1]:
+            self.best = (epoch, loss, self.snapshot or _Snapshot(model))
+        elif epoch - self.best[0] >= self.patience:
+            model.stop_training = True
+            self.stopped_early = True
+            self.emit(LogLine(f"validation loss rising since epoch {self.best[0] + 1}: "
+                              f"overfitting; stopped, keeping epoch {self.best[0]}",
+                              "warning"))
+
+    def _keep_best(self, model: Any) -> int | None:
+        """Put the best epoch's weights back and cut the history to it (the model on disk
+        and its history must agree, so a resume goes on from the kept epoch).
+
+        Returns:
+            The kept epoch, or None without early stopping.
+        """
+        if self.best is None:
+            return None
+        epoch, _, snapshot = self.best
+        if epoch < len(self.history):
+            snapshot.restore(model)
+            del self.history[epoch:]
+            self.saved_epochs = -1  # what is on disk is no longer this: write it again
+        return epoch
 
     def _nan(self, model: Any, what: str) -> None:
         model.stop_training = True
@@ -168,7 +236,7 @@ class Trainer:
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, model: Any) -> None:
-        """Checkpoint the epochs not yet on disk."""
+        """Checkpoint the epochs not yet on disk (or a history cut back to its best)."""
         if len(self.history) == self.saved_epochs:
             return
         assert self.expected is not None  # set in fit() before any model exists
@@ -207,6 +275,10 @@ class Trainer:
             if states is not None:
                 set_seed_states(model, states)  # older checkpoints: dropout draws anew
             self.emit(LogLine(f"resuming {self.run.name} after epoch {len(self.history)}"))
+            loss = self.history[-1].get("val_loss")
+            if self.patience and loss is not None:
+                # Only the weights on disk can be kept, so the best starts from them.
+                self.best = (len(self.history), loss, _Snapshot(model))
         else:
             model = build_model(spec, self.hp)
         train_samples = len(self._train_arrays(data)[0])
@@ -222,20 +294,45 @@ class Trainer:
             self._fit(keras, model, data)
         if self.snapshot is not None and self.status in ("stopped", "nan"):
             self.snapshot.restore(model)
+        trained = len(self.history)
+        diverged = (divergence(self.start_loss, [h.get("loss", math.nan) for h in self.history])
+                    if self.status == "completed" else None)
+        best_epoch = self._keep_best(model)
         self.save(model)
         quality = self._quality(model, data) if self.history else {}
+        if self.history:
+            quality.update(self.task.extra_figures(self._predictor(keras, model), data,
+                                                   self.hp))
+        baselines = self.task.baselines(data, self.hp) if self.history else {}
         metrics = self.history[-1] if self.history else {}
-        if self.status == "stopped":
-            self.message = (f"stopped after epoch {len(self.history)}; resume with "
+        if diverged:
+            self.status = "diverged"
+            lr = self.hp.learning_rate
+            kept = (f"the best epoch ({best_epoch}) is kept" if best_epoch is not None
+                    else "the last epoch is kept")
+            self.message = (f"{diverged}: training diverged; {kept}. The learning rate "
+                            f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
+        elif self.status == "stopped":
+            self.message = (f"stopped after epoch {trained}; resume with "
                             f"`rnntui train --resume {self.run.name}`")
         elif self.status == "completed" and self.control.stop_requested:
             self.status = "stopped"
+        if best_epoch is not None and best_epoch < trained and not self.message:
+            self.message = (f"validation loss rising since epoch {best_epoch + 1}: "
+                            f"overfitting; stopped at epoch {trained}, epoch {best_epoch} kept"
+                            if self.stopped_early else
+                            f"validation loss lowest at epoch {best_epoch} of {trained}: "
+                            f"epoch {best_epoch} kept")
         seconds = time.monotonic() - started
         self.run.save_status(status=self.status, epochs=len(self.history), message=self.message,
                              quality=quality, metrics=metrics,
-                             train_seconds=round(self.train_seconds, 3), params=self.params)
+                             train_seconds=round(self.train_seconds, 3), params=self.params,
+                             baselines=baselines, best_epoch=best_epoch,
+                             stopped_early=self.stopped_early)
         return TrainingFinished(self.status, len(self.history), metrics, quality,
-                                self.message, seconds)
+                                self.message, seconds, baselines=baselines,
+                                best_epoch=best_epoch, stopped_early=self.stopped_early,
+                                trained_epochs=trained)
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
@@ -255,6 +352,20 @@ class Trainer:
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
                   initial_epoch=len(self.history), shuffle=False, verbose=0,
                   callbacks=[_make_callback(keras)(self)], **validation)
+
+    @staticmethod
+    def _predictor(keras: Any, model: Any) -> Callable[[np.ndarray], np.ndarray]:
+        """The trained model as a NumPy function. Free-running forecasts call it once a
+        step: the NumPy mirror answers a window in well under a millisecond, where each
+        eager Keras call costs several (and `predict` far more)."""
+        from rnntui.nn.errors import MirrorError
+        from rnntui.nn.loading import network_from_keras
+
+        try:
+            return network_from_keras(model).forward
+        except MirrorError:  # a layer the mirror does not know: Keras itself, slower
+            return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
+                                                              training=False))
 
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)

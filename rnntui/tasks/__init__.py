@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnntui.tasks.base import (PLAY_KINDS, DataSource, Dataset, DataUnavailable, PlayInput,
-                               Quality, Task, encode_tokens)
+                               Quality, SourceField, Task, encode_tokens)
 from rnntui.tasks.dice import DICE_TASK
 from rnntui.tasks.imdb import IMDB
 from rnntui.tasks.letters import EMBED4, ONEHOT1, ONEHOT4
@@ -32,5 +32,5 @@ def get_task(task_id: str) -> Task:
         raise UnknownTask(f"unknown task {task_id!r}; known tasks: {', '.join(TASKS)}") from None
 
 
-__all__ = ["PLAY_KINDS", "TASKS", "DataSource", "PlayInput", "Dataset", "DataUnavailable", "Quality", "Task",
-           "UnknownTask", "encode_tokens", "get_task"]
+__all__ = ["PLAY_KINDS", "TASKS", "DataSource", "PlayInput", "Dataset", "DataUnavailable",
+           "Quality", "SourceField", "Task", "UnknownTask", "encode_tokens", "get_task"]

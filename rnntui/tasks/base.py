@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,24 +33,44 @@ class DataSource:
     """Where a task reads its data from, when the user points somewhere.
 
     Attributes:
-        data: an `.npz` in Keras's IMDb layout (imdb).
+        data: an `.npz` in Keras's IMDb layout (imdb), a CSV file (sine).
         corpus: a UTF-8 text or chinese-poetry JSON file (poems).
         word_index: Keras's IMDb word → rank JSON (imdb), for typing reviews offline.
+        column: the CSV column to read (sine).
     """
 
     data: str | None = None
     corpus: str | None = None
     word_index: str | None = None
+    column: str | None = None
 
     def to_dict(self) -> dict[str, str]:
         return {k: v for k, v in (("data", self.data), ("corpus", self.corpus),
-                                  ("word_index", self.word_index)) if v}
+                                  ("word_index", self.word_index), ("column", self.column))
+                if v}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any] | None) -> DataSource:
         values = values or {}
         return cls(data=values.get("data"), corpus=values.get("corpus"),
-                   word_index=values.get("word_index"))
+                   word_index=values.get("word_index"), column=values.get("column"))
+
+
+@dataclass(frozen=True)
+class SourceField:
+    """A DataSource field a task reads, as the form shows it.
+
+    Attributes:
+        name: the DataSource field ("data", "corpus", "word_index", "column").
+        label: its name on the form.
+        help: what it holds, and what an empty field means.
+        is_path: a file path (completed and checked as typed), else free text.
+    """
+
+    name: str
+    label: str
+    help: str
+    is_path: bool = True
 
 
 @dataclass(frozen=True)
@@ -148,9 +168,11 @@ class Task(ABC):
     quality: Quality
     # The sampling temperature a trained network of the task writes with (see lines_for).
     temperature: float = 0.8
-    # The fields of DataSource this task reads ("data": an .npz, "corpus": a text file);
-    # the form shows a path field for each, and other tasks ignore them.
-    source_fields: tuple[str, ...] = ()
+    # The fields of DataSource this task reads, as the form shows them (a path field with
+    # completion for a file, a text field for a setting of one); other tasks ignore them.
+    source_fields: tuple[SourceField, ...] = ()
+    # What `--data FILE` may be for this task, in words ("": the task reads no data file).
+    takes_data: str = ""
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False) -> HParams:
@@ -180,7 +202,11 @@ class Task(ABC):
 
     def own_source(self, source: DataSource) -> DataSource:
         """The part of `source` this task reads (the rest would only confuse its runs)."""
-        return DataSource(**{f: getattr(source, f) for f in self.source_fields})
+        return DataSource(**{f.name: getattr(source, f.name) for f in self.source_fields})
+
+    def reads_source(self, name: str) -> bool:
+        """Whether the DataSource field `name` means something to this task."""
+        return any(f.name == name for f in self.source_fields)
 
     def data_note(self, source: DataSource) -> str | None:
         """What a user should know about the data before training (a download), or None."""
@@ -193,6 +219,14 @@ class Task(ABC):
 
     def check(self, hp: HParams) -> None:
         """Task-specific limits beyond the schema's ranges; raise ConfigError."""
+
+    def check_source(self, source: DataSource) -> None:
+        """Read the user's data file (`source.data`) cheaply before training starts, so a
+        bad path fails at once.
+
+        Raises:
+            DataUnavailable: saying what is wrong with the file.
+        """
 
     @abstractmethod
     def play_input(self, hp: HParams) -> PlayInput:
@@ -229,6 +263,31 @@ class Task(ABC):
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         """The quality figure from `model.evaluate(..., return_dict=True)` on quality_split."""
         return float(evaluated[self.quality.metric])
+
+    def extra_figures(self, predict: Callable[[np.ndarray], np.ndarray], data: Dataset,
+                      hp: HParams) -> dict[str, float]:
+        """Figures beyond `quality` that need the trained network itself (name → figure),
+        reported beside it; empty by default.
+
+        Args:
+            predict: the trained network, batch of inputs → outputs (NumPy).
+            data: the data it was trained and scored on.
+            hp: the run's hyperparameters.
+        """
+        return {}
+
+    def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
+        """Figures of simple baselines on the same split and metric as `quality` (name →
+        figure), measured in the training run. Empty when the task has none.
+
+        Args:
+            data: the very data the network was trained and scored on.
+            hp: the run's hyperparameters.
+
+        Returns:
+            Baseline name (as shown to the user) → figure, in the order to show them.
+        """
+        return {}
 
 
 def encode_tokens(ids: np.ndarray, vocab_size: int, embedded: bool) -> np.ndarray:

@@ -31,7 +31,7 @@ from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, enc
 DICE = ("D4", "D6", "D8")
 FACES = (4, 6, 8)  # faces of each die; rolls are 1…8
 ROLLS = tuple(str(face) for face in range(1, max(FACES) + 1))
-TRAIN, VALIDATION = 4000, 1000
+TRAIN, VALIDATION, TEST = 4000, 1000, 1000
 TOLERANCE = 0.005  # how far a typed row may sum from 1 (0.33 0.33 0.33 is a typo)
 
 # Seed 004: "D6 is never followed by D4, stays D6 with 0.9, goes to D8 with 0.1"; the other
@@ -188,8 +188,8 @@ class DiceTask(Task):
     title = "Three dice (RNN vs hidden Markov model)"
     learns = ("which of three hidden dice (D4, D6, D8) made each roll, or what comes next, "
               "from the rolls alone")
-    data_text = (f"{TRAIN:,} training and {VALIDATION:,} held-out sequences of rolls, made "
-                 "here from the hidden Markov model you set")
+    data_text = (f"{TRAIN:,} training, {VALIDATION:,} validation and {TEST:,} test sequences "
+                 "of rolls, made here from the hidden Markov model you set")
     expect = ("the RNN names the die almost as often as the exact forward algorithm (the best "
               "possible, about 70% with sticky dice); predict shows both, step by step")
     seed_ref = "seed 004 (the three dice)"
@@ -202,7 +202,7 @@ class DiceTask(Task):
     defaults = {"cell": "gru", "units": 32, "layers": 1, "bidirectional": False,
                 "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 50,
                 "optimizer": "adam", "learning_rate": 0.005, "batch_size": 64, "epochs": 8,
-                "seed": 0, "mode": "die", "transitions": "sticky", "stay": 0.9,
+                "seed": 0, "patience": 3, "mode": "die", "transitions": "sticky", "stay": 0.9,
                 "emissions": "fair"}
     recipe = defaults
 
@@ -229,15 +229,30 @@ class DiceTask(Task):
         model = dice_model(hp)
         rng = np.random.default_rng(hp.seed)
         x, y, _ = sequences(model, TRAIN, hp.seq_len, hp.mode, rng)
-        x_val, y_val, dice_val = sequences(model, VALIDATION, hp.seq_len, hp.mode, rng)
+        x_val, y_val, _ = sequences(model, VALIDATION, hp.seq_len, hp.mode, rng)
+        # Drawn after the others, so the training and validation rolls of a seed stay.
+        x_test, y_test, dice_test = sequences(model, TEST, hp.seq_len, hp.mode, rng)
         embedded = hp.embedding_dim > 0
-        enc_val = encode_tokens(x_val, len(ROLLS), embedded)
-        best = exact_scores(model, x_val, dice_val, y_val, hp.mode, hp.bidirectional)
-        notes = [f"{TRAIN:,} sequences of {hp.seq_len} rolls; {VALIDATION:,} held out"]
-        notes += [f"on the held-out rolls, {line}" for line in describe_scores(best)]
+        best = exact_scores(model, x_test, dice_test, y_test, hp.mode, hp.bidirectional)
+        notes = [f"{TRAIN:,} sequences of {hp.seq_len} rolls; {VALIDATION:,} to validate, "
+                 f"{TEST:,} to test"]
+        notes += [f"on the test rolls, {line}" for line in describe_scores(best)]
         return Dataset(x_train=encode_tokens(x, len(ROLLS), embedded), y_train=y,
-                       x_val=enc_val, y_val=y_val, x_test=enc_val, y_test=y_val,
+                       x_val=encode_tokens(x_val, len(ROLLS), embedded), y_val=y_val,
+                       x_test=encode_tokens(x_test, len(ROLLS), embedded), y_test=y_test,
                        vocab=ROLLS, notes=tuple(notes))
+
+    def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
+        import numpy as np
+
+        rolls = np.asarray(data.x_test)
+        rolls = rolls.argmax(-1) if rolls.ndim == 3 else rolls  # one-hot back to ids
+        labels = np.asarray(data.y_test)
+        # In mode die the labels are the hidden dice themselves.
+        scores = exact_scores(dice_model(hp), rolls, labels, labels, hp.mode,
+                              hp.bidirectional)
+        names = baseline_names(hp)
+        return {names[key]: scores[key] for key in names if key in scores}
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         outputs = len(DICE) if hp.mode == "die" else len(ROLLS)
@@ -269,6 +284,21 @@ def exact_scores(model: HMM, rolls: np.ndarray, dice: np.ndarray, labels: np.nda
     if bidirectional:
         scores["smoothed"] = float((model.smooth(rolls).argmax(-1) == dice).mean())
     return scores
+
+
+# The exact model's figures as baselines, named for what each reads: only the one that
+# reads as the network does is a fair bar (the forward algorithm for a left-to-right network,
+# forward-backward for a bidirectional one); Viterbi reads the whole sequence first.
+def baseline_names(hp: Mapping) -> dict[str, str]:
+    """exact_scores key → the name a baseline is shown under, for this network."""
+    if hp["mode"] == "next":
+        return {"forward": "exact predictive distribution (the best possible)"}
+    if hp["bidirectional"]:
+        return {"smoothed": "forward-backward (reads both ways, as the network: the fair bar)",
+                "forward": "forward algorithm (reads left to right only)",
+                "viterbi": "Viterbi (reads the whole sequence)"}
+    return {"forward": "forward algorithm (reads left to right, as the network: the fair bar)",
+            "viterbi": "Viterbi (reads the whole sequence first: not a fair bar)"}
 
 
 def describe_scores(scores: Mapping[str, float]) -> list[str]:

@@ -23,7 +23,8 @@ from rnntui.config import ConfigError, HParams
 from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
 
 _COMMON = {"layers": 1, "bidirectional": False, "dropout": 0.0, "recurrent_dropout": 0.0,
-           "batch_size": 32, "seed": 3}
+           "batch_size": 32, "seed": 3,
+           "patience": 0}  # no validation data: every window of the alphabet is trained on
 
 
 class LetterTask(Task):

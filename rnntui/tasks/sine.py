@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import csv
+import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 # numpy (~50 ms to import) is imported inside the functions that make data, so the app can
@@ -15,18 +18,34 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality,
+                               SourceField, Task)
 
 TRAIN_POINTS = 10_000
 TEST_POINTS = 1_000
+VALIDATION_POINTS = 1_000  # after the test curve: picks the best epoch, never scored
 STEP = 0.01
+# Periods of the waves summed when `waves` > 1, as multiples of sin(t)'s: incommensurate,
+# so the sum never repeats within the data and a short AR model cannot be exact.
+WAVE_SPEEDS = (1.0, 2.7, 0.43, 5.3, 1.9)
+NOISE_SEED = 1_000_003  # noise differs from the weights' seed stream but is fixed per run
 
 
 def sine_curve(start: int, count: int) -> np.ndarray:
-    """sin(t) at t = start·STEP … (start + count − 1)·STEP, as the seed samples it."""
+    """sin(t) at t = start·STEP … (start + count − 1)·STEP, as the seed samples it (the
+    same step for every part of the curve)."""
     import numpy as np
-    t = np.linspace(start * STEP, (start + count) * STEP, count, dtype=np.float64)
+    t = (start + np.arange(count, dtype=np.float64)) * STEP
     return np.sin(t).astype(np.float32)
+
+
+def wave_curve(start: int, count: int, waves: int) -> np.ndarray:
+    """The mean of `waves` sines of the speeds in WAVE_SPEEDS (1: sin(t) itself), so the
+    curve stays within [-1, 1]."""
+    import numpy as np
+    t = (start + np.arange(count, dtype=np.float64)) * STEP
+    total = sum(np.sin(speed * t) for speed in WAVE_SPEEDS[:waves])
+    return (total / waves).astype(np.float32)
 
 
 def windows(series: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
@@ -37,27 +56,124 @@ def windows(series: np.ndarray, seq_len: int) -> tuple[np.ndarray, np.ndarray]:
     return series[idx][..., None], series[seq_len:, None]
 
 
+def made_series(hp: HParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The training, test and validation curves the hyperparameters describe (waves, then
+    Gaussian noise of standard deviation `noise` on every sample)."""
+    import numpy as np
+    parts = [wave_curve(0, TRAIN_POINTS, hp.waves),
+             wave_curve(TRAIN_POINTS, TEST_POINTS, hp.waves),
+             wave_curve(TRAIN_POINTS + TEST_POINTS, VALIDATION_POINTS, hp.waves)]
+    if hp.noise:
+        rng = np.random.default_rng(NOISE_SEED + hp.seed)
+        parts = [(p + rng.normal(0.0, hp.noise, len(p))).astype(np.float32) for p in parts]
+    return parts[0], parts[1], parts[2]
+
+
+def read_series(path: str | Path, column: str | None) -> np.ndarray:
+    """One numeric column of a CSV file with a header row, in file order.
+
+    Raises:
+        DataUnavailable: a missing file, no such column (the message lists them), a value
+            that is not a number (with its line), or too few values.
+    """
+    import numpy as np
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise DataUnavailable(f"--data {path}: " + ("not a file" if path.exists()
+                                                    else "no such file"))
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            names = reader.fieldnames or []
+            if not names:
+                raise DataUnavailable(f"--data {path}: empty; needs a header row of column "
+                                      "names, then one row per time step")
+            if column is None:
+                if len(names) != 1:
+                    raise DataUnavailable(f"--data {path}: which column? give --column NAME "
+                                          f"(one of: {', '.join(names)})")
+                column = names[0]
+            if column not in names:
+                raise DataUnavailable(f"--column {column}: not in {path.name} (columns: "
+                                      f"{', '.join(names)})")
+            values = []
+            for line, row in enumerate(reader, start=2):
+                text = (row.get(column) or "").strip()
+                try:
+                    value = float(text)
+                except ValueError:
+                    raise DataUnavailable(f"--data {path}, line {line}: {column}="
+                                          f"{text!r} is not a number") from None
+                if not math.isfinite(value):
+                    raise DataUnavailable(f"--data {path}, line {line}: {column}={text!r} "
+                                          "is not a finite number")
+                values.append(value)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataUnavailable(f"--data {path}: cannot read it as CSV ({exc})") from None
+    if len(values) < MIN_CSV_VALUES:
+        raise DataUnavailable(f"--data {path}: {len(values)} values in {column}; needs at "
+                              f"least {MIN_CSV_VALUES}")
+    return np.asarray(values, dtype=np.float64)
+
+
+MIN_CSV_VALUES = 30  # enough for a training, a validation and a test part of a few windows
+
+
+def split_series(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """A user's series cut in time order: 80% to train, 10% validation, 10% test, each
+    scaled by the training part's mean and standard deviation (a network learns best on
+    values near ±1).
+
+    Returns:
+        train, test and validation parts (float32), and a note on the scaling.
+    """
+    import numpy as np
+    n = len(values)
+    train_end, val_end = int(n * 0.8), int(n * 0.9)
+    mean = float(values[:train_end].mean())
+    std = float(values[:train_end].std()) or 1.0
+    scaled = ((values - mean) / std).astype(np.float32)
+    note = (f"values scaled as (value − {mean:.4g}) / {std:.4g}: RMSE is in standard "
+            "deviations of the training part")
+    return scaled[:train_end], scaled[val_end:], scaled[train_end:val_end], note
+
+
+FREE_STEPS = 200  # free-running forecast scored over this many steps of the test curve
+
+
 class SineTask(Task):
     id = "sine"
     title = "Sine forecast"
-    learns = "to continue sin(t) one sample ahead from the previous samples"
-    data_text = (f"{TRAIN_POINTS:,} points of sin(t) at step {STEP} to train, "
-                 f"the next {TEST_POINTS:,} to test; made here")
-    expect = "RMSE ≤ 0.01 on the held-out curve; the forecast lies on the true curve"
+    learns = ("to continue a curve one sample ahead from the previous samples, and then on "
+              "its own forecasts")
+    data_text = (f"{TRAIN_POINTS:,} points of sin(t) at step {STEP} to train, the next "
+                 f"{TEST_POINTS:,} to test, {VALIDATION_POINTS:,} more to pick the best "
+                 "epoch; made here (waves, noise), or your own series: --data FILE.csv "
+                 "--column NAME")
+    expect = ("one-step RMSE ≤ 0.01, beside the last value and a least-squares AR(k): on a "
+              "pure sine AR is exact, so raise waves or noise to see a network earn its keep; "
+              f"rmse_free: the network fed its own forecasts for {FREE_STEPS} steps")
     seed_ref = "seeds 001 and 002"
     quality = Quality("rmse", 0.01, False, "rmse")
+    takes_data = "a CSV file with a column per series, picked by --column NAME"
+    source_fields = (
+        SourceField("data", "data file", "a CSV file, a column per series; empty: the sine"),
+        SourceField("column", "column", "the CSV column to forecast (empty: a file's only column)",
+                    is_path=False),
+    )
     recipe = {"cell": "lstm", "units": 30, "layers": 2, "bidirectional": False,
               "dropout": 0.0, "recurrent_dropout": 0.0, "embedding_dim": 0, "seq_len": 10,
               "optimizer": "adagrad", "learning_rate": 0.1, "batch_size": 32,
-              "epochs": 32, "seed": 0}  # the seed's 10,000 steps of 32 ≈ 32 epochs
-    # Adam(0.015) in batches of 90 (they divide the 9,990 training and 990 test windows):
-    # RMSE ≤ 0.01 by epoch 4-6 for each of 12 seeds, where batches of 64 at lr 0.01 missed it
-    # within 8 epochs for 1 seed of 8 and Adagrad(0.1) in batches of 32 needs ~20 epochs or
-    # more. On 2 CPU cores a step costs about the same from 16 to 90 samples, so larger
-    # batches cost less per epoch. Adam's steps keep the RMSE wobbling between ~0.002 and
-    # ~0.015 once it is there. See bench/bench_seed_vs_default.py.
-    defaults = {**recipe, "optimizer": "adam", "learning_rate": 0.015, "batch_size": 90,
-                "epochs": 10}
+              "epochs": 32,  # the seed's 10,000 steps of 32 ≈ 32 epochs
+              "seed": 0, "patience": 0, "waves": 1, "noise": 0.0}
+    # One step ahead, Adam(0.015) in batches of 90 on windows of 10 reaches RMSE ≤ 0.01 by
+    # epoch 4-6 (bench/bench_seed_vs_default.py), but fed its own forecasts it leaves the
+    # curve (rmse_free 0.35-0.64 over 200 steps): 10 samples span 0.1 rad, too little
+    # curvature to pin the wave down. Windows of 60 (0.6 rad) at Adam(0.002), keeping the
+    # best validation epoch of 20, stay on it: rmse_free 0.02-0.05 from epoch 10 on, in one
+    # seed's sweep (windows of 30: 0.02-0.25, epoch to epoch). See bench/bench_baselines.py.
+    defaults = {**recipe, "optimizer": "adam", "learning_rate": 0.002, "batch_size": 90,
+                "seq_len": 60, "epochs": 20, "patience": 4}
 
     def check(self, hp: HParams) -> None:
         if hp.embedding_dim:
@@ -65,20 +181,56 @@ class SineTask(Task):
                               "apply to task sine, whose inputs are real numbers (leave it 0)")
 
     def play_input(self, hp: HParams) -> PlayInput:
+        what = (f"a sum of {hp.waves} sines" if hp.waves > 1 else "sin(t)") + (
+            f" with noise σ={hp.noise:g}" if hp.noise else "")
         return PlayInput("forecast", "sample", hp.seq_len, chars="0123456789.-+eE, ",
-                         trained_on=f"windows of {hp.seq_len} samples of sin(t), step {STEP}")
+                         trained_on=f"windows of {hp.seq_len} samples of {what} (or of the "
+                                    f"run's CSV series), step {STEP}")
+
+    def check_source(self, source: DataSource) -> None:
+        if source.data:
+            read_series(source.data, source.column)
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
-        x_train, y_train = windows(sine_curve(0, TRAIN_POINTS), hp.seq_len)
-        x_test, y_test = windows(sine_curve(TRAIN_POINTS, TEST_POINTS), hp.seq_len)
-        # The held-out curve doubles as validation data, so the live plot shows test RMSE.
-        return Dataset(x_train=x_train, y_train=y_train, x_val=x_test, y_val=y_test,
-                       x_test=x_test, y_test=y_test,
-                       notes=(f"{len(x_train):,} training windows, {len(x_test):,} test windows",))
+        notes = []
+        if source.data:
+            values = read_series(source.data, source.column)
+            train, test, val, scaling = split_series(values)
+            if min(len(train), len(test), len(val)) <= hp.seq_len:
+                raise DataUnavailable(
+                    f"--data {source.data}: {len(values)} values are too few for seq_len="
+                    f"{hp.seq_len} (its 10% test and validation parts need more than "
+                    f"{hp.seq_len} values each)")
+            notes.append(f"{len(values):,} values of {source.column or 'the column'}: 80% to "
+                         "train, 10% to validate, the last 10% to test; " + scaling)
+        else:
+            train, test, val = made_series(hp)
+        x_train, y_train = windows(train, hp.seq_len)
+        x_test, y_test = windows(test, hp.seq_len)
+        x_val, y_val = windows(val, hp.seq_len)
+        notes.append(f"{len(x_train):,} training windows, {len(x_val):,} validation windows "
+                     f"(pick the best epoch), {len(x_test):,} test windows")
+        return Dataset(x_train=x_train, y_train=y_train, x_val=x_val, y_val=y_val,
+                       x_test=x_test, y_test=y_test, notes=tuple(notes))
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         return ModelSpec(inputs="values", features=1, outputs=1, activation="linear",
                          loss="mse", metrics=("rmse",))
+
+    def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
+        from rnntui.baselines.series import one_step_rmses
+
+        return one_step_rmses(data.x_train, data.y_train, data.x_test, data.y_test)
+
+    def extra_figures(self, predict, data: Dataset, hp: HParams) -> dict[str, float]:
+        # The free-running forecast from the first test window (rnntui.forecast).
+        import numpy as np
+
+        from rnntui.forecast import rmse_free
+
+        series = np.concatenate([data.x_test[0, :, 0], data.y_test[:, 0]])
+        horizon = min(FREE_STEPS, len(series) - hp.seq_len)
+        return {"rmse_free": rmse_free(predict, series, hp.seq_len, horizon)}
 
 
 SINE = SineTask()

@@ -104,7 +104,8 @@ class TrainingSession:
             self.finished = in_app(ev.TrainingFinished(
                 status=status.status, epochs=status.epochs or len(self.history),
                 metrics=dict(status.metrics), quality=dict(status.quality),
-                message=status.message))
+                message=status.message, baselines=dict(status.baselines),
+                best_epoch=status.best_epoch, stopped_early=status.stopped_early))
 
     # -- what the screen asks ----------------------------------------------------------------
     @property

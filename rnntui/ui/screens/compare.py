@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from rnntui.compare import best_validation
+from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
 from rnntui.ui import figures
@@ -65,6 +66,7 @@ class CompareScreen(Screen[None]):
             yield CurvePlot("metric", id="compare-metric")
         yield TickList(id="compare-runs")
         yield self.table
+        yield Static(id="compare-standing")
         yield Static(id="compare-empty")
         yield KeyFooter()
 
@@ -142,7 +144,7 @@ class CompareScreen(Screen[None]):
         old = self.table
         table = DataTable(cursor_type="row", zebra_stripes=True, classes="compare-table")
         table.can_focus = False  # keys go to the list; the table only shows figures
-        await self.mount(table, before=self.query_one("#compare-empty"))
+        await self.mount(table, before=self.query_one("#compare-standing"))
         for key, label in (("#", "#"), ("cell", "cell"), ("units", "units"),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
@@ -187,6 +189,7 @@ class CompareScreen(Screen[None]):
         task = get_task(self.task_id)
         table = self.table
         table.clear()
+        beside = []
         for i, run in picked:
             hp = run.hparams
             last = histories[run.name][-1] if histories[run.name] else {}
@@ -203,7 +206,17 @@ class CompareScreen(Screen[None]):
                      figures.figure(quality),
                      f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
             table.add_row(*(Text(c) for c in cells), key=run.name)
+            line = standing(network_name(hp.cell), quality,
+                            dict(status.get("baselines") or {}), task.quality)
+            kept = status.get("best_epoch")
+            if line or isinstance(kept, int):
+                beside.append(f"#{i + 1} " + "; ".join(
+                    part for part in (line, f"best epoch {kept} kept"
+                                      if isinstance(kept, int) else "") if part))
         table.display = bool(picked)
+        standing_lines = self.query_one("#compare-standing", Static)
+        standing_lines.update(Text("\n".join(beside)))
+        standing_lines.display = bool(beside)
 
     # -- actions -----------------------------------------------------------------------------
     async def action_next_task(self) -> None:

@@ -25,7 +25,7 @@ from rnntui.fastpath import fast_path
 from rnntui.tasks import DataSource, get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.fields import ParamField
-from rnntui.ui.widgets.file_field import FileField, file_problem
+from rnntui.ui.widgets.file_field import FileField
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -89,8 +89,8 @@ class HparamsScreen(Screen[None]):
             for key in self.keys:
                 yield ParamField(SCHEMA[key], self.start_values[key])
             source = self.rnntui.source_for(self.rnn_task.id)
-            for name in self.rnn_task.source_fields:  # the files this task reads
-                yield FileField(name, getattr(source, name))
+            for field in self.rnn_task.source_fields:  # the files this task reads
+                yield FileField(field, getattr(source, field.name))
         with Horizontal(id="form-buttons"):
             yield Button("Train (t)", id="train", variant="primary", compact=True)
             yield Button("Seed recipe (R)", id="recipe", compact=True)
@@ -146,7 +146,7 @@ class HparamsScreen(Screen[None]):
                 for key, message in exc.errors.items():
                     errors[key if key in parsed else "_form"] = message
         for name, field in self.file_fields().items():
-            problem = file_problem(field.path or "")
+            problem = field.problem
             field.show_error(problem)
             if problem:
                 errors[name] = problem

@@ -22,6 +22,7 @@ from textual.widgets import Header, Static
 from rnntui import paths
 from rnntui.engine import events as ev
 from rnntui.fastpath import off_fast_path
+from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 from rnntui.ui import figures, messages
 from rnntui.ui.columns import Points
@@ -41,7 +42,8 @@ REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look l
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
 _STATE_BADGES = {STARTING: "◌ starting", RUNNING: "● training", PAUSED: "‖ paused",
                  FINISHED: "■ finished", FAILED: "✗ failed", "saved": "■ saved"}
-_OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan": "✗ stopped: NaN"}
+_OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan": "✗ stopped: NaN",
+                  "diverged": "✗ diverged"}
 
 
 class TrainingScreen(Screen[None]):
@@ -216,6 +218,10 @@ class TrainingScreen(Screen[None]):
             took = f" in {figures.duration(done.seconds)}" if done.seconds else ""
             text.append(f"{mark} after {done.epochs} epochs{took}\n", style="bold")
             text.append(figures.quality_line(task, done.quality))
+            beside = standing(network_name(self.session.run.hparams.cell),
+                              done.quality.get(task.quality.name), done.baselines, task.quality)
+            if beside:
+                text.append("\n" + beside)
             if done.message:
                 text.append("\n" + done.message)
         outcome.update(text)

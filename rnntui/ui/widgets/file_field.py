@@ -1,5 +1,6 @@
-"""A form row for a data file a task reads (IMDb's .npz, its word index, a poem corpus):
-a path typed with completion from the file system, and a line saying what is wrong."""
+"""A form row for a data file a task reads (IMDb's .npz, its word index, a poem corpus, a
+CSV series and its column), as the task declares it: a path typed with completion from the
+file system, and a line saying what is wrong."""
 
 from __future__ import annotations
 
@@ -10,14 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
-# What each DataSource field holds, for its label and help line.
-FILE_HELP = {
-    "data": ("data file", "an .npz in Keras's IMDb layout; empty: Keras downloads IMDb"),
-    "word_index": ("word index", "Keras's imdb_word_index.json (word → rank), kept with the "
-                                 "run so typed reviews work offline"),
-    "corpus": ("corpus", "UTF-8 text or chinese-poetry JSON; empty: the built-in poems"),
-}
-
+from rnntui.tasks import SourceField
 
 class PathSuggester(Suggester):
     """Completes a typed path with the first entry of its folder that starts with it
@@ -81,24 +75,33 @@ class FileField(Vertical):
     }
     """
 
-    def __init__(self, name: str, value: str | None = None):
-        super().__init__(id=f"file-{name}")
-        self.key = name
+    def __init__(self, field: SourceField, value: str | None = None):
+        super().__init__(id=f"file-{field.name}")
+        self.field = field
+        self.key = field.name
         self.value = value or ""
 
     def compose(self) -> ComposeResult:
-        label, help_text = FILE_HELP[self.key]
         with Horizontal():
-            yield Label(label, classes="name")
-            yield Input(self.value, placeholder="path (→ completes)", id=f"input-file-{self.key}",
-                        compact=True, suggester=PathSuggester())
-        yield Static(help_text, classes="help")
+            yield Label(self.field.label, classes="name")
+            if self.field.is_path:
+                yield Input(self.value, placeholder="path (→ completes)",
+                            id=f"input-file-{self.key}", compact=True, suggester=PathSuggester())
+            else:
+                yield Input(self.value, id=f"input-file-{self.key}", compact=True)
+        yield Static(self.field.help, classes="help")
 
     @property
     def path(self) -> str | None:
         value = self.query_one(Input).value.strip()
         return value or None
 
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the typed value (a path's only; free text is the task's to
+        check when it reads the file)."""
+        return file_problem(self.path or "") if self.field.is_path else None
+
     def show_error(self, message: str | None) -> None:
         self.set_class(bool(message), "-invalid")
-        self.query_one(".help", Static).update(message or FILE_HELP[self.key][1])
+        self.query_one(".help", Static).update(message or self.field.help)

@@ -1,0 +1,113 @@
+"""Keep the best epoch (patience), and flag a loss that explodes: real Keras on tiny data,
+with the validation losses (or training losses) set by the test so the outcome is fixed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnntui.engine import events as ev
+from rnntui.engine.model import load_checkpoint
+from rnntui.engine.train import Trainer, train
+from rnntui.runs import RunStore
+from rnntui.tasks import get_task
+
+pytestmark = pytest.mark.slow
+
+TINY_SINE = {"units": 4, "layers": 1, "batch_size": 2048}
+
+
+def _sine_run(**extra):
+    task = get_task("sine")
+    return RunStore().create("sine", task.hparams({**TINY_SINE, **extra}))
+
+
+def _scripted(monkeypatch, key, values, weights=None):
+    """Make epoch n report values[n - 1] under `key`; note each epoch's weights."""
+    original = Trainer.after_epoch
+
+    def after_epoch(self, model, epoch, logs):
+        logs = {**logs, key: values[epoch]}
+        if weights is not None:
+            weights[epoch + 1] = [w.copy() for w in model.get_weights()]
+        original(self, model, epoch, logs)
+
+    monkeypatch.setattr(Trainer, "after_epoch", after_epoch)
+
+
+def test_patience_stops_and_keeps_the_best_epoch(monkeypatch):
+    weights = {}
+    _scripted(monkeypatch, "val_loss", [1.0, 0.5, 0.7, 0.8, 0.9, 1.0], weights)
+    run = _sine_run(epochs=6, patience=2)
+    seen = []
+    result = train(run, emit=seen.append)
+    assert result.status == "completed" and result.stopped_early
+    assert result.best_epoch == 2 and result.epochs == 2 and result.trained_epochs == 4
+    assert result.metrics["val_loss"] == 0.5  # the kept epoch's figures
+    assert "validation loss rising since epoch 3: overfitting" in result.message
+    warnings = [e.text for e in seen if isinstance(e, ev.LogLine) and e.level == "warning"]
+    assert any("rising since epoch 3" in w and "keeping epoch 2" in w for w in warnings)
+    # the model and history on disk are the kept epoch's, so a resume goes on from it
+    assert [h["val_loss"] for h in run.history()] == [1.0, 0.5]
+    for a, b in zip(weights[2], load_checkpoint(run.model_path).get_weights()):
+        np.testing.assert_array_equal(a, b)
+    status = run.status()
+    assert status["best_epoch"] == 2 and status["stopped_early"] is True
+    assert status["metrics"]["val_loss"] == min(h["val_loss"] for h in run.history())
+
+
+def test_patience_zero_trains_every_epoch_and_keeps_the_last(monkeypatch):
+    _scripted(monkeypatch, "val_loss", [1.0, 0.5, 0.7])
+    run = _sine_run(epochs=3, patience=0)
+    result = train(run)
+    assert result.epochs == 3 and result.best_epoch is None and not result.stopped_early
+    assert len(run.history()) == 3
+    # the free-running forecast is measured beside the one-step RMSE, over 200 steps
+    assert 0 < result.quality["rmse_free"] < 10 and set(result.baselines) == {
+        "last value", "AR(60)"}
+
+
+def test_without_stopping_the_best_epoch_is_still_the_one_kept(monkeypatch):
+    _scripted(monkeypatch, "val_loss", [1.0, 0.4, 0.6])
+    run = _sine_run(epochs=3, patience=5)
+    result = train(run)
+    assert not result.stopped_early and result.best_epoch == 2 and result.epochs == 2
+    assert result.message == "validation loss lowest at epoch 2 of 3: epoch 2 kept"
+
+
+def test_resume_after_an_early_stop_goes_on_from_the_kept_epoch(monkeypatch):
+    _scripted(monkeypatch, "val_loss", [1.0, 0.5, 0.7, 0.8, 0.4, 0.3])
+    run = _sine_run(epochs=4, patience=2)
+    assert train(run).epochs == 2
+    run.set_epochs(4)
+    seen = []
+    result = train(RunStore().open(run.name), emit=seen.append)
+    assert [e.epoch for e in seen if isinstance(e, ev.EpochEnded)] == [3, 4]
+    # epochs 3 and 4 now report 0.7 and 0.8 again: worse than the kept 0.5
+    assert result.best_epoch == 2 and len(run.history()) == 2
+
+
+def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch):
+    _scripted(monkeypatch, "loss", [2.0, 8.0, 50.0])
+    run = _sine_run(epochs=3, patience=0, learning_rate=0.05)
+    result = train(run)
+    assert result.status == "diverged"
+    assert "to 50 (epoch 3)" in result.message and "learning_rate=0.005" in result.message
+    assert run.status()["status"] == "diverged"
+
+
+def test_train_json_and_compare_carry_baselines_and_the_standing(capsys):
+    from rnntui.cli import main
+
+    tiny = ["--set", "units=4", "--set", "seq_len=4", "--set", "batch_size=1024"]
+    assert main(["train", "recall", *tiny, "--epochs", "1", "--json"]) == 0
+    import json
+
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["baselines"]["chance"] == 0.125
+    assert "best rule without the first letter" in out["baselines"]
+    assert out["best_epoch"] is None and out["stopped_early"] is False
+    assert main(["compare", "recall", "--cells", "simple,gru", *tiny, "--epochs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    standing = [line for line in lines if " vs chance 0.125: " in line]
+    assert [line.split()[0] for line in standing] == ["SimpleRNN", "GRU"]
