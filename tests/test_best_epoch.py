@@ -52,8 +52,8 @@ def test_patience_stops_and_keeps_the_best_epoch(monkeypatch):
     for a, b in zip(weights[2], load_checkpoint(run.model_path).get_weights()):
         np.testing.assert_array_equal(a, b)
     status = run.status()
-    assert status["best_epoch"] == 2 and status["stopped_early"] is True
-    assert status["metrics"]["val_loss"] == min(h["val_loss"] for h in run.history())
+    assert status.best_epoch == 2 and status.stopped_early is True
+    assert status.metrics["val_loss"] == min(h["val_loss"] for h in run.history())
 
 
 def test_patience_zero_trains_every_epoch_and_keeps_the_last(monkeypatch):
@@ -93,7 +93,7 @@ def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch
     result = train(run)
     assert result.status == "diverged"
     assert "to 50 (epoch 3)" in result.message and "learning_rate=0.005" in result.message
-    assert run.status()["status"] == "diverged"
+    assert run.status().status == "diverged"
 
 
 def test_train_json_and_compare_carry_baselines_and_the_standing(capsys):

@@ -206,13 +206,12 @@ class CompareScreen(Screen[None]):
                      figures.figure(quality),
                      f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
             table.add_row(*(Text(c) for c in cells), key=run.name)
-            line = standing(network_name(hp.cell), quality,
-                            dict(status.get("baselines") or {}), task.quality)
-            kept = status.get("best_epoch")
-            if line or isinstance(kept, int):
+            line = standing(network_name(hp.cell), quality, status.baselines, task.quality)
+            kept = status.best_epoch
+            if line or kept is not None:
                 beside.append(f"#{i + 1} " + "; ".join(
                     part for part in (line, f"best epoch {kept} kept"
-                                      if isinstance(kept, int) else "") if part))
+                                      if kept is not None else "") if part))
         table.display = bool(picked)
         standing_lines = self.query_one("#compare-standing", Static)
         standing_lines.update(Text("\n".join(beside)))
