@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from typing import TYPE_CHECKING
 
@@ -121,6 +121,12 @@ def poem_ids(token_lists: Sequence[Sequence[str]], index: Mapping[str, int]
     return tuple(tuple(index.get(t, unk) for t in toks) for toks in token_lists)
 
 
+def form_for(hp: HParams) -> str:
+    """The form the run keeps: its `form` for poems of characters; a text read word by word
+    (an English text, say) has no lines of 5 or 7 characters, and is read whole."""
+    return hp.form if hp.tokens == "char" else "any"
+
+
 def corpus_poems(source: DataSource, download: bool = True) -> tuple[list[str], str]:
     """The poems of the run's corpus, and a line saying where they came from.
 
@@ -196,11 +202,43 @@ class PoemsTask(Task):
         from rnntui.poetry.prepare import prepare
 
         poems, origin = corpus_poems(source, download)
-        prepared = prepare(poems, hp.script, hp.form, hp.max_poems, hp.seed)
+        prepared = prepare(poems, hp.script, form_for(hp), hp.max_poems, hp.seed)
         if not prepared.train:
             raise DataUnavailable(f"{origin}: no poem of form={hp.form} in it (set form=any "
                                   "for free verse or prose)")
         return prepared, origin
+
+    def training_poems(self, hp: HParams, source: DataSource, vocab: Sequence[str]
+                       ) -> tuple[list[str], list[str], str]:
+        """A trained run's training and held-out poems, rebuilt from its corpus (no download)
+        and checked against the vocabulary it saved.
+
+        Without `--corpus` the run read the real corpus or, offline, the starter one: the one
+        whose training poems give the saved vocabulary is it.
+
+        Raises:
+            DataUnavailable: when no corpus at hand gives the run's vocabulary (its file
+                changed, or the real corpus is no longer cached).
+        """
+        from rnntui.poetry import download as real
+        from rnntui.poetry.prepare import prepare
+
+        candidates: list[tuple[str, Callable[[], list[str]]]] = []
+        if source.corpus:
+            candidates.append((f"--corpus {source.corpus}", lambda: read_poems(source.corpus)))
+        else:
+            if real.is_cached():
+                candidates.append(("the Tang poems of chinese-poetry (全唐诗)",
+                                   lambda: read_corpus_files(real.cached_files())))
+            candidates.append(("the built-in starter corpus", read_poems))
+        for origin, read in candidates:
+            prepared = prepare(read(), hp.script, form_for(hp), hp.max_poems, hp.seed)
+            tokens = [tokenize(p, hp.tokens) for p in prepared.train]
+            if list(build_vocab(tokens, min_count_for(tokens))) == list(vocab):
+                return prepared.train, prepared.held_out, origin
+        raise DataUnavailable("cannot rebuild this run's training poems: its corpus is not "
+                              "at hand as it was (" + ", or ".join(o for o, _ in candidates)
+                              + " gives another vocabulary)")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np
