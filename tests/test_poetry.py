@@ -152,3 +152,14 @@ def test_bad_settings_are_refused():
                 WritingOptions(lines=0), WritingOptions(top_k=-2)):
         with pytest.raises(WritingError):
             writer().write("白日", bad)
+
+
+def test_a_typed_first_line_is_whole_unless_asked_otherwise():
+    w = writer(4)
+    for s in range(10):
+        poem = w.write("白日依山尽", WritingOptions(lines=2, length=40),
+                       rng=np.random.default_rng(s))
+        assert poem.lines[0][:5] == "白日依山尽" and poem.lines[0][5] in "，。"
+    free = {w.write("白日依山尽", WritingOptions(lines=1, length=40, whole_first_line=False),
+                    rng=np.random.default_rng(s)).written[0] for s in range(20)}
+    assert free - set("，。")

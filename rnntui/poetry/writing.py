@@ -41,6 +41,9 @@ class WritingOptions:
             class, chosen freely, sets it) when the line has the first line's length.
         acrostic: characters that start lines 1, 2, 3 … in turn (藏头诗).
         prefix: text read before the poem (as if it were the poem before) but not written.
+        whole_first_line: a typed start with no mark is the whole first line: the mark that
+            ends it comes next (the network picks which), so 床前明月光 stays five
+            characters; False lets the network go on with the line.
     """
 
     temperature: float = 0.6
@@ -51,6 +54,7 @@ class WritingOptions:
     rhyme: bool = True
     acrostic: str = ""
     prefix: str = ""
+    whole_first_line: bool = True
 
 
 @dataclass
@@ -188,7 +192,7 @@ class PoemWriter:
         for _ in range(options.length):
             lines = token_lines(tokens)  # tokens, not text: UNK is one token, five letters
             done = sum(1 for ln in lines if ln[-1] in LINE_ENDS)
-            if options.rhyme and done >= 2 and not line_target:
+            if options.rhyme and done >= 2 and not line_target and len(lines[1]) > 1:
                 line_target = rhyme_classes(lines[1][-2])
             if options.lines is not None and done >= options.lines:
                 break
@@ -199,6 +203,12 @@ class PoemWriter:
             else:
                 masked = np.array(logits, dtype=np.float64)
                 masked[banned] = -np.inf
+                if (options.whole_first_line and done == 0 and start.tokens
+                        and len(current) == len(start.tokens) and self._marks):
+                    marks = np.asarray(sorted(self._marks), dtype=np.int64)
+                    keep = np.full(masked.shape, -np.inf)
+                    keep[marks] = masked[marks]
+                    masked = keep
                 size = self._line_size(lines)
                 if (options.rhyme and done in (3, 5, 7) and size
                         and len(current) == size - 1 and line_target):
