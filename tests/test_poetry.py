@@ -163,3 +163,15 @@ def test_a_typed_first_line_is_whole_unless_asked_otherwise():
     free = {w.write("白日依山尽", WritingOptions(lines=1, length=40, whole_first_line=False),
                     rng=np.random.default_rng(s)).written[0] for s in range(20)}
     assert free - set("，。")
+
+
+def test_the_poetry_core_loads_without_keras_or_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, rnntui.poetry.writing, rnntui.poetry.scoring, rnntui.poetry.prepare, "
+            "rnntui.poetry.download, rnntui.cli.scoring; "
+            "print(sorted(m for m in ('keras', 'tensorflow', 'textual') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
