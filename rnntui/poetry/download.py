@@ -125,6 +125,9 @@ def fetch(numbers: list[int] | None = None) -> list[Path]:
         print(f"downloading the Tang poems of chinese-poetry ({len(missing)} files, "
               "~25 MB, once) into the Keras cache...", flush=True)
         keras.utils.enable_interactive_logging()  # Keras's own progress bar
+        # get_file falls back to /tmp/.keras when the cache root is not writable yet, and
+        # a folder that does not exist is not: make it first.
+        folder.mkdir(parents=True, exist_ok=True)
         try:
             for n in missing:
                 keras.utils.get_file(file_name(n), origin=base + file_name(n),
