@@ -201,3 +201,13 @@ def test_score_refuses_other_tasks_in_one_line(capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "score reads poems runs" in err and err.count("\n") == 1
+
+
+def test_a_missing_poem_file_is_named_as_given(tmp_path):
+    from rnntui.poetry.scoring import read_scored_poems
+
+    with pytest.raises(DataUnavailable, match=r"^\S*nope.txt: no such file"):
+        read_scored_poems(tmp_path / "nope.txt", "simplified")
+    poems = tmp_path / "poems.txt"
+    poems.write_text("白日依山盡，黃河入海流。\n", encoding="utf-8")
+    assert read_scored_poems(poems, "simplified") == ["白日依山尽，黄河入海流。"]

@@ -123,5 +123,5 @@ def read_scored_poems(path: str | Path, script: str | None) -> list[str]:
     Raises:
         DataUnavailable: as `read_poems`.
     """
-    poems = read_poems(path)
+    poems = read_poems(path, label=str(path))
     return [to_script(p, script) for p in poems] if script else poems

@@ -27,14 +27,18 @@ def starter_path() -> Path:
     return asset(STARTER)
 
 
-def read_poems(path: str | Path | None = None) -> list[str]:
+def read_poems(path: str | Path | None = None, label: str | None = None) -> list[str]:
     """The poems of a corpus file (the built-in starter corpus when `path` is None).
+
+    Args:
+        path: the file.
+        label: how errors name the file (default: `--corpus PATH`).
 
     Raises:
         DataUnavailable: for a missing, non-UTF-8, empty or malformed file.
     """
     path = Path(path).expanduser() if path else starter_path()
-    label = f"--corpus {path}"
+    label = label or f"--corpus {path}"
     if not path.is_file():
         raise DataUnavailable(f"{label}: no such file" if path.exists() is False
                               else f"{label}: not a file")
