@@ -40,7 +40,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from rnntui.config import parse_assignments  # noqa: E402
-from rnntui.dice_play import held_out  # noqa: E402
+from rnntui.play.dice import held_out  # noqa: E402
 from rnntui.engine import backend  # noqa: E402
 from rnntui.engine.train import train  # noqa: E402
 from rnntui.nn import load_network  # noqa: E402

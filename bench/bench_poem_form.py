@@ -1,123 +1,105 @@
-"""Tang poems, seed 004: do generated quatrains keep the form of their first line?
+"""Tang poems, seed 004: do generated quatrains keep the form, avoid copying and rhyme?
 
-From 床前明月光 and five other well-known first lines (three of five characters, three of
-seven), the trained network writes the rest of a quatrain, many times per line with fixed
-seeds, through `Playground.generate` as the app does. A generated line keeps the form when it
-has as many characters as the seed line and ends with the right mark: ， on lines 1 and 3,
-。 on lines 2 and 4 (tang300's convention; a question or exclamation mark, ？ or ！, which
-the corpus also uses to end a couplet, counts as right on lines 2 and 4). Lines 2 to 4 are
-the generated lines.
+From 20 famous first lines typed in simplified script without punctuation (10 of five
+characters, 10 of seven), a trained poems run writes the rest of a quatrain (`lines=4`),
+5 samples each with fixed seeds, through the core writer (`rnntui.poetry.writing.PoemWriter`,
+rhyme on as by default; `--no-rhyme` turns it off to show what the network does alone).
 
-The seed line is given as a learner types it, without punctuation: the network writes line
-1's mark itself (its figure is reported apart; 床 is not in tang300, which writes 牀, so that
-seed starts with UNK), then lines 2 to 4. Generation asks for a quatrain,
-`Playground.generate(..., lines=4)`: it stops after the fourth line's mark and the network
-may not end the poem (END) sooner; the sampling otherwise is the app's, from the state after
-END (the start of a poem), the unknown token never written.
+- form: every line of the quatrain has the first line's length, with ， ending lines 1 and
+  3 and 。 (or ？/！) lines 2 and 4;
+- copying: a generated line (lines 2-4, without its mark) that is a line of a training poem;
+- rhyme: lines 2 and 4 end on characters of one 十三辙 class (quatrains of four lines);
+  beside it, the same rate over the run's own training quatrains (real Tang poems);
+- acrostic: 春夏秋冬, each line starting with its character.
 
-    .venv/bin/python bench/bench_poem_form.py                  # trains with the task defaults
-    .venv/bin/python bench/bench_poem_form.py --run RUN_DIR    # a run kept by bench_poems.py
-    .venv/bin/python bench/bench_poem_form.py --run RUN_DIR --temperature 0.6 --samples 200
+    .venv/bin/python bench/bench_poem_form.py --run RUN_DIR [--temperature 0.6] [--samples 5]
 
-Measured with the task defaults (100 quatrains per seed line): 96.8% of generated lines keep
-the form at temperature 0.3, 92.9% at 0.5, 91.8% at 0.6 (the task's temperature), 88.7% at
-0.8, 85.3% at 1.0. Five of the six seed lines' poems are among the training poems, and at
-low temperatures the network sometimes recites them; 床前明月光's is not (93-96% up to 0.8).
+Figures measured are in the README (section "Poems: figures").
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Well-known first lines, in tang300's traditional script: 李白 靜夜思, 王之渙 登鸛雀樓,
-# 孟浩然 春曉, 李白 早發白帝城, 張繼 楓橋夜泊, 王昌齡 出塞.
-SEEDS = ("床前明月光", "白日依山盡", "春眠不覺曉", "朝辭白帝彩雲間", "月落烏啼霜滿天",
-         "秦時明月漢時關")
-RIGHT_MARKS = ("，", "。？！", "，", "。？！")  # lines 1 to 4
-
-
-def quatrain(play, seed: str, temperature: float, rng, lines: int | None = 4) -> list[str]:
-    """The first four lines after `seed` (fewer if the network ends the poem sooner, which
-    `lines=4` forbids)."""
-    from rnntui.tasks.corpus import poem_lines
-
-    text = seed + "".join(play.generate(seed, length=4 * (len(seed) + 1) + 16,
-                                        temperature=temperature, rng=rng, lines=lines))
-    return poem_lines(text)[:4]
+# 李白 静夜思, 王之涣 登鹳雀楼, 孟浩然 春晓, 柳宗元 江雪, 王维 相思, 王维 鹿柴, 贾岛 寻隐者不遇,
+# 孟浩然 宿建德江, 杜甫 八阵图, 李商隐 登乐游原; 李白 早发白帝城, 张继 枫桥夜泊, 王昌龄 出塞,
+# 李白 送孟浩然之广陵, 杜甫 绝句, 王维 九月九日忆山东兄弟, 王之涣 凉州词, 王维 渭城曲,
+# 杜牧 山行, 杜牧 清明.
+FIRST_LINES = ("床前明月光", "白日依山尽", "春眠不觉晓", "千山鸟飞绝", "红豆生南国",
+               "空山不见人", "松下问童子", "移舟泊烟渚", "功盖三分国", "向晚意不适",
+               "朝辞白帝彩云间", "月落乌啼霜满天", "秦时明月汉时关", "故人西辞黄鹤楼",
+               "两个黄鹂鸣翠柳", "独在异乡为异客", "黄河远上白云间", "渭城朝雨浥轻尘",
+               "远上寒山石径斜", "清明时节雨纷纷")
+RIGHT_MARKS = ("，", "。？！", "，", "。？！")
 
 
-def line_ok(lines: list[str], n: int, size: int) -> bool:
-    if n >= len(lines):
-        return False
-    line = lines[n]
-    return len(line) == size + 1 and line[-1] in RIGHT_MARKS[n]
-
-
-def measure(play, temperature: float, samples: int) -> dict:
-    import numpy as np
-
-    per_seed = {}
-    for k, seed in enumerate(SEEDS):
-        first = good = whole = 0
-        examples = []
-        for s in range(samples):
-            lines = quatrain(play, seed, temperature, np.random.default_rng(1000 * k + s))
-            oks = [line_ok(lines, n, len(seed)) for n in range(4)]
-            first += lines[0].startswith(seed) and oks[0]
-            good += sum(oks[1:])
-            whole += all(oks)
-            if s < 2:
-                examples.append("".join(lines))
-        per_seed[seed] = {"line1_mark": first / samples, "lines2to4": good / (3 * samples),
-                          "whole": whole / samples, "examples": examples}
-    total = sum(v["lines2to4"] for v in per_seed.values()) / len(per_seed)
-    return {"temperature": temperature, "lines2to4": total, "per_seed": per_seed}
+def keeps_form(lines: list[str], size: int) -> bool:
+    return len(lines) == 4 and all(len(line) == size + 1 and line[-1] in RIGHT_MARKS[n]
+                                   for n, line in enumerate(lines))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--run", help="a trained poems run (default: train one on tang300)")
-    parser.add_argument("--set", dest="overrides", action="append", default=[])
-    parser.add_argument("--temperature", type=float, nargs="+",
-                        default=[0.3, 0.5, 0.6, 0.8, 1.0])
-    parser.add_argument("--samples", type=int, default=100, help="quatrains per seed line")
+    parser.add_argument("--run", required=True, help="a trained poems run folder")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="default: the task's (0.6)")
+    parser.add_argument("--samples", type=int, default=5, help="quatrains per first line")
+    parser.add_argument("--no-rhyme", action="store_true")
+    parser.add_argument("--top-p", type=float, default=None)
     args = parser.parse_args()
-    from rnntui.playground import Playground
-    from rnntui.runs import RunStore
-    from rnntui.tasks.corpus import read_poems
-    from rnntui.tasks.poems import split_poems
+    import numpy as np
 
-    if args.run:
-        run = RunStore(Path(args.run).parent).open(Path(args.run))
-    else:
-        from bench_poems import train_on_tang300
-        run, _, seconds, _ = train_on_tang300(args.overrides)
-        print(f"trained {run.path} in {seconds:.0f} s")
-    play = Playground.open(run)
-    corpus = run.source.corpus
-    if corpus:
-        train, held = split_poems(read_poems(corpus), run.hparams.seed)
-        for seed in SEEDS:
-            where = ("is in the training poems" if any(seed in p for p in train) else
-                     "is in the held-out poems" if any(seed in p for p in held) else
-                     "is not in the corpus")
-            print(f"{seed}: its poem {where}")
-    for temperature in args.temperature:
-        result = measure(play, temperature, args.samples)
-        print(f"\ntemperature {temperature}: {result['lines2to4']:.1%} of generated lines "
-              f"(lines 2-4, {args.samples} quatrains per seed line) keep the seed line's "
-              f"length and the right mark; goal 90%: "
-              f"{'met' if result['lines2to4'] >= 0.9 else 'NOT met'}")
-        for seed, v in result["per_seed"].items():
-            print(f"  {seed}: lines 2-4 {v['lines2to4']:6.1%}   line 1's mark "
-                  f"{v['line1_mark']:6.1%}   whole quatrain {v['whole']:6.1%}   e.g. "
-                  f"{v['examples'][0]}")
+    from rnntui.nn import load_network
+    from rnntui.poetry.prepare import line_texts, poem_form
+    from rnntui.poetry.writing import PoemWriter, WritingOptions, even_lines_rhyme
+    from rnntui.runs import RunStore
+    from rnntui.tasks import get_task
+    from rnntui.tasks.corpus import poem_lines
+
+    run = RunStore(Path(args.run).parent).open(Path(args.run))
+    task = get_task("poems")
+    hp = run.hparams
+    train, _, origin = task.training_poems(hp, run.source, run.vocab())
+    train_lines = {line for p in train for line in line_texts(p)}
+    writer = PoemWriter(load_network(run.model_path), run.vocab(), hp.script)
+    temperature = task.temperature if args.temperature is None else args.temperature
+    options = WritingOptions(temperature=temperature, lines=4, rhyme=not args.no_rhyme,
+                             top_p=args.top_p, length=64)
+    form = copies = rhymed = quatrains = lines_written = 0
+    examples = []
+    for k, first in enumerate(FIRST_LINES):
+        for s in range(args.samples):
+            poem = writer.write(first, options, rng=np.random.default_rng(1000 * k + s))
+            lines = poem.lines[:4]
+            quatrains += 1
+            form += keeps_form(lines, len(first))
+            generated = [line.rstrip("，。？！；") for line in lines[1:]]
+            lines_written += len(generated)
+            copies += sum(line in train_lines for line in generated)
+            rhymed += bool(len(lines) == 4 and even_lines_rhyme(lines))
+            if s == 0 and k % 5 == 0:
+                examples.append(poem.text)
+    real = [p for p in train if poem_form(p) and len(poem_lines(p)) == 4]
+    real_rate = sum(bool(even_lines_rhyme(poem_lines(p))) for p in real) / max(len(real), 1)
+    acrostic = [writer.write("", WritingOptions(temperature=temperature, lines=4,
+                                                acrostic="春夏秋冬", length=64),
+                             rng=np.random.default_rng(s)) for s in range(args.samples)]
+    acrostic_ok = sum([line[:1] for line in p.lines] == list("春夏秋冬") for p in acrostic)
+    print(f"run {run.name} ({origin}, {len(train):,} training poems); temperature "
+          f"{temperature}, top_p {args.top_p}, rhyme {'on' if options.rhyme else 'off'}; "
+          f"{len(FIRST_LINES)} first lines x {args.samples}")
+    print(f"form kept on every line: {form}/{quatrains} = {form / quatrains:.1%} (goal 97%)")
+    print(f"generated lines that are training lines: {copies}/{lines_written} (goal 0)")
+    print(f"lines 2 and 4 rhyme: {rhymed}/{quatrains} = {rhymed / quatrains:.1%} (goal 85%; "
+          f"the run's {len(real):,} training quatrains: {real_rate:.1%})")
+    print(f"acrostic 春夏秋冬: {acrostic_ok}/{len(acrostic)} start every line right, e.g. "
+          f"{acrostic[0].text}")
+    for text in examples:
+        print(f"  e.g. {text}")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,14 @@ SCHEMA: dict[str, Param] = {
               tasks=frozenset({"sine"})),
         Param("noise", float, "sine: standard deviation of Gaussian noise added to every "
               "sample (0: a clean curve)", 0.0, 1.0, tasks=frozenset({"sine"})),
+        Param("script", str, "the script poems are read and written in (the corpus and "
+              "typed text are converted to it)", choices=("simplified", "traditional"),
+              tasks=frozenset({"poems"})),
+        Param("form", str, "which poems to train on: any, regulated (5- or 7-character "
+              "quatrains and regulated verse), or only the 5- or 7-character ones",
+              choices=("any", "regulated", "5-char", "7-char"), tasks=frozenset({"poems"})),
+        Param("max_poems", int, "the most poems to train and hold out (a seeded random "
+              "subset; 0: all)", 0, 10_000_000, tasks=frozenset({"poems"})),
         # The three dice of seed 004 (rnntui.tasks.dice reads and checks the tables).
         Param("mode", str, "what the network names at each step: the hidden die, or the "
               "next roll", choices=("die", "next"), tasks=frozenset({"dice"})),

@@ -14,6 +14,7 @@ from rnntui.engine.control import TrainControl
 from rnntui.engine.model import build_model, load_checkpoint
 from rnntui.engine.train import Trainer, train
 from rnntui.runs import RunStore
+from rnntui.tasks.corpus import read_poems
 from rnntui.tasks import DataSource, get_task
 
 from tests.test_tasks import _write_imdb
@@ -37,7 +38,8 @@ def _source(task_id, tmp_path):
         return DataSource(data=str(_write_imdb(tmp_path / "tiny.npz")))
     if task_id == "poems":
         corpus = tmp_path / "poems.txt"
-        corpus.write_text("床前明月光，疑是地上霜。举头望明月，低头思故乡。\n" * 12, encoding="utf-8")
+        # distinct poems: exact duplicates are removed before the split
+        corpus.write_text("\n".join(read_poems()[:20]), encoding="utf-8")
         return DataSource(corpus=str(corpus))
     return DataSource()
 

@@ -11,7 +11,7 @@ from rnntui.engine.train import train
 from rnntui.play import InputError, open_play
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import DataSource, DataUnavailable, get_task
-from rnntui.tasks.corpus import END, LINE_ENDS, UNK, poem_lines
+from rnntui.tasks.corpus import END, LINE_ENDS, UNK, poem_lines, read_poems
 
 from tests.test_tasks import _write_imdb
 
@@ -28,7 +28,13 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("playground")
     store = RunStore(root / "runs")
     corpus = root / "poems.txt"
-    corpus.write_text(POEMS * 8, encoding="utf-8")
+    # Each of the two poems 8 times, each time with another quatrain after it: exact
+    # duplicates are removed before the split, so the copies must differ.
+    fives = [p for p in read_poems() if len(p) == 24 and p[5] == "，"
+             and not p.startswith(("床前", "白日"))][:16]
+    firsts = POEMS.split()
+    corpus.write_text("\n".join(firsts[i % 2] + q for i, q in enumerate(fives)),
+                      encoding="utf-8")
     specs = {
         "onehot4": ({}, DataSource()),
         "embed4": ({}, DataSource()),

@@ -129,7 +129,8 @@ def test_poem_vocabulary_comes_from_the_training_poems_only():
     task = get_task("poems")
     hp = task.hparams({"seq_len": 5})
     data = task.load(hp)
-    train, held = split_poems(read_poems(), hp.seed)
+    prepared, _ = task.prepared(hp, download=False)
+    train, held = prepared.train, prepared.held_out
     only_held = {c for p in held for c in p} - {c for p in train for c in p}
     assert only_held and not only_held & set(data.vocab)
     assert task.vocab(hp) == data.vocab
@@ -166,7 +167,7 @@ def test_corpus_formats(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"\xff\xfe\x00binary", "not UTF-8"),
-    (b"[{\"title\": 1}]", "no 'paragraphs' list"),
+    (b"[{\"title\": 1}]", "'paragraphs' list"),
     (b"[{\"paragraphs\": ", "broken JSON"),
     (b"\n\n  \n", "no poems"),
 ])

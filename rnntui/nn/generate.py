@@ -16,7 +16,7 @@ from rnntui.nn.network import Network
 
 
 def pick_id(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = None,
-            rng: np.random.Generator | None = None) -> int:
+            rng: np.random.Generator | None = None, top_p: float | None = None) -> int:
     """Sample an id from a softmax head's logits.
 
     Sampling from softmax(log p / T) is sampling from softmax(logits / T): the log-softmax
@@ -27,6 +27,8 @@ def pick_id(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = No
         temperature: T; 0 (or less) means greedy.
         top_k: keep only the k most likely ids (None or 0: all); 1 means greedy.
         rng: the random generator (default: a fresh one).
+        top_p: nucleus sampling: keep the fewest likeliest ids whose probabilities (after
+            temperature and top-k) sum to at least p (None or 1: all).
 
     Returns:
         The chosen id.
@@ -39,6 +41,14 @@ def pick_id(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = No
     if top_k and top_k < scaled.shape[-1]:
         ids = np.argpartition(scaled, -top_k)[-top_k:]
         scaled = scaled[ids]
+    if top_p is not None and 0 < top_p < 1:
+        order = np.argsort(-scaled, kind="stable")
+        weights = np.exp(scaled[order] - scaled[order[0]])
+        # the likeliest ids until their share reaches top_p (at least one)
+        keep = int(np.searchsorted(np.cumsum(weights), top_p * weights.sum())) + 1
+        order = order[:keep]
+        ids = order if ids is None else ids[order]
+        scaled = scaled[order]
     # Inverse-CDF draw on the unnormalised softmax weights (the draw is scaled by their sum):
     # ~3x cheaper than rng.choice(p=...) for a few thousand ids.
     cumulative = np.cumsum(np.exp(scaled - scaled.max()))
@@ -50,8 +60,8 @@ def pick_id(logits: np.ndarray, temperature: float = 1.0, top_k: int | None = No
 def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
                   temperature: float = 1.0, top_k: int | None = None,
                   rng: np.random.Generator | None = None,
-                  stop_ids: Iterable[int] = (), banned_ids: Iterable[int] = ()
-                  ) -> Iterator[int]:
+                  stop_ids: Iterable[int] = (), banned_ids: Iterable[int] = (),
+                  top_p: float | None = None) -> Iterator[int]:
     """Generate ids one by one after a seed, carrying the state.
 
     The seed ids are fed through ``net.step`` first to warm the state; then each sampled id
@@ -68,6 +78,7 @@ def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
         stop_ids: ids that end the stream; a stop id is yielded, then the stream ends.
         banned_ids: ids never sampled (e.g. the unknown-token id, which stands for a
             character the network cannot name); the others share their probability.
+        top_p: nucleus sampling (see `pick_id`).
 
     Yields:
         The generated ids.
@@ -92,7 +103,7 @@ def sample_stream(net: Network, seed_ids: Iterable[int], length: int,
         if banned.size:
             logits = np.array(logits, dtype=np.float64)
             logits[banned] = -np.inf
-        token = pick_id(logits, temperature, top_k, rng)
+        token = pick_id(logits, temperature, top_k, rng, top_p)
         yield token
         if token in stops:
             return

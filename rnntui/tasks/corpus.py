@@ -27,14 +27,18 @@ def starter_path() -> Path:
     return asset(STARTER)
 
 
-def read_poems(path: str | Path | None = None) -> list[str]:
+def read_poems(path: str | Path | None = None, label: str | None = None) -> list[str]:
     """The poems of a corpus file (the built-in starter corpus when `path` is None).
+
+    Args:
+        path: the file.
+        label: how errors name the file (default: `--corpus PATH`).
 
     Raises:
         DataUnavailable: for a missing, non-UTF-8, empty or malformed file.
     """
     path = Path(path).expanduser() if path else starter_path()
-    label = f"--corpus {path}"
+    label = label or f"--corpus {path}"
     if not path.is_file():
         raise DataUnavailable(f"{label}: no such file" if path.exists() is False
                               else f"{label}: not a file")
@@ -48,11 +52,27 @@ def read_poems(path: str | Path | None = None) -> list[str]:
     if "\x00" in text:
         raise DataUnavailable(f"{label}: looks binary (it holds NUL bytes), not text")
     stripped = text.lstrip()
+    if stripped[:1] == '"':  # a JSON string: its text, not the text with its quotes
+        try:
+            decoded = json.loads(stripped)
+        except json.JSONDecodeError:
+            decoded = None
+        if isinstance(decoded, str):
+            text = stripped = decoded
     poems = _from_json(stripped, label) if stripped[:1] in ("[", "{") else _from_text(text)
     poems = [p for p in (p.strip() for p in poems) if p]
     if not poems:
         raise DataUnavailable(f"{label}: no poems in it")
     return poems
+
+
+def read_corpus_files(paths: list[Path]) -> list[str]:
+    """The poems of several corpus files, in order (the real corpus's 58 JSON files).
+
+    Raises:
+        DataUnavailable: as `read_poems`, for the first bad file.
+    """
+    return [poem for path in paths for poem in read_poems(path)]
 
 
 def _from_json(text: str, label: str) -> list[str]:
@@ -63,10 +83,13 @@ def _from_json(text: str, label: str) -> list[str]:
     items = data if isinstance(data, list) else [data]
     poems = []
     for n, item in enumerate(items):
+        if isinstance(item, str):  # a list of poems as strings
+            poems.append(item)
+            continue
         paragraphs = item.get("paragraphs") if isinstance(item, dict) else None
         if not isinstance(paragraphs, list) or not all(isinstance(p, str) for p in paragraphs):
-            raise DataUnavailable(f"{label}: item {n} has no 'paragraphs' list of strings "
-                                  "(chinese-poetry layout expected)")
+            raise DataUnavailable(f"{label}: item {n} is neither a poem string nor an object "
+                                  "with a 'paragraphs' list of strings (chinese-poetry layout)")
         poems.append(_join_lines(paragraphs))
     return poems
 

@@ -1,0 +1,57 @@
+"""`rnntui score RUN [FILE]`: a trained poems run's per-token perplexity on a poem file (or on
+its own held-out poems), beside the Kneser-Ney 5-gram fitted on its training poems, through
+the NumPy mirror (no TensorFlow)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rnntui.cli.common import UserError, print_json
+
+
+def register(sub: Any) -> None:
+    score = sub.add_parser("score", help="poems: a run's perplexity on a poem file, beside "
+                           "a Kneser-Ney 5-gram of its training poems")
+    score.add_argument("run", help="a poems run name or folder")
+    score.add_argument("file", nargs="?", default=None,
+                       help="poems to score (text or chinese-poetry JSON; default: the "
+                       "run's own held-out poems)")
+    score.add_argument("--json", action="store_true", help="print JSON")
+    score.set_defaults(handler=cmd_score)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from rnntui.nn import MirrorError, load_network
+    from rnntui.poetry.scoring import read_scored_poems, score_poems
+    from rnntui.runs import RunStore
+    from rnntui.tasks import get_task
+
+    run = RunStore().open(args.run)
+    task = get_task(run.task_id)
+    if not hasattr(task, "training_poems"):
+        raise UserError(f"{run.name} is a {run.task_id} run: score reads poems runs")
+    if not run.has_checkpoint:
+        raise UserError(f"{run.name} has no trained epoch yet: train it first")
+    vocab = run.vocab()
+    train, held_out, origin = task.training_poems(run.hparams, run.source, vocab)
+    script = run.hparams.get("script") if "script" in run.hparams else None
+    poems = read_scored_poems(args.file, script) if args.file else held_out
+    try:
+        net = load_network(run.model_path)
+    except MirrorError as exc:
+        raise UserError(f"{run.name}: {exc}") from None
+    score = score_poems(net, vocab, train, poems, run.hparams.tokens)
+    what = args.file or f"its {len(held_out):,} held-out poems"
+    if args.json:
+        print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict()})
+        return 0
+    print(f"{run.name} on {what}: {score.poems:,} poems, {score.events:,} events "
+          f"({score.unknown:,} {'<unk>'})")
+    print(f"perplexity per token: network {score.perplexity:.1f}   Kneser-Ney 5-gram "
+          f"{score.baseline:.1f} (ratio {score.perplexity / score.baseline:.2f})   3-gram "
+          f"{score.baselines['kneser_ney_3gram']:.1f}   bigram "
+          f"{score.baselines['kneser_ney_2gram']:.1f}")
+    if score.in_training:
+        print(f"note: {score.in_training:,} of these poems are training poems of the run")
+    return 0

@@ -1,0 +1,127 @@
+"""Honest scoring of a trained poems run: per-token perplexity on any poems, beside the
+interpolated Kneser-Ney n-grams fitted on the run's own training poems with its vocabulary.
+
+Events: each poem read from its start (after END, as in training), every character and mark,
+then END; characters outside the vocabulary are UNK, for the network and the n-grams alike.
+Everything runs on the NumPy mirror (no TensorFlow).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rnntui.nn.network import Network
+from rnntui.poetry.ngram import KneserNey
+from rnntui.poetry.script import to_script
+from rnntui.tasks.base import DataSource, DataUnavailable
+from rnntui.tasks.corpus import END, UNK, read_poems, tokenize
+
+BASELINE_ORDER = 5
+
+
+@dataclass(frozen=True)
+class PoemScore:
+    """Perplexities of one run on some poems, on the same events.
+
+    Attributes:
+        perplexity: the network's, per event.
+        events: events scored (characters, marks and one END per poem).
+        unknown: events that are UNK.
+        poems: poems scored.
+        in_training: scored poems that are training poems of the run (0 for honest figures).
+        baselines: Kneser-Ney perplexities by name ("kneser_ney_5gram", "kneser_ney_3gram",
+            "kneser_ney_2gram").
+    """
+
+    perplexity: float
+    events: int
+    unknown: int
+    poems: int
+    in_training: int
+    baselines: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> float:
+        """The Kneser-Ney 5-gram's perplexity."""
+        return self.baselines[f"kneser_ney_{BASELINE_ORDER}gram"]
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {"perplexity": self.perplexity, "events": self.events, "unknown": self.unknown,
+                "poems": self.poems, "in_training": self.in_training,
+                "baseline": self.baseline, "ratio": self.perplexity / self.baseline,
+                **self.baselines}
+
+
+def poem_ids(poems: Sequence[str], vocab: Sequence[str], tokens: str = "char"
+             ) -> list[list[int]]:
+    """Poems as token ids of `vocab`, unknown tokens as UNK (no END: it is added when
+    scoring)."""
+    index = {t: i for i, t in enumerate(vocab)}
+    unk = index[UNK]
+    return [[index.get(t, unk) for t in tokenize(p, tokens)] for p in poems]
+
+
+def network_log_likelihood(net: Network, poems: Sequence[Sequence[int]], end: int
+                           ) -> tuple[float, int]:
+    """Summed natural-log likelihood of the poems' events under the network, and events.
+
+    Each poem is one forward pass from a fresh state: END, its ids; the targets are its ids
+    and END.
+    """
+    total, events = 0.0, 0
+    for ids in poems:
+        seq = np.asarray([end, *ids], dtype=np.int32)
+        targets = np.asarray([*ids, end], dtype=np.int64)
+        probs = np.asarray(net.forward(seq)).reshape(len(seq), -1)
+        total += float(np.log(np.clip(probs[np.arange(len(seq)), targets], 1e-300, None)).sum())
+        events += len(seq)
+    return total, events
+
+
+def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
+                poems: Sequence[str], tokens: str = "char") -> PoemScore:
+    """The network and the Kneser-Ney 5-, 3- and 2-grams (fitted on `train_poems`) on `poems`.
+
+    Args:
+        net: the run's network (softmax head, one output per step).
+        vocab: the run's vocabulary.
+        train_poems: the run's training poems, in its script.
+        poems: the poems to score, in its script.
+        tokens: "char" or "word".
+
+    Returns:
+        The score.
+
+    Raises:
+        DataUnavailable: no poem to score.
+    """
+    if not poems:
+        raise DataUnavailable("no poems to score")
+    end = list(vocab).index(END)
+    ids = poem_ids(poems, vocab, tokens)
+    train_ids = poem_ids(train_poems, vocab, tokens)
+    ll, events = network_log_likelihood(net, ids, end)
+    baselines = {}
+    for order in (BASELINE_ORDER, 3, 2):
+        model = KneserNey(order, len(vocab), end).fit(train_ids)
+        baselines[f"kneser_ney_{order}gram"] = model.perplexity(ids)
+    unk = list(vocab).index(UNK)
+    training = set(train_poems)
+    return PoemScore(perplexity=math.exp(-ll / events), events=events,
+                     unknown=sum(t == unk for p in ids for t in p), poems=len(poems),
+                     in_training=sum(p in training for p in poems), baselines=baselines)
+
+
+def read_scored_poems(path: str | Path, script: str | None) -> list[str]:
+    """A poem file (text or chinese-poetry JSON) in the run's script.
+
+    Raises:
+        DataUnavailable: as `read_poems`.
+    """
+    poems = read_poems(path, label=str(path))
+    return [to_script(p, script) for p in poems] if script else poems
