@@ -6,6 +6,7 @@ Used by `rnntui compare` and by the app's compare view. No Keras here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -58,3 +59,13 @@ def summarize(run: Run) -> RunSummary:
         params=params, epochs=run.epochs_done, status=str(status.get("status", "new")),
         quality=dict(status.get("quality") or {}), best_val_name=name, best_val=best,
         train_seconds=float(seconds) if isinstance(seconds, (int, float)) else None)
+
+
+def differing_hparams(runs: Sequence[Run]) -> list[str]:
+    """The hyperparameters whose values are not the same in all `runs` (schema order), the
+    columns that explain a comparison; equal ones are left out."""
+    if len(runs) < 2:
+        return []
+    values = [run.hparams.to_dict() for run in runs]
+    keys = list(dict.fromkeys(k for v in values for k in v))
+    return [k for k in keys if len({repr(v.get(k)) for v in values}) > 1]
