@@ -6,6 +6,7 @@ Used by `rnntui compare` and by the app's compare view. No Keras here.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -62,3 +63,13 @@ def summarize(run: Run) -> RunSummary:
         best_epoch=status.best_epoch,
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
+
+
+def differing_hparams(runs: Sequence[Run]) -> list[str]:
+    """The hyperparameters whose values are not the same in all `runs` (schema order), the
+    columns that explain a comparison; equal ones are left out."""
+    if len(runs) < 2:
+        return []
+    values = [run.hparams.to_dict() for run in runs]
+    keys = list(dict.fromkeys(k for v in values for k in v))
+    return [k for k in keys if len({repr(v.get(k)) for v in values}) > 1]

@@ -16,6 +16,8 @@ from rnntui.architecture import count_params, describe, plan_model
 from rnntui.engine import backend
 from rnntui.engine.batches import epoch_batches, split_validation, steps_per_epoch
 from rnntui.engine.control import TrainControl
+from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
+from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
@@ -384,7 +386,10 @@ def train(run: Run, emit: Emit | None = None,
     the run (run_lock), which then is left as it is. `DataUnavailable` is re-raised so a
     caller can tell "no data" apart.
     """
-    emit = emit or (lambda event: None)
+    # TensorBoard sees what the user sees; the files close on the result event (a failure
+    # to load data comes before TrainingStarted, so before they open).
+    emit = tee(emit or (lambda event: None),
+               EventFiles(run.path / EVENT_FOLDER, run.hparams.to_dict(), run.name))
     control = control or TrainControl()
     try:
         with writing(run.path):

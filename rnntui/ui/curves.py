@@ -91,3 +91,22 @@ def metric_key(task_id: str) -> str:
     except Exception:  # a task whose spec needs data it cannot read: fall back to its quality
         metrics = ()
     return metrics[0] if metrics else task.quality.metric
+
+
+def smooth(values: Sequence[float], weight: float) -> list[float]:
+    """Exponential moving average as TensorBoard's smoothing slider draws it: weight 0 is the
+    curve itself, 0.99 nearly flat; debiased, so the first points are not pulled to zero.
+    Non-finite values are passed through and do not enter the average."""
+    if not 0 <= weight < 1:
+        raise ValueError(f"smoothing weight {weight} is not in [0, 1)")
+    out: list[float] = []
+    last = 0.0
+    seen = 0
+    for value in values:
+        if not math.isfinite(value):
+            out.append(value)
+            continue
+        last = last * weight + (1 - weight) * value
+        seen += 1
+        out.append(last / (1 - weight ** seen) if weight else last)
+    return out

@@ -59,6 +59,8 @@ class CurvePlot(PlotextPlot):
         self._strips: list[Strip] = []
         self._strips_key: tuple | None = None
         self._loaded = False  # the curves were handed to plotext and not built since
+        self.cursor: float | None = None
+        """The epoch the cursor stands on (a vertical line), or None: no cursor."""
 
     def show(self, series: Sequence[Series], title: str | None = None) -> None:
         """Replace the curves and redraw.
@@ -72,6 +74,39 @@ class CurvePlot(PlotextPlot):
         if title is not None:
             self.set_reactive(CurvePlot.plot_title, title)
         self.draw()
+
+    def epochs(self) -> list[float]:
+        """Every epoch some curve has a point at, in order: where the cursor can stand."""
+        return sorted({x for s in self.series for x in s.points.xs})
+
+    def move_cursor(self, step: int) -> None:
+        """Put the cursor on the last epoch (first press), then move it `step` epochs that
+        have points; it stops at either end."""
+        epochs = self.epochs()
+        if not epochs:
+            return
+        if self.cursor is None or self.cursor not in epochs:
+            index = len(epochs) - 1
+        else:
+            index = min(max(epochs.index(self.cursor) + step, 0), len(epochs) - 1)
+        self.cursor = epochs[index]
+        self.draw()
+
+    def hide_cursor(self) -> None:
+        self.cursor = None
+        self.draw()
+
+    def values_at(self, epoch: float) -> dict[str, float]:
+        """Each curve's exact value at `epoch` (from its kept points, not the thinned ones
+        on screen); curves with no point there are left out."""
+        out = {}
+        for series in self.series:
+            xs = series.points.xs
+            for i, x in enumerate(xs):
+                if x == epoch:
+                    out[series.label] = series.points.ys[i]
+                    break
+        return out
 
     def watch_plot_title(self) -> None:
         self.draw()
@@ -103,6 +138,8 @@ class CurvePlot(PlotextPlot):
             points = self.drawn[series.label] = downsample(series.points, limit)
             plt.plot(list(points.xs), list(points.ys), label=series.label,
                      color=series.color, marker=series.marker)
+        if self.cursor is not None and self.series:
+            plt.vline(self.cursor, "gray")
 
     def render_line(self, y: int) -> Strip:
         """A line of the plot, from strips made once per change of data, size or theme.

@@ -1,0 +1,26 @@
+"""A run's history as CSV: one row an epoch, a column a metric, for spreadsheets and pandas.
+
+Used by `rnntui export RUN --csv` and by the app's export key. No Keras here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+
+
+def history_csv(history: Sequence[Mapping[str, float]]) -> str:
+    """The history as CSV text: an `epoch` column (from 1), then every metric in the order
+    it first appears; a metric an epoch did not log is an empty cell."""
+    columns = list(dict.fromkeys(k for row in history for k in row))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["epoch", *columns])
+    for epoch, row in enumerate(history, start=1):
+        writer.writerow([epoch, *(_cell(row.get(k)) for k in columns)])
+    return out.getvalue()
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
