@@ -139,7 +139,7 @@ def test_the_apps_training_process_is_refused_with_a_message(tmp_path):
         child.wait()
     assert isinstance(events[-1], TrainingFailed)
     assert f"process {child.pid} (a test holder)" in events[-1].message
-    assert not run.has_checkpoint and run.status() == {}  # left as it was
+    assert not run.has_checkpoint and run.status().status == "new"  # left as it was
 
 
 def test_one_run_by_two_spellings_of_its_path_is_one_lock(monkeypatch):
