@@ -1,0 +1,79 @@
+"""The training screen's plot cursor and export, and the status line every screen shows
+while a run trains."""
+
+from __future__ import annotations
+
+import csv
+
+from rnntui.ui.app import make_app
+from rnntui.ui.screens.tasks import TasksScreen
+from rnntui.ui.screens.training import TrainingScreen
+from rnntui.ui.session import FINISHED, RUNNING
+from rnntui.ui.widgets.cursor_line import CursorLine
+from rnntui.ui.widgets.plots import CurvePlot
+from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+
+
+async def _train(pilot, factory: FakeFactory):
+    pilot.app.train("onehot4")
+    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+    trainer = factory.last
+    trainer.feed(started(trainer.run))
+    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
+    return trainer
+
+
+async def test_cursor_reads_the_training_plots_and_the_log_does_not_take_the_keys():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await _train(pilot, factory)
+        trainer.feed(epoch(1, 1.0, 0.4), epoch(2, 0.6, 0.8), epoch(3, 0.25, 1.0))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == 3)
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        screen.query_one("#log").focus()  # a focused log scrolls with ← → otherwise
+        await pilot.press("right", "left")
+        await pilot.pause()
+        plots = [screen.query_one("#loss-plot", CurvePlot),
+                 screen.query_one("#metric-plot", CurvePlot)]
+        assert [p.cursor for p in plots] == [2.0, 2.0]
+        line = str(screen.query_one(CursorLine).render())
+        assert "epoch 2" in line and "loss 0.6000" in line and "accuracy 0.8000" in line
+        await pilot.press("left", "left")  # stops at the first epoch
+        assert [p.cursor for p in plots] == [1.0, 1.0]
+        trainer.feed(finished(3))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        await pilot.press("e")
+        await pilot.pause()
+        rows = list(csv.DictReader((trainer.run.path / "history.csv").open()))
+        assert [float(r["loss"]) for r in rows] == [1.0, 0.6, 0.25]
+
+
+async def test_status_line_on_every_screen_while_training_and_a_notice_at_the_end():
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(100, 30)) as pilot:
+        trainer = await _train(pilot, factory)
+        name = trainer.run.name
+        trainer.feed(epoch(1, 0.5, 0.4))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == 1)
+        await pilot.press("escape")  # back to the tasks screen: training goes on
+        await pilot.pause()
+        assert isinstance(app.screen, TasksScreen)
+        text = screen_text(app)
+        assert f"● training {name} · epoch 1/15 · loss 0.5000" in text
+        app.compare("onehot4")
+        await pilot.pause()
+        trainer.feed(epoch(2, 0.25, 0.8))
+        await wait_for(pilot, lambda: app.service.session.epochs_done == 2)
+        await pilot.pause()
+        assert "epoch 2/15 · loss 0.2500" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        trainer.feed(finished(2))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "● training" not in text and "rnntui" in text
+        assert any(name in str(n.title) for n in app._notifications)
