@@ -55,7 +55,8 @@ async def test_legends_and_columns_name_what_differs():
                                              f"{number[fast.name]} lstm8 lr=0.05"])
         table = screen.query_one(DataTable)
         headings = [str(c.label) for c in table.columns.values()]
-        assert "learning_rate" in headings and "cell" not in headings  # equal ones hidden
+        assert "lr" in headings and "cell" not in headings  # equal ones hidden
+        assert "differ in learning_rate" in screen_text(app)  # the full name, once
         assert [str(c) for c in table.get_row(fast.name)][1] == "0.05"
 
 

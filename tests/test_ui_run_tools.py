@@ -58,7 +58,7 @@ async def test_cursor_reads_the_training_plots_and_the_log_does_not_take_the_key
 async def test_status_line_on_every_screen_while_training_and_a_notice_at_the_end():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         trainer = await _train(pilot, factory)
         name = trainer.run.name
         trainer.feed(epoch(1, 0.5, 0.4))
@@ -67,20 +67,20 @@ async def test_status_line_on_every_screen_while_training_and_a_notice_at_the_en
         await pilot.pause()
         assert isinstance(app.screen, TasksScreen)
         text = screen_text(app)
-        assert f"● training {name} · epoch 1/15 · loss 0.5000" in text
+        assert f"● {name} 1/15 loss 0.5000" in text
         app.compare("onehot4")
         await pilot.pause()
         trainer.feed(epoch(2, 0.25, 0.8))
         await wait_for(pilot, lambda: app.service.session.epochs_done == 2)
         await pilot.pause()
-        assert "epoch 2/15 · loss 0.2500" in screen_text(app)
+        assert f"{name} 2/15 loss 0.2500" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         trainer.feed(finished(2))
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)
         await pilot.pause()
         text = screen_text(app)
-        assert "● training" not in text and "rnntui" in text
+        assert f"● {name}" not in text and "rnntui" in text
         assert any(name in str(n.title) for n in app._notifications)
 
 

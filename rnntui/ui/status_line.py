@@ -10,17 +10,20 @@ from __future__ import annotations
 from rnntui.ui import figures
 from rnntui.ui.session import PAUSED, TrainingSession
 
-_BADGES = {PAUSED: "‖ paused"}  # anything else active reads as training
+_BADGES = {PAUSED: "‖"}  # paused; anything else active reads as training (●)
 
 
 def status_text(session: TrainingSession | None) -> str:
-    """'● training NAME · epoch 3/15 · loss 0.1234' while `session` is active, else ''."""
+    """'● NAME 3/15 loss 0.1234' while `session` is active (‖ when paused), else ''.
+
+    Short: the header of an 80-column terminal has about 60 columns for it and the
+    screen's own name."""
     if session is None or not session.active:
         return ""
-    parts = [f"{_BADGES.get(session.state, '● training')} {session.name}",
-             f"epoch {session.epochs_done}/{session.epochs_target}"]
+    parts = [f"{_BADGES.get(session.state, '●')} {session.name}",
+             f"{session.epochs_done}/{session.epochs_target}"]
     if len(session.history):
         loss = session.history[-1].get("loss")
         if loss is not None:
             parts.append(f"loss {figures.figure(loss)}")
-    return " · ".join(parts)
+    return " ".join(parts)

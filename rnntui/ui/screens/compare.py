@@ -21,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from rnntui.compare import best_validation, difference, differing_hparams, hparam_text, legend
+from rnntui.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
+                            legend)
 from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
@@ -128,8 +129,6 @@ class CompareScreen(Screen[None]):
                                for i, run in enumerate(self.runs)])
         if self.runs:
             runs_list.highlighted = 0  # space works at once
-        quality = get_task(task_id).quality.name
-        runs_list.border_title = f"runs of {task_id} · quality = {quality} · space ticks"
         self.shown = self._shown_metric()
         self.pinned = None
         self.query_one(CursorLine).hide_values()
@@ -202,7 +201,8 @@ class CompareScreen(Screen[None]):
         table = DataTable(cursor_type="row", zebra_stripes=True, classes="compare-table")
         table.can_focus = False  # keys go to the list; the table only shows figures
         await self.mount(table, before=self.query_one("#compare-standing"))
-        for key, label in (("#", "#"), *((c, c) for c in columns),
+        # Short names (lr, batch) in headings: the full ones are in the list's title.
+        for key, label in (("#", "#"), *((c, SHORT.get(c, c)) for c in columns),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
                            ("time", "time")):
@@ -234,6 +234,10 @@ class CompareScreen(Screen[None]):
         shown = self.shown
         histories = {run.name: self.history(run) for _, run in picked}
         differing = list(differing_hparams([run for _, run in picked]))
+        quality = get_task(self.task_id).quality.name
+        what = f"differ in {', '.join(differing)}" if differing else f"quality = {quality}"
+        self.query_one(SelectionList).border_title = (
+            f"runs of {self.task_id} · {what} · space ticks")
         weight = SMOOTHING_WEIGHTS[self.smoothing]
         loss_series, metric_series = [], []
         for i, run in picked:

@@ -109,9 +109,6 @@ class NotesScreen(ModalScreen[RunNotes | None]):
     NotesScreen {
         align: center middle;
     }
-    NotesScreen Input {
-        margin-top: 1;
-    }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="notes.cancel")]
     HELP_TITLE = "notes"
@@ -125,9 +122,11 @@ class NotesScreen(ModalScreen[RunNotes | None]):
         with Vertical(classes="dialog"):
             yield Static(Text(f"Note and tags of {self.run_name}", style="bold"),
                          classes="dialog-question")
-            yield Input(self.notes.note, placeholder="a note: what this run tried",
+            yield Static("note", classes="dialog-detail")
+            yield Input(self.notes.note, placeholder="what this run tried, how it went",
                         id="notes-note", compact=True)
-            yield Input(" ".join(self.notes.tags), placeholder="tags: words or a,b",
+            yield Static("tags (words, or a,b)", classes="dialog-detail")
+            yield Input(" ".join(self.notes.tags), placeholder="baseline wide",
                         id="notes-tags", compact=True)
             yield Static("", id="notes-error", classes="dialog-error")
             yield Static("enter saves · tab moves · escape cancels · / in the runs list "
