@@ -121,3 +121,22 @@ def test_rename_moves_the_run_and_is_refused_while_it_is_written(capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.slow
+def test_compare_of_two_trained_runs_names_units_and_learning_rate(capsys):
+    """The issue's check, with real training: two onehot4 runs that differ in units and
+    learning rate, compared afterwards."""
+    tiny = ["--epochs", "2", "--json"]
+    assert main(["train", "onehot4", "--set", "units=4", "--set", "learning_rate=0.01",
+                 *tiny]) == 0
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["name"]
+    assert main(["train", "onehot4", "--set", "units=6", "--set", "learning_rate=0.05",
+                 *tiny]) == 0
+    second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["name"]
+    assert main(["compare", "onehot4", "--runs", f"{first},{second}"]) == 0
+    out = capsys.readouterr().out
+    assert "differ in: units, learning_rate" in out
+    assert main(["export", first, "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(rows) == 2 and "loss" in rows[0]
