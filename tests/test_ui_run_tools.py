@@ -63,6 +63,10 @@ async def test_status_line_on_every_screen_while_training_and_a_notice_at_the_en
         name = trainer.run.name
         trainer.feed(epoch(1, 0.5, 0.4))
         await wait_for(pilot, lambda: app.service.session.epochs_done == 1)
+        await pilot.press("space")  # paused: the line says so
+        await pilot.pause()
+        assert f"‖ {name} 1/15" in screen_text(app)
+        await pilot.press("space")
         await pilot.press("escape")  # back to the tasks screen: training goes on
         await pilot.pause()
         assert isinstance(app.screen, TasksScreen)

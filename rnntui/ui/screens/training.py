@@ -302,10 +302,9 @@ class TrainingScreen(Screen[None]):
             line.hide_values()
             return
         record = history[index]
-        line.show(epoch, [(title, {k: record[k] for k in keys if k in record})
-                          for title, keys in (("loss", ("loss", "val_loss")),
-                                              (self.metric, (self.metric,
-                                                             f"val_{self.metric}")))])
+        line.show(epoch, [("", {k: record[k] for k in keys if k in record})
+                          for keys in (("loss", "val_loss"),
+                                       (self.metric, f"val_{self.metric}"))])
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -28,14 +28,15 @@ class CursorLine(Static):
 
         Args:
             epoch: where the cursor stands.
-            groups: (plot title, {curve label: value}) for each plot, in screen order.
+            groups: (plot title or '', {curve label: value}) for each plot, in screen order.
         """
         text = Text.assemble(("epoch ", "bold"), (f"{epoch:g}", "bold"))
         for title, values in groups:
             shown = " · ".join(f"{label} {figures.figure(value)}"
                                for label, value in values.items()) or "no value"
             text.append(" │ ")
-            text.append(f"{title}: ", style="italic")
+            if title:  # '' when the curves' labels name their figure already
+                text.append(f"{title}: ", style="italic")
             text.append(shown)
         self.update(text)
         self.display = True
