@@ -6,7 +6,7 @@ Used by `rnntui compare` and by the app's compare view. No Keras here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ class RunSummary:
     baselines: dict[str, float] = field(default_factory=dict)  # measured in its training run
     best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
     standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
+    hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,7 +61,7 @@ def summarize(run: Run) -> RunSummary:
         params=run.params(), epochs=run.epochs_done, status=status.status,
         quality=quality, best_val_name=name, best_val=best,
         train_seconds=status.train_seconds, baselines=dict(status.baselines),
-        best_epoch=status.best_epoch,
+        best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 
@@ -73,3 +74,39 @@ def differing_hparams(runs: Sequence[Run]) -> list[str]:
     values = [run.hparams.to_dict() for run in runs]
     keys = list(dict.fromkeys(k for v in values for k in v))
     return [k for k in keys if len({repr(v.get(k)) for v in values}) > 1]
+
+
+def legend(hparams: Mapping[str, Any], differing: Sequence[str]) -> str:
+    """A run's name in a comparison: its cell and units, then each hyperparameter that
+    differs between the compared runs, so two LSTMs of 30 units read 'lstm30 lr=0.01' and
+    'lstm30 lr=0.05' rather than twice 'lstm30'."""
+    shown = [f"{SHORT.get(k, k)}={_value(hparams.get(k))}"
+             for k in differing if k not in ("cell", "units")]
+    return " ".join([f"{hparams.get('cell', '?')}{hparams.get('units', '')}", *shown])
+
+
+# Short names for legends, where a plot's width is the limit; tables use the full names.
+SHORT = {"learning_rate": "lr", "batch_size": "batch", "bidirectional": "bidir",
+         "optimizer": "opt", "dropout": "drop", "recurrent_dropout": "rdrop",
+         "embedding_dim": "emb"}
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def hparam_text(value: Any) -> str:
+    """A hyperparameter's value for a table cell (floats without trailing zeros)."""
+    return _value(value)
+
+
+def difference(value: float | None, baseline: float | None) -> str:
+    """`value` beside the pinned baseline run's, signed ('+0.0125', '-3.2e-05'); '–' when
+    either is missing or not finite, '0' when equal."""
+    if value is None or baseline is None or not (math.isfinite(value)
+                                                 and math.isfinite(baseline)):
+        return "–"
+    delta = value - baseline
+    if delta == 0:
+        return "0"
+    return f"{delta:+.4f}" if abs(delta) >= 1e-4 else f"{delta:+.2e}"

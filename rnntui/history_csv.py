@@ -8,6 +8,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from rnntui.runs import atomic_write
+
+HISTORY_CSV = "history.csv"  # the app's export key writes it here, in the run's folder
 
 
 def history_csv(history: Sequence[Mapping[str, float]]) -> str:
@@ -24,3 +29,17 @@ def history_csv(history: Sequence[Mapping[str, float]]) -> str:
 
 def _cell(value: float | None) -> str:
     return "" if value is None else repr(float(value))
+
+
+def write_history_csv(history: Sequence[Mapping[str, float]], path: Path) -> Path:
+    """Write the history as CSV to `path` atomically (a folder: `HISTORY_CSV` inside it).
+
+    Returns:
+        The file written.
+
+    Raises:
+        OSError: the file cannot be written.
+    """
+    target = path / HISTORY_CSV if path.is_dir() else path
+    atomic_write(target, history_csv(history))
+    return target

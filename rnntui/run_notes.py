@@ -59,6 +59,17 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def check_note(note: str) -> str:
+    """The note, if it can be kept.
+
+    Raises:
+        NotesError: for a note longer than MAX_NOTE characters.
+    """
+    if len(note) > MAX_NOTE:
+        raise NotesError(f"the note has {len(note)} characters; at most {MAX_NOTE}")
+    return note
+
+
 def read_notes(run_path: Path) -> RunNotes:
     """The run's notes; none (not an error) when the file is missing or damaged: notes must
     never keep a run from opening."""
@@ -81,7 +92,6 @@ def write_notes(run_path: Path, notes: RunNotes) -> None:
     Raises:
         NotesError: for a note longer than MAX_NOTE characters.
     """
-    if len(notes.note) > MAX_NOTE:
-        raise NotesError(f"the note has {len(notes.note)} characters; at most {MAX_NOTE}")
+    check_note(notes.note)
     atomic_write(run_path / NOTES, json.dumps({"note": notes.note, "tags": list(notes.tags)},
                                               ensure_ascii=False, indent=2))

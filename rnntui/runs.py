@@ -426,6 +426,38 @@ class RunStore:
                 infos.append(RunInfo(folder.name, folder, error=str(exc)))
         return sorted(infos, key=lambda i: (i.run.created if i.run else "", i.name), reverse=True)
 
+    def rename(self, name: str, new_name: str) -> Run:
+        """Give a run of this store a new name (its folder's), under the run's lock.
+
+        Args:
+            name: the run's name or folder.
+            new_name: the new name: letters, digits, '.', '_' and '-', at most 100.
+
+        Returns:
+            The run, opened at its new folder.
+
+        Raises:
+            RunError: a bad or taken name, or a run outside the store; RunBusy: a process
+                trains it now (the lock's message says which).
+        """
+        from rnntui.run_lock import writing  # it imports this module
+
+        path = self.resolve(name)
+        if path.resolve().parent != self.root.resolve():
+            raise RunError(f"{name}: only runs inside {self.root} can be renamed")
+        if not _NAME.match(new_name):
+            raise RunError(f"{new_name!r}: a run name is letters, digits, '.', '_' and '-' "
+                           "(at most 100, starting with a letter or digit)")
+        target = self.root / new_name
+        if target.exists():
+            raise RunError(f"{new_name}: a run of that name exists already")
+        with writing(path):
+            try:
+                path.rename(target)
+            except OSError as exc:
+                raise RunError(f"cannot rename {path.name} ({exc.strerror or exc})") from None
+        return self.open(target)
+
     def delete(self, name: str) -> None:
         """Delete a run of this store.
 

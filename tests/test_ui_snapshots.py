@@ -1,4 +1,5 @@
-"""Snapshots of the four main screens at 80×24 with fixed fake data.
+"""Snapshots of the four main screens at 80×24 with fixed fake data (the compare view at
+120×40 too, with its tools in use).
 
 The runs are pinned (names, dates, hyperparameters); the tasks and hyperparameters screens
 also show each task's defaults, so changing a default changes those two snapshots.
@@ -69,6 +70,18 @@ def test_compare_screen(snap_compare):
         pilot.app.compare("onehot4")
 
     assert snap_compare(app_with_runs(), run_before=compare, terminal_size=SIZE)
+
+
+def test_compare_screen_pinned_smoothed_with_cursor_at_120x40(snap_compare):
+    """The compare view's tools at once: #1 pinned (the other's figures as differences),
+    smoothing 0.6, and the cursor reading both plots at epoch 5."""
+
+    async def compare(pilot):
+        pilot.app.compare("onehot4")
+        await pilot.pause()
+        await pilot.press("b", "s", "right", *["left"] * 5)
+
+    assert snap_compare(app_with_runs(), run_before=compare, terminal_size=(120, 40))
 
 
 def test_help_screen(snap_compare):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rnntui.cli.common import fmt, print_json
+from rnntui.cli.common import UserError, fmt, print_json
+from rnntui.run_notes import NotesError, RunNotes, parse_tags, read_notes, write_notes
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS
 
@@ -18,6 +19,17 @@ def register(sub: Any) -> None:
     runs = sub.add_parser("runs", help="list saved runs")
     runs.add_argument("--json", action="store_true", help="print JSON")
     runs.set_defaults(handler=cmd_runs)
+
+    note = sub.add_parser("note", help="show or write a run's note and tags")
+    note.add_argument("run", help="a run name or folder")
+    note.add_argument("text", nargs="?", help="the note (replaces the old one; '' clears it)")
+    note.add_argument("--tags", metavar="A,B", help="the run's tags (replace the old ones)")
+    note.set_defaults(handler=cmd_note)
+
+    rename = sub.add_parser("rename", help="give a run a new name (refused while it trains)")
+    rename.add_argument("run", help="a run name")
+    rename.add_argument("new_name", metavar="NEW", help="the new name")
+    rename.set_defaults(handler=cmd_rename)
 
 
 def cmd_tasks(args: argparse.Namespace) -> int:
@@ -59,11 +71,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
             continue
         run = info.run
         status = run.status()
+        notes = read_notes(run.path)
         rows.append({"name": run.name, "path": str(run.path), "task": run.task_id,
                      "created": run.created, "epochs": run.epochs_done,
                      "target_epochs": run.hparams.epochs,
                      "status": status.status, "message": status.message,
-                     "quality": status.quality})
+                     "quality": status.quality, "note": notes.note, "tags": list(notes.tags)})
     if args.json:
         print_json(rows)
         return 0
@@ -79,6 +92,33 @@ def cmd_runs(args: argparse.Namespace) -> int:
             print(f"{row['name']}  {row['task']}  no epoch kept: {row['message']}")
             continue
         quality = ", ".join(f"{k} {fmt(v)}" for k, v in row["quality"].items())
+        label = RunNotes(row["note"], tuple(row["tags"])).label()
         print(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} epochs  "
-              f"{row['status']}  {quality}")
+              f"{row['status']}  {quality}" + (f"  {label}" if label else ""))
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    """Print the run's note and tags, or replace what is given (the text, the tags or both)."""
+    run = RunStore().open(args.run)
+    notes = read_notes(run.path)
+    if args.text is None and args.tags is None:
+        print(notes.label() or f"{run.name} has no note or tags; write one with "
+              f"`rnntui note {run.name} TEXT --tags a,b`")
+        return 0
+    try:
+        notes = RunNotes(note=notes.note if args.text is None else args.text.strip(),
+                         tags=notes.tags if args.tags is None else parse_tags(args.tags))
+        write_notes(run.path, notes)
+    except NotesError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"{run.name}: cannot write its notes ({exc.strerror})") from None
+    print(f"{run.name}: {notes.label() or 'no note or tags'}")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    run = RunStore().rename(args.run, args.new_name)
+    print(f"renamed {args.run} to {run.name}")
     return 0

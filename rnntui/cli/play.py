@@ -62,8 +62,11 @@ def register(sub: Any) -> None:
     explain.add_argument("--json", action="store_true", help="print JSON")
     explain.set_defaults(handler=cmd_explain)
 
-    export = sub.add_parser("export", help="a run's model summary and trainable weights as text")
+    export = sub.add_parser("export", help="a run's model summary and trainable weights as "
+                            "text, or its history as CSV (--csv)")
     export.add_argument("run", help="a run name or folder")
+    export.add_argument("--csv", action="store_true",
+                        help="the history instead: one row an epoch, a column a metric")
     export.add_argument("--out", metavar="FILE", help="write to FILE instead of the screen")
     export.set_defaults(handler=cmd_export)
 
@@ -331,15 +334,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from rnntui.nn import summary_rows, total_params, weights_text
-
-    play = _playground(args.run)
-    rows = summary_rows(play.net)
-    lines = [f"# {play.run.name} ({play.task.id})", "",
-             f"{'layer':<28}{'kind':<16}{'output shape':<20}{'params':>10}"]
-    lines += [f"{r.name:<28}{r.kind:<16}{str(r.output_shape):<20}{r.params:>10,}" for r in rows]
-    lines += [f"{'total':<64}{total_params(play.net):>10,}", "", weights_text(play.net)]
-    text = "\n".join(lines) + "\n"
+    text = _history_text(args.run) if args.csv else _weights_text(args.run)
     if args.out:
         from pathlib import Path
 
@@ -356,3 +351,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     return 0
+
+
+def _history_text(name: str) -> str:
+    """The run's history as CSV: no model is loaded, so a run that is training exports too."""
+    from rnntui.history_csv import history_csv
+
+    run = RunStore().open(name)
+    history = run.history()
+    if not history:
+        raise UserError(f"{run.name} has no complete epoch yet: no history to export")
+    return history_csv(history)
+
+
+def _weights_text(name: str) -> str:
+    from rnntui.nn import summary_rows, total_params, weights_text
+
+    play = _playground(name)
+    rows = summary_rows(play.net)
+    lines = [f"# {play.run.name} ({play.task.id})", "",
+             f"{'layer':<28}{'kind':<16}{'output shape':<20}{'params':>10}"]
+    lines += [f"{r.name:<28}{r.kind:<16}{str(r.output_shape):<20}{r.params:>10,}" for r in rows]
+    lines += [f"{'total':<64}{total_params(play.net):>10,}", "", weights_text(play.net)]
+    return "\n".join(lines) + "\n"

@@ -39,10 +39,14 @@ def register(sub: Any) -> None:
     train.set_defaults(handler=cmd_train)
 
     compare = sub.add_parser("compare", help="train several cells with otherwise equal "
-                             "settings and compare them")
+                             "settings and compare them, or compare saved runs (--runs)")
     compare.add_argument("task", help=f"one of: {', '.join(TASKS)}")
-    compare.add_argument("--cells", default="simple,lstm,gru",
-                         help="comma-separated cells (default: simple,lstm,gru)")
+    compare.add_argument("--cells", help="comma-separated cells (default: simple,lstm,gru)")
+    compare.add_argument("--runs", metavar="A,B",
+                         help="compare these saved runs of the task instead of training "
+                         "('all': every run of the task)")
+    compare.add_argument("--baseline", metavar="RUN",
+                         help="show the other runs' figures as differences from this run")
     compare.add_argument("--set", dest="overrides", action="append", default=[],
                          metavar="KEY=VALUE", help="change a hyperparameter for all (repeatable)")
     compare.add_argument("--recipe", action="store_true", help="start from the seed's recipe")
@@ -246,11 +250,14 @@ def _standing(task_id: str, cell: str, quality: dict[str, float],
 def cmd_compare(args: argparse.Namespace) -> int:
     from rnntui.compare import summarize
 
-    choose_backend(getattr(args, "backend", None))
     task = get_task(args.task)
+    if args.runs is not None:
+        return _compare_saved(task, args)
+    choose_backend(getattr(args, "backend", None))
     # Each name as the schema reads it (LSTM is lstm) before duplicates are looked for:
     # a cell named twice trains once.
-    named = [SCHEMA["cell"].parse(c.strip()) for c in args.cells.split(",") if c.strip()]
+    cells_text = "simple,lstm,gru" if args.cells is None else args.cells
+    named = [SCHEMA["cell"].parse(c.strip()) for c in cells_text.split(",") if c.strip()]
     cells = list(dict.fromkeys(named))
     if len(cells) < len(named):
         print(f"note: each cell trains once: {', '.join(cells)}", file=sys.stderr)
@@ -269,9 +276,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
-    rows = []
+    rows, runs = [], []
     for hp in hps:
         run = store.create(task.id, hp, source)
+        runs.append(run)
         if not args.json:
             print(f"-- {hp.cell}")
         try:
@@ -282,33 +290,99 @@ def cmd_compare(args: argparse.Namespace) -> int:
         rows.append(summarize(store.open(run.path)))
         if session.exit_code is not None:
             break
-    if args.json:
-        print_json({"task": task.id, "runs": [r.to_dict() for r in rows]})
-    else:
-        _print_comparison(rows)
+    _report_comparison(task.id, runs[:len(rows)], rows, args)
     return session.exit_code if session.exit_code is not None else 0
 
 
-def _print_comparison(rows: list[Any]) -> None:
+def _compare_saved(task: Any, args: argparse.Namespace) -> int:
+    """`rnntui compare TASK --runs A,B`: runs already trained, nothing trains."""
+    from rnntui.compare import summarize
+
+    if args.cells or args.overrides or args.recipe or args.epochs is not None or args.data \
+            or args.corpus or args.column:
+        raise UserError("--runs compares saved runs as they are: give no training options "
+                        "(--cells, --set, --recipe, --epochs, --data …) with it")
+    store = RunStore()
+    if args.runs.strip() == "all":
+        runs = [i.run for i in reversed(store.list())
+                if i.run is not None and i.run.task_id == task.id]
+    else:
+        names = list(dict.fromkeys(n.strip() for n in args.runs.split(",") if n.strip()))
+        runs = [store.open(name) for name in names]
+    for run in runs:
+        if run.task_id != task.id:
+            raise UserError(f"{run.name} is a run of {run.task_id}, not of {task.id}")
+    if len(runs) < 2:
+        raise UserError(f"--runs: name at least two runs of {task.id} to compare "
+                        f"(found {len(runs)}; see `rnntui runs`)")
+    _report_comparison(task.id, runs, [summarize(run) for run in runs], args)
+    return 0
+
+
+def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
+                       args: argparse.Namespace) -> None:
+    """Print the comparison (table or JSON), with the hyperparameters that differ and, with
+    --baseline, the others' figures as differences from that run."""
+    from rnntui.compare import differing_hparams
+
+    differing = differing_hparams(runs)
+    baseline = None
+    if args.baseline:
+        matches = [r for r in rows if r.name == args.baseline]
+        if not matches:
+            raise UserError(f"--baseline {args.baseline}: not one of the compared runs "
+                            f"({', '.join(r.name for r in rows)})")
+        baseline = matches[0]
+    if args.json:
+        print_json({"task": task_id, "differing": differing,
+                    "baseline": baseline.name if baseline else None,
+                    "runs": [r.to_dict() for r in rows]})
+    else:
+        _print_comparison(rows, differing, baseline)
+
+
+def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = None) -> None:
+    """A table a run a row: its name, a column for each hyperparameter that differs (equal
+    ones hidden), then its final figures, as differences from `baseline` when given."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
+    from rnntui.compare import difference, hparam_text
+
     quality = get_task(rows[0].task).quality.name if rows else "quality"
-    table = Table(title=f"{rows[0].task if rows else ''}: cells compared")
-    for column in ("cell", "parameters", quality, "best validation", "epochs", "training time"):
-        table.add_column(column, justify="left" if column == "cell" else "right")
-    for row in rows:
-        best = "–" if row.best_val is None else f"{fmt(row.best_val)} ({row.best_val_name})"
+    what = ", ".join(differing) if differing else "nothing in their settings"
+    # Runs are numbered in the table and named beneath it, with short headings: the
+    # settings that differ and the figures then fit in 80 columns, and no name is cut.
+    table = Table(title=f"{rows[0].task if rows else ''}: runs compared (differ in: {what})",
+                  caption=f"differences from #{rows.index(baseline) + 1} (pinned)"
+                  if baseline else None, box=box.SIMPLE_HEAD)
+    for column in ("#", *differing, "params", quality, "best val", "epochs", "time"):
+        table.add_column(column, justify="left" if column in ("#", "cell") else "right")
+    for number, row in enumerate(rows, start=1):
+        pinned = baseline is not None and row is not baseline
+        value = row.quality.get(quality)
+        shown = (difference(value, baseline.quality.get(quality)) if pinned
+                 else fmt(value if value is not None else float("nan")))
+        if row.best_val is None:
+            best = "–"
+        elif pinned:
+            best = f"{difference(row.best_val, baseline.best_val)} ({row.best_val_name})"
+        else:
+            best = f"{fmt(row.best_val)} ({row.best_val_name})"
         seconds = "–" if row.train_seconds is None else f"{row.train_seconds:.1f} s"
         params = "–" if row.params is None else f"{row.params:,}"
         kept = f" (best: {row.best_epoch})" if row.best_epoch is not None else ""
-        table.add_row(row.cell, params, fmt(row.quality.get(quality, float("nan"))),
-                      best, f"{row.epochs}{kept}", seconds)
+        table.add_row(f"#{number}", *(hparam_text(row.hparams.get(k)) for k in differing),
+                      params, shown, best, f"{row.epochs}{kept}", seconds)
     console = Console()
     console.print(table)
+    for number, row in enumerate(rows, start=1):  # one line each
+        pinned = " (pinned)" if row is baseline else ""
+        console.print(f"#{number} {row.name}{pinned}", highlight=False, soft_wrap=True)
     for row in rows:
         if row.standing:
-            console.print(row.standing, highlight=False, soft_wrap=True)  # one line each
+            console.print(row.standing, highlight=False, soft_wrap=True)
 
 
 class _Printer:

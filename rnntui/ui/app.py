@@ -89,9 +89,20 @@ class RnntuiApp(App[int]):
         return TasksScreen()
 
     def on_mount(self) -> None:
+        # Every screen's header shows the title: while a run trains it says which, how far
+        # and its loss, on whatever screen is open (rnntui.ui.status_line).
+        self.service.updated.subscribe(self, self._show_status)
         if self.start is not None:
             self.open_screen(*self.start)
         self._check_size()
+
+    def _show_status(self, update: tuple) -> None:
+        from rnntui.ui.status_line import status_text
+
+        session, event = update
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved)):
+            return  # the line changes with epochs and states, not with every batch
+        self.title = status_text(session) or self.TITLE
 
     # -- size --------------------------------------------------------------------------------
     def on_resize(self, event: Resize) -> None:

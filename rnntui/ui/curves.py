@@ -110,3 +110,13 @@ def smooth(values: Sequence[float], weight: float) -> list[float]:
         seen += 1
         out.append(last / (1 - weight ** seen) if weight else last)
     return out
+
+
+SMOOTHING_WEIGHTS = (0.0, 0.6, 0.9)  # what the compare view's smoothing key cycles through
+
+
+def smoothed(points: Points, weight: float) -> Points:
+    """`points` with their values smoothed by `smooth` (the same points when weight is 0)."""
+    if not weight:
+        return points
+    return Points.from_columns(array("d", points.xs), array("d", smooth(points.ys, weight)))

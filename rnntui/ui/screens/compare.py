@@ -1,7 +1,11 @@
 """Compare runs of one task: tick runs, see their curves overlaid and their final figures.
 
 Each run gets a number (#1, #2 …) shared by the list, the plot legends and the table, so a
-curve is easy to match with its figures even at 80 columns.
+curve is easy to match with its figures even at 80 columns. What explains a comparison is
+on screen: a column for each hyperparameter that differs between the ticked runs (equal ones
+hidden), legends that name those differences, and one run pinned (b) as the baseline the
+others' figures are shown against. The right plot's metric (m), smoothing (s), log scale (l)
+and a cursor reading the plots at an epoch (← →) are TensorBoard's tools for the same job.
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from rnntui.compare import best_validation
+from rnntui.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
+                            legend)
 from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
 from rnntui.ui import figures
-from rnntui.ui.curves import epoch_curve, metric_key
+from rnntui.ui.curves import SMOOTHING_WEIGHTS, epoch_curve, metric_key, smoothed
 from rnntui.ui.theme import SERIES_COLOURS
 from rnntui.ui.widgets.footer import KeyFooter
+from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.plots import CurvePlot, Series
 from rnntui.ui.widgets.tick_list import TickList
 
@@ -43,6 +49,21 @@ class CompareScreen(Screen[None]):
         Binding("t", "next_task", "Next task", id="compare.next_task",
                 tooltip="compare the runs of the next task that has runs"),
         Binding("a", "all", "All/none", id="compare.all", tooltip="tick every run, or none"),
+        Binding("b", "pin", "Pin", id="compare.pin",
+                tooltip="pin the highlighted run as the baseline: the others' figures are "
+                "shown as differences from it (b again unpins)"),
+        Binding("m", "next_metric", "Metric", id="compare.metric",
+                tooltip="plot the next metric on the right (validation, training, loss …)"),
+        Binding("s", "smooth", "Smooth", id="compare.smooth",
+                tooltip="smooth the curves: moving average of weight 0, 0.6, 0.9 in turn"),
+        Binding("l", "log_scale", "Log/linear", id="compare.log", show=False,
+                tooltip="switch both plots between a logarithmic and a linear y axis"),
+        Binding("left", "cursor(-1)", "◀ epoch", id="compare.cursor_left", show=False,
+                tooltip="move the plots' cursor an epoch back: the values there are read out"),
+        Binding("right", "cursor(1)", "epoch ▶", id="compare.cursor_right", show=False,
+                tooltip="move the plots' cursor an epoch on (the first press: the last epoch)"),
+        Binding("e", "export", "Export CSV", id="compare.export", show=False,
+                tooltip="write the highlighted run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="compare.back", tooltip="back"),
     ]
 
@@ -53,6 +74,11 @@ class CompareScreen(Screen[None]):
         self.runs: list[Run] = []
         self._histories: dict[str, list[dict[str, float]]] = {}
         self.shown = ""
+        """The metric of the right plot and the table's metric column (m switches it)."""
+        self.pinned: str | None = None
+        """The baseline run's name: the others' figures are differences from it."""
+        self.smoothing = 0  # an index into SMOOTHING_WEIGHTS
+        self.columns: tuple[str, ...] = ()  # the hyperparameter columns the table has now
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
@@ -64,6 +90,7 @@ class CompareScreen(Screen[None]):
         with Horizontal(id="compare-plots"):
             yield CurvePlot("loss", log_y=True, id="compare-loss")
             yield CurvePlot("metric", id="compare-metric")
+        yield CursorLine(id="compare-cursor")
         yield TickList(id="compare-runs")
         yield self.table
         yield Static(id="compare-standing")
@@ -102,15 +129,17 @@ class CompareScreen(Screen[None]):
                                for i, run in enumerate(self.runs)])
         if self.runs:
             runs_list.highlighted = 0  # space works at once
-        quality = get_task(task_id).quality.name
-        runs_list.border_title = f"runs of {task_id} · quality = {quality} · space ticks"
         self.shown = self._shown_metric()
-        await self._new_table()
+        self.pinned = None
+        self.query_one(CursorLine).hide_values()
+        for plot in self.query(CurvePlot):
+            plot.place_cursor(None)
+        await self._new_table(self._hp_columns(picks))
         empty = self.query_one("#compare-empty", Static)
         empty.display = not self.runs
         empty.update(Text(f"No runs of {task_id} yet: train it (t on the tasks screen) and "
                           "come back.", style="italic"))
-        self.redraw()
+        await self.redraw()
 
     def _live(self, run: Run):
         """The service's session when `run` is the one training (its history is fresher than
@@ -120,8 +149,21 @@ class CompareScreen(Screen[None]):
 
     def _label(self, index: int, run: Run) -> Text:
         status = "training" if self._live(run) else run.status().status
+        pinned = " ◆ pinned" if run.name == self.pinned else ""
         return Text.assemble((f"#{index + 1} ", "bold"), run.name,
-                             f"  {run.epochs_done}/{run.hparams.epochs} epochs  {status}")
+                             f"  {run.epochs_done}/{run.hparams.epochs} epochs  {status}",
+                             (pinned, "bold"))
+
+    def _relabel(self) -> None:
+        """Redraw the list's labels (the pinned mark), keeping ticks and the highlight."""
+        runs_list = self.query_one(SelectionList)
+        highlighted = runs_list.highlighted
+        chosen = set(runs_list.selected)
+        with runs_list.prevent(SelectionList.SelectedChanged):
+            runs_list.clear_options()
+            runs_list.add_options([Selection(self._label(i, run), run.name, run.name in chosen)
+                                   for i, run in enumerate(self.runs)])
+        runs_list.highlighted = highlighted
 
     def _shown_metric(self) -> str:
         """The validation metric when the task's runs log one, else the training metric."""
@@ -132,7 +174,21 @@ class CompareScreen(Screen[None]):
                 return f"val_{metric}"
         return metric
 
-    async def _new_table(self) -> None:
+    def _hp_columns(self, names: list[str] | set[str]) -> tuple[str, ...]:
+        """The hyperparameter columns for these runs: those that differ between them, or
+        the cell and units when nothing does (one run ticked, say)."""
+        runs = [run for run in self.runs if run.name in names]
+        return tuple(differing_hparams(runs)) or ("cell", "units")
+
+    def metrics(self) -> list[str]:
+        """Every figure the task's runs logged, in the order first seen: what m cycles."""
+        keys: dict[str, None] = {}
+        for run in self.runs:
+            for record in self.history(run)[-1:]:
+                keys.update(dict.fromkeys(record))
+        return list(keys) or [self.shown]
+
+    async def _new_table(self, columns: tuple[str, ...]) -> None:
         """A fresh table for this task's columns.
 
         Its columns are made once: re-adding columns to a table (clear(columns=True)) kept
@@ -145,12 +201,14 @@ class CompareScreen(Screen[None]):
         table = DataTable(cursor_type="row", zebra_stripes=True, classes="compare-table")
         table.can_focus = False  # keys go to the list; the table only shows figures
         await self.mount(table, before=self.query_one("#compare-standing"))
-        for key, label in (("#", "#"), ("cell", "cell"), ("units", "units"),
+        # Short names (lr, batch) in headings: the full ones are in the list's title.
+        for key, label in (("#", "#"), *((c, SHORT.get(c, c)) for c in columns),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
                            ("time", "time")):
             table.add_column(label, key=key)
         self.table = table
+        self.columns = columns
         await old.remove()
 
     def history(self, run: Run) -> list[dict[str, float]]:
@@ -167,22 +225,40 @@ class CompareScreen(Screen[None]):
 
     # -- drawing -----------------------------------------------------------------------------
     @on(SelectionList.SelectedChanged)
-    def redraw(self) -> None:
+    async def redraw(self) -> None:
         chosen = set(self.query_one(SelectionList).selected)
+        columns = self._hp_columns(chosen)
+        if columns != self.columns:
+            await self._new_table(columns)
         picked = [(i, run) for i, run in enumerate(self.runs) if run.name in chosen]
         shown = self.shown
         histories = {run.name: self.history(run) for _, run in picked}
+        differing = list(differing_hparams([run for _, run in picked]))
+        quality = get_task(self.task_id).quality.name
+        what = f"differ in {', '.join(differing)}" if differing else f"quality = {quality}"
+        self.query_one(SelectionList).border_title = (
+            f"runs of {self.task_id} · {what} · space ticks")
+        weight = SMOOTHING_WEIGHTS[self.smoothing]
         loss_series, metric_series = [], []
         for i, run in picked:
-            label = f"#{i + 1} {run.hparams.cell}{run.hparams.units}"
+            label = f"#{i + 1} {legend(run.hparams, differing)}"
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             marker = _MARKERS[i % len(_MARKERS)]
             history = histories[run.name]
-            loss_series.append(Series(label, epoch_curve(history, "loss"), colour, marker))
-            metric_series.append(Series(label, epoch_curve(history, shown), colour, marker))
-        self.query_one("#compare-loss", CurvePlot).show(loss_series, title="loss")
-        self.query_one("#compare-metric", CurvePlot).show(metric_series, title=shown)
+            loss_series.append(Series(label, smoothed(epoch_curve(history, "loss"), weight),
+                                      colour, marker))
+            metric_series.append(Series(label, smoothed(epoch_curve(history, shown), weight),
+                                        colour, marker))
+        smooth_note = f" · smoothed {weight:g}" if weight else ""
+        self.query_one("#compare-loss", CurvePlot).show(loss_series, title="loss" + smooth_note)
+        self.query_one("#compare-metric", CurvePlot).show(metric_series,
+                                                          title=shown + smooth_note)
         self._fill_table(picked, shown, histories)
+        self._read_cursor()
+
+    def _baseline(self, picked: list[tuple[int, Run]]) -> Run | None:
+        """The pinned run, when it is among the ticked ones."""
+        return next((run for _, run in picked if run.name == self.pinned), None)
 
     def _fill_table(self, picked: list[tuple[int, Run]], shown: str,
                     histories: dict[str, list[dict[str, float]]]) -> None:
@@ -190,32 +266,78 @@ class CompareScreen(Screen[None]):
         table = self.table
         table.clear()
         beside = []
+        rows = {}
+        for i, run in picked:
+            history = histories[run.name]
+            last = history[-1] if history else {}
+            status = run.status()
+            rows[run.name] = {"loss": last.get("loss"), "metric": last.get(shown),
+                              "best": best_validation(self.task_id, history)[1],
+                              "quality": status.quality.get(task.quality.name)}
+        baseline = self._baseline(picked)
         for i, run in picked:
             hp = run.hparams
-            last = histories[run.name][-1] if histories[run.name] else {}
             counted = run.params()
             params = "—" if counted is None else figures.count(counted)
             status = run.status()
-            quality = status.quality.get(task.quality.name)
-            best = best_validation(self.task_id, histories[run.name])[1]
             seconds = status.train_seconds
-            cells = (f"#{i + 1}", hp.cell + (" ×2" if hp.bidirectional else ""),
-                     str(hp.units) + (f" ×{hp.layers}" if hp.layers > 1 else ""), params,
-                     f"{len(histories[run.name])}/{hp.epochs}", figures.figure(last.get("loss")),
-                     figures.figure(last.get(shown)), figures.figure(best),
-                     figures.figure(quality),
+            values = rows[run.name]
+            if baseline is None or run is baseline:
+                shown_values = [figures.figure(values[k])
+                                for k in ("loss", "metric", "best", "quality")]
+            else:  # every other run's final figures as a difference from the pinned one
+                shown_values = [difference(values[k], rows[baseline.name][k])
+                                for k in ("loss", "metric", "best", "quality")]
+            mark = " ◆" if run is baseline else ""
+            cells = (f"#{i + 1}{mark}", *(self._hp_cell(hp, c) for c in self.columns), params,
+                     f"{len(histories[run.name])}/{hp.epochs}", *shown_values,
                      f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
             table.add_row(*(Text(c) for c in cells), key=run.name)
-            line = standing(network_name(hp.cell), quality, status.baselines, task.quality)
+            line = standing(network_name(hp.cell), values["quality"], status.baselines,
+                            task.quality)
             kept = status.best_epoch
             if line or kept is not None:
                 beside.append(f"#{i + 1} " + "; ".join(
                     part for part in (line, f"best epoch {kept} kept"
                                       if kept is not None else "") if part))
+        if baseline is not None:
+            number = next(i for i, run in picked if run is baseline) + 1
+            beside.insert(0, f"◆ #{number} pinned: the others' loss, {shown}, best val and "
+                          "quality are differences from it")
         table.display = bool(picked)
         standing_lines = self.query_one("#compare-standing", Static)
         standing_lines.update(Text("\n".join(beside)))
         standing_lines.display = bool(beside)
+
+    @staticmethod
+    def _hp_cell(hp: object, key: str) -> str:
+        """A hyperparameter's table cell; the cell and units say bidirectional and layers."""
+        if key == "cell":
+            return hp.cell + (" ×2" if hp.bidirectional else "")  # type: ignore[attr-defined]
+        if key == "units":
+            return str(hp.units) + (f" ×{hp.layers}"  # type: ignore[attr-defined]
+                                    if hp.layers > 1 else "")  # type: ignore[attr-defined]
+        return hparam_text(hp[key])  # type: ignore[index]
+
+    def _read_cursor(self) -> None:
+        """Read both plots at the cursor's epoch, exactly (not smoothed), from the histories."""
+        cursor = self.query_one(CursorLine)
+        epoch = self.query_one("#compare-metric", CurvePlot).cursor
+        if epoch is None:
+            cursor.hide_values()
+            return
+        chosen = set(self.query_one(SelectionList).selected)
+        picked = [(i, run) for i, run in enumerate(self.runs) if run.name in chosen]
+        groups = []
+        for key in ("loss", self.shown):
+            values = {}
+            for i, run in picked:
+                history = self.history(run)
+                index = int(epoch) - 1
+                if 0 <= index < len(history) and key in history[index]:
+                    values[f"#{i + 1}"] = history[index][key]
+            groups.append((key, values))
+        cursor.show(epoch, groups)
 
     # -- actions -----------------------------------------------------------------------------
     async def action_next_task(self) -> None:
@@ -236,5 +358,62 @@ class CompareScreen(Screen[None]):
         else:
             runs_list.select_all()
 
+    def _highlighted(self) -> Run | None:
+        runs_list = self.query_one(SelectionList)
+        index = runs_list.highlighted
+        return self.runs[index] if index is not None and index < len(self.runs) else None
+
+    async def action_pin(self) -> None:
+        run = self._highlighted()
+        if run is None:
+            return
+        self.pinned = None if self.pinned == run.name else run.name
+        if self.pinned is not None:  # a baseline is compared against: make sure it shows
+            self.query_one(SelectionList).select(run.name)
+        self._relabel()
+        await self.redraw()
+        self.notify(f"Pinned {run.name} as the baseline." if self.pinned
+                    else "Nothing pinned: every run's own figures.", timeout=3)
+
+    async def action_next_metric(self) -> None:
+        metrics = self.metrics()
+        index = metrics.index(self.shown) if self.shown in metrics else -1
+        self.shown = metrics[(index + 1) % len(metrics)]
+        await self._new_table(self.columns)  # the metric column's heading changes
+        await self.redraw()
+
+    async def action_smooth(self) -> None:
+        self.smoothing = (self.smoothing + 1) % len(SMOOTHING_WEIGHTS)
+        await self.redraw()
+        weight = SMOOTHING_WEIGHTS[self.smoothing]
+        self.notify(f"Smoothing {weight:g} (moving average, as TensorBoard's)." if weight
+                    else "No smoothing: the curves as logged.", timeout=3)
+
+    def action_log_scale(self) -> None:
+        plots = list(self.query(CurvePlot))
+        for plot in plots:
+            plot.log_y = not plot.log_y
+            plot.draw()
+        self.notify(" · ".join(f"{plot.id.removeprefix('compare-')}: "  # type: ignore[union-attr]
+                               f"{'log' if plot.log_y else 'linear'}" for plot in plots),
+                    timeout=3)
+
+    def action_cursor(self, step: int) -> None:
+        leader = self.query_one("#compare-metric", CurvePlot)
+        if not leader.series:
+            leader = self.query_one("#compare-loss", CurvePlot)
+        leader.move_cursor(step)
+        for plot in self.query(CurvePlot):
+            plot.place_cursor(leader.cursor)
+        self._read_cursor()
+
+    def action_export(self) -> None:
+        run = self._highlighted()
+        if run is not None:
+            from rnntui.ui.export import export_history
+
+            export_history(self, run.name, self.history(run), run.path)
+
     def action_back(self) -> None:
         self.dismiss()
+

@@ -1,7 +1,8 @@
 """The first screen: every task with what it learns, and the saved runs.
 
 Enter on a task opens its hyperparameters; `t` trains it with the defaults. Enter on a run
-opens its training view; `r` resumes it, `d` deletes it after asking.
+opens its training view; `r` resumes it, `d` deletes it after asking, `n` writes its note
+and tags (shown in the list and found by the filter), `m` renames it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from rnntui.run_notes import NotesError, read_notes, write_notes
 from rnntui.runs import RunError, RunInfo
 from rnntui.tasks import TASKS, DataSource, Task, get_task
 from rnntui.ui import figures, messages
@@ -53,6 +55,8 @@ class RunTable(DataTable):
         if self.row_count:
             self.move_cursor(row=self.row_count - 1, animate=False)
 
+
+NOTE_WIDTH = 30  # characters of a run's tags and note in the list; the detail line has all
 
 # How the runs list can be ordered (o cycles): a name, and the sort key of a RunInfo.
 def _created(info: RunInfo) -> str:
@@ -120,6 +124,11 @@ class TasksScreen(Screen[None]):
                 tooltip="show only the runs whose name, task or status holds what you type"),
         Binding("o", "order", "Order", id="runs.order",
                 tooltip="order the runs: newest first, by task, best quality first, by name"),
+        # Not in the footer (no room at 80 columns beside the keys above): ? lists them.
+        Binding("n", "notes", "Note", id="runs.notes", show=False,
+                tooltip="write the highlighted run's note and tags (/ finds them)"),
+        Binding("m", "rename", "Rename", id="runs.rename", show=False,
+                tooltip="rename the highlighted run (refused while it trains)"),
         Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
                 tooltip="show every run again"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
@@ -170,6 +179,7 @@ class TasksScreen(Screen[None]):
         table.add_column("epochs", key="epochs")
         table.add_column("status", key="status")
         table.add_column("quality", key="quality")
+        table.add_column("note", key="note")
         self.query_one("#runs").border_title = "Runs"
         task_list = self.query_one(TaskList)
         task_list.highlighted = list(TASKS).index(self.rnntui.current_task_id)
@@ -244,7 +254,8 @@ class TasksScreen(Screen[None]):
             wanted = self.filter.lower()
             rows = [(info, cells) for info, cells in rows
                     if any(wanted in cell.plain.lower() for cell in cells)
-                    or (info.run is not None and wanted in info.run.task_id)]
+                    or (info.run is not None and wanted in info.run.task_id)
+                    or read_notes(info.path).matches(wanted)]
         table.clear()
         for info, cells in rows:
             table.add_row(*cells, key=info.name)
@@ -262,15 +273,19 @@ class TasksScreen(Screen[None]):
 
     def _run_cells(self, info: RunInfo) -> tuple[Text, ...]:
         if info.run is None:
-            return Text(info.name), Text("—"), Text("damaged", style="bold"), Text("see below")
+            return (Text(info.name), Text("—"), Text("damaged", style="bold"), Text("see below"),
+                    Text(""))
         run = info.run
         service = self.rnntui.service
         status = run.status()
         state = "training" if service.training(run) else status.status
         quality = status.quality
         quality_text = "  ".join(f"{k} {figures.figure(v)}" for k, v in quality.items())
+        label = read_notes(run.path).label()
+        if len(label) > NOTE_WIDTH:  # the whole note is in the line beneath the list
+            label = label[:NOTE_WIDTH - 1] + "…"
         return (Text(run.name), Text(f"{run.epochs_done}/{run.hparams.epochs}"), Text(state),
-                Text(quality_text or "—"))
+                Text(quality_text or "—"), Text(label, style="italic"))
 
     def _highlighted_run(self) -> RunInfo | None:
         table = self.query_one(RunTable)
@@ -294,9 +309,13 @@ class TasksScreen(Screen[None]):
         else:
             run = info.run
             hp = run.hparams
-            detail.update(Text(
+            text = Text(
                 f"{run.task_id} · {hp.cell} × {hp.units} units, {hp.layers} layer(s) · "
-                f"{hp.optimizer} {hp.learning_rate:g} · created {run.created}"))
+                f"{hp.optimizer} {hp.learning_rate:g} · created {run.created}")
+            label = read_notes(run.path).label()
+            if label:
+                text.append(f"\n{label}", style="italic")
+            detail.update(text)
 
     @on(DataTable.RowSelected, "#run-table")
     def _run_selected(self) -> None:
@@ -340,7 +359,7 @@ class TasksScreen(Screen[None]):
             return bool(self.filter) or self.query_one("#runs-filter").display
         if action in ("filter", "order"):  # about runs: while the runs table has the focus
             return self.focused is not None and self.focused.id == "run-table"
-        if action in ("resume", "delete"):
+        if action in ("resume", "delete", "notes", "rename"):
             # Only about runs: shown while the runs table has the focus and a row.
             focused = self.focused is not None and self.focused.id == "run-table"
             return focused and self._highlighted_run() is not None
@@ -381,3 +400,47 @@ class TasksScreen(Screen[None]):
             f"Delete the run {info.name}?",
             "Its checkpoint, history and settings are removed from disk.", yes="Delete"),
             delete)
+
+    def action_notes(self) -> None:
+        info = self._highlighted_run()
+        if info is None or info.run is None:
+            return
+        from rnntui.ui.screens.dialogs import NotesScreen
+
+        def save(notes) -> None:  # RunNotes | None
+            if notes is None:
+                return
+            try:
+                write_notes(info.path, notes)
+            except (NotesError, OSError) as exc:
+                self.notify(str(exc), title="Cannot save the note", severity="error")
+                return
+            self.refresh_runs()
+
+        self.app.push_screen(NotesScreen(info.name, read_notes(info.path)), save)
+
+    def action_rename(self) -> None:
+        info = self._highlighted_run()
+        if info is None or info.run is None:
+            return
+        if self.rnntui.service.training(info.run):
+            self.notify(f"{info.name} is training: rename it once it has stopped.",
+                        title="Cannot rename", severity="error")
+            return
+        from rnntui.ui.screens.dialogs import RenameScreen
+
+        def rename(new_name: str | None) -> None:
+            if new_name is None:
+                return
+            try:
+                run = self.rnntui.store.rename(info.name, new_name)
+            except (RunError, OSError) as exc:  # RunBusy (trained elsewhere) is a RunError
+                self.notify(str(exc), title="Cannot rename", severity="error")
+                return
+            self.notify(f"Renamed {info.name} to {run.name}.")
+            self.refresh_runs()
+            table = self.query_one(RunTable)
+            if run.name in table.rows:
+                table.move_cursor(row=table.get_row_index(run.name), animate=False)
+
+        self.app.push_screen(RenameScreen(info.name), rename)

@@ -30,6 +30,7 @@ from rnntui.ui.curves import epoch_curve, metric_key
 from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
                                TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
+from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.plots import KEPT_POINTS, CurvePlot, Series
 from rnntui.ui.widgets.progress import TrainingProgress
@@ -65,6 +66,16 @@ class TrainingScreen(Screen[None]):
                 tooltip="overlay this run's curves with other runs of the task"),
         Binding("r", "train_on", "Train on", id="training.train_on",
                 tooltip="resume this run from its checkpoint (asks for epochs if done)"),
+        # Priority: the focused log would otherwise take ← → to scroll sideways, which its
+        # wrapped lines never need.
+        Binding("left", "cursor(-1)", "◀ epoch", id="training.cursor_left", show=False,
+                priority=True,
+                tooltip="move the plots' cursor an epoch back: the values there are read out"),
+        Binding("right", "cursor(1)", "epoch ▶", id="training.cursor_right", show=False,
+                priority=True,
+                tooltip="move the plots' cursor an epoch on (the first press: the last epoch)"),
+        Binding("e", "export", "Export CSV", id="training.export", show=False,
+                tooltip="write the run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="training.back",
                 tooltip="back; training goes on in the background"),
     ]
@@ -93,6 +104,7 @@ class TrainingScreen(Screen[None]):
         with Horizontal(id="plots"):
             yield CurvePlot("loss", log_y=True, id="loss-plot")
             yield CurvePlot(self.metric, id="metric-plot")
+        yield CursorLine(id="training-cursor")
         yield TrainingLog(id="log", max_lines=LOG_LINES)
         yield KeyFooter()
 
@@ -278,6 +290,21 @@ class TrainingScreen(Screen[None]):
                 [Series(name, curve(name), SERIES_COLOURS[0]),
                  Series(f"val_{name}", curve(f"val_{name}"), SERIES_COLOURS[1], "dot")],
                 title=name)
+        self._read_cursor()
+
+    def _read_cursor(self) -> None:
+        """The values of both plots at the cursor's epoch (from the history, exactly)."""
+        line = self.query_one(CursorLine)
+        epoch = self.query_one("#metric-plot", CurvePlot).cursor
+        history = self.session.history
+        index = int(epoch) - 1 if epoch is not None else -1
+        if not 0 <= index < len(history):
+            line.hide_values()
+            return
+        record = history[index]
+        line.show(epoch, [("", {k: record[k] for k in keys if k in record})
+                          for keys in (("loss", "val_loss"),
+                                       (self.metric, f"val_{self.metric}"))])
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -312,6 +339,20 @@ class TrainingScreen(Screen[None]):
 
     def action_compare(self) -> None:
         self.post_message(messages.RunScreenAsked(self.session.run, "compare"))
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor over the epochs (the metric plot leads: the loss plot also has
+        the batches between epochs)."""
+        leader = self.query_one("#metric-plot", CurvePlot)
+        leader.move_cursor(step)
+        self.query_one("#loss-plot", CurvePlot).place_cursor(leader.cursor)
+        self._read_cursor()
+
+    def action_export(self) -> None:
+        from rnntui.ui.export import export_history
+
+        session = self.session
+        export_history(self, session.name, list(session.history), session.run.path)
 
     def action_train_on(self) -> None:
         self.post_message(messages.TrainOnAsked(self.session.run))

@@ -92,6 +92,12 @@ class CurvePlot(PlotextPlot):
         self.cursor = epochs[index]
         self.draw()
 
+    def place_cursor(self, epoch: float | None) -> None:
+        """Stand the cursor on `epoch` (None: no cursor): another plot's cursor, followed."""
+        if epoch != self.cursor:
+            self.cursor = epoch
+            self.draw()
+
     def hide_cursor(self) -> None:
         self.cursor = None
         self.draw()
