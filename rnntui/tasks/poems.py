@@ -8,7 +8,9 @@ run across lines and poems.
 The corpus is the Tang poems of chinese-poetry (downloaded once; offline, the built-in starter
 corpus) or the user's `--corpus FILE`, prepared by `rnntui.poetry.prepare`: converted to the
 run's script, duplicates removed, the chosen form kept, a seeded subset of `max_poems`, and 10%
-held out with no line shared with the training poems. The vocabulary comes from the training
+held out with no line shared with the training poems: half of them (validation) pick the kept
+epoch, the other half (test) give the reported figures, the network's and the baselines' alike,
+on the same events as `rnntui score`. The vocabulary comes from the training
 poems only, and reads rarer and unseen characters as UNK.
 """
 
@@ -109,10 +111,15 @@ def split_poems(poems: Sequence[str], seed: int) -> tuple[list[str], list[str]]:
 @dataclass(frozen=True)
 class PoemsData(Dataset):
     """The arrays, and the poems themselves as token ids (UNK for what the vocabulary lacks),
-    for the baselines that read whole poems."""
+    for the figures that read whole poems.
+
+    Attributes:
+        train_ids: the training poems (the n-grams are fitted on them).
+        test_ids: the test poems, on which the network and the n-grams are reported.
+    """
 
     train_ids: tuple[tuple[int, ...], ...] = ()
-    held_out_ids: tuple[tuple[int, ...], ...] = ()
+    test_ids: tuple[tuple[int, ...], ...] = ()
 
 
 def poem_ids(token_lists: Sequence[Sequence[str]], index: Mapping[str, int]
@@ -232,7 +239,8 @@ class PoemsTask(Task):
 
     def training_poems(self, hp: HParams, source: DataSource, vocab: Sequence[str]
                        ) -> tuple[list[str], list[str], str]:
-        """A trained run's training and held-out poems, rebuilt from its corpus (no download)
+        """A trained run's training and test poems (the held-out half its figures are
+        reported on, never used to pick its epoch), and where from; rebuilt from its corpus (no download)
         and checked against the vocabulary it saved.
 
         Without `--corpus` the run read the real corpus or, offline, the starter one: the one
@@ -257,7 +265,7 @@ class PoemsTask(Task):
             prepared = prepare(read(), hp.script, form_for(hp), hp.max_poems, hp.seed)
             tokens = [tokenize(p, hp.tokens) for p in prepared.train]
             if list(build_vocab(tokens, min_count_for(tokens))) == list(vocab):
-                return prepared.train, prepared.held_out, origin
+                return prepared.train, prepared.test, origin
         raise DataUnavailable("cannot rebuild this run's training poems: its corpus is not "
                               "at hand as it was (" + ", or ".join(o for o, _ in candidates)
                               + " gives another vocabulary)")
@@ -265,9 +273,9 @@ class PoemsTask(Task):
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:
         import numpy as np
         prepared, origin = self.prepared(hp, source)
-        train, val = prepared.train, prepared.held_out
-        train_tokens = [tokenize(p, hp.tokens) for p in train]
-        val_tokens = [tokenize(p, hp.tokens) for p in val]
+        train_tokens = [tokenize(p, hp.tokens) for p in prepared.train]
+        val_tokens = [tokenize(p, hp.tokens) for p in prepared.validation]
+        test_tokens = [tokenize(p, hp.tokens) for p in prepared.test]
         # From the training poems only: what the held-out poems hold is not known in advance
         # (their unseen characters read as UNK, as a user's would).
         vocab = build_vocab(train_tokens, min_count_for(train_tokens))
@@ -276,29 +284,37 @@ class PoemsTask(Task):
         if not len(x):
             raise DataUnavailable(f"the corpus is too short for seq_len={hp.seq_len}: "
                                   "give a longer corpus or a smaller seq_len")
-        x_val, y_val = windows(stream(val_tokens, index), hp.seq_len) if val else (None, None)
-        if x_val is not None and not len(x_val):
-            x_val = y_val = None
+        x_val, y_val = self._held_windows(val_tokens, index, hp.seq_len)
+        x_test, y_test = self._held_windows(test_tokens, index, hp.seq_len)
         embedded = hp.embedding_dim > 0
 
         def enc(ids: np.ndarray) -> np.ndarray:
             return encode_tokens(ids, len(vocab), embedded)
 
         word = "characters" if hp.tokens == "char" else "tokens"
-        held_events = sum(len(t) + 1 for t in val_tokens)
-        unknown = sum(1 for toks in val_tokens for t in toks if t not in index)
+        held_events = sum(len(t) + 1 for t in test_tokens)
+        unknown = sum(1 for toks in test_tokens for t in toks if t not in index)
         return PoemsData(
             x_train=enc(x), y_train=y,
             x_val=None if x_val is None else enc(x_val), y_val=y_val,
-            x_test=None if x_val is None else enc(x_val), y_test=y_val,
+            x_test=None if x_test is None else enc(x_test), y_test=y_test,
             vocab=vocab,
-            train_ids=poem_ids(train_tokens, index), held_out_ids=poem_ids(val_tokens, index),
+            train_ids=poem_ids(train_tokens, index), test_ids=poem_ids(test_tokens, index),
             notes=(f"corpus: {origin}",
                    prepared.describe(),
                    f"{sum(len(t) for t in train_tokens):,} {word} to train, "
-                   f"{len(vocab):,} distinct kept (the rest read as {UNK}); held out: "
+                   f"{len(vocab):,} distinct kept (the rest read as {UNK}); test poems: "
                    f"{held_events:,} events, {unknown:,} of them {UNK}",
                    f"{len(x):,} windows of {hp.seq_len}"))
+
+    @staticmethod
+    def _held_windows(token_lists: Sequence[Sequence[str]], index: Mapping[str, int],
+                      seq_len: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """Windows of held-out poems, or (None, None) when they are too few for one."""
+        if not token_lists:
+            return None, None
+        x, y = windows(stream(token_lists, index), seq_len)
+        return (x, y) if len(x) else (None, None)
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         size = len(data.vocab) if data is not None else len(self.vocab(hp))
@@ -325,17 +341,29 @@ class PoemsTask(Task):
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         return math.exp(min(float(evaluated["loss"]), 50.0))
 
+    def extra_figures(self, predict, data: Dataset, hp: HParams) -> dict[str, float]:
+        """The reported perplexity, per event of the test poems (each poem from a fresh
+        state: every character and mark, then END), the figure `rnntui score` gives and the
+        baselines are measured on. It replaces the training windows' figure, whose windows
+        start mid-poem and are not the baselines' events."""
+        if not isinstance(data, PoemsData) or not data.test_ids or data.vocab is None:
+            return {}
+        from rnntui.poetry.scoring import network_perplexity
+
+        return {self.quality.name: network_perplexity(predict, data.test_ids,
+                                                      data.vocab.index(END))}
+
     def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
-        """Interpolated Kneser-Ney 5-gram, 3-gram and bigram perplexities on the held-out
-        poems, fitted on the training poems with the run's vocabulary: every poem from its
-        start, each character and mark, then END (the events `rnntui score` reads)."""
-        if not isinstance(data, PoemsData) or not data.held_out_ids or data.vocab is None:
+        """Interpolated Kneser-Ney 5-gram, 3-gram and bigram perplexities on the test poems,
+        fitted on the training poems with the run's vocabulary: every poem from its start,
+        each character and mark, then END (the events `rnntui score` reads)."""
+        if not isinstance(data, PoemsData) or not data.test_ids or data.vocab is None:
             return {}
         from rnntui.poetry.ngram import KneserNey
 
         end = data.vocab.index(END)
         return {f"kneser_ney_{n}gram": KneserNey(n, len(data.vocab), end)
-                .fit(data.train_ids).perplexity(data.held_out_ids) for n in (5, 3, 2)}
+                .fit(data.train_ids).perplexity(data.test_ids) for n in (5, 3, 2)}
 
 
 POEMS = PoemsTask()
