@@ -79,7 +79,8 @@ def main() -> None:
     hp = run.hparams
     task = get_task("poems")
     train, held, origin = task.training_poems(hp, run.source, run.vocab())
-    score = score_poems(load_network(run.model_path), run.vocab(), train, held, hp.tokens)
+    score = score_poems(load_network(run.model_path), run.vocab(), train, held, hp.tokens,
+                        hp.seed)
     print(f"{origin}: {len(train):,} poems to train, {len(held):,} held out (no shared line); "
           f"{score.events:,} events, {score.unknown:,} of them <unk>; "
           f"{len(run.vocab()):,} tokens; {run.epochs_done} epochs in {seconds:.0f} s "

@@ -167,7 +167,8 @@ def test_score_reads_a_run_on_its_held_out_poems_and_on_a_file(tmp_path, capsys)
     from rnntui.poetry.ngram import KneserNey
     from rnntui.poetry.scoring import poem_ids
     from rnntui.runs import RunStore
-    from rnntui.tasks.corpus import END
+    from rnntui.tasks.corpus import END, UNK
+    from rnntui.tasks.poems import training_streams
 
     corpus = tmp_path / "poems.txt"
     corpus.write_text("\n".join(read_poems()[:60]), encoding="utf-8")
@@ -191,7 +192,12 @@ def test_score_reads_a_run_on_its_held_out_poems_and_on_a_file(tmp_path, capsys)
     assert status.baselines["kneser_ney_5gram"] == pytest.approx(out["baseline"])
     assert out["events"] == sum(len(p) + 1 for p in held)
     vocab = run.vocab()
-    kn = KneserNey(5, len(vocab), vocab.index(END)).fit(poem_ids(train_poems, vocab))
+    # fitted on the training poems as the network learnt them (a small corpus: some rare
+    # characters read as UNK), the same as the run's own baselines
+    _, _, learnt = training_streams([list(p) for p in train_poems],
+                                    {t: i for i, t in enumerate(vocab)}, hp.seed)
+    assert [list(p) for p in learnt] != poem_ids(train_poems, vocab) and UNK not in vocab[2:]
+    kn = KneserNey(5, len(vocab), vocab.index(END)).fit(learnt)
     assert out["baseline"] == pytest.approx(kn.perplexity(poem_ids(held, vocab)))
     # the network's figure, one step at a time from END
     net, total = load_network(run.model_path), 0.0
