@@ -42,7 +42,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     except MirrorError as exc:
         raise UserError(f"{run.name}: {exc}") from None
     score = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
-    what = args.file or f"its {len(held_out):,} held-out poems"
+    what = args.file or f"its {len(held_out):,} held-out test poems"
     if args.json:
         print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict()})
         return 0

@@ -245,7 +245,8 @@ class PoemsTask(Task):
     learns = "which character comes next in a Tang poem, to write poems from a first line"
     data_text = ("the Tang poems of chinese-poetry (57,607 poems, downloaded once, ~25 MB; "
                  "offline, a built-in corpus of 270), or --corpus FILE (UTF-8 text or "
-                 "chinese-poetry JSON); in the run's script, without duplicates, 10% held out")
+                 "chinese-poetry JSON); in the run's script, without duplicates, 10% held out "
+                 "(half picks the kept epoch, half is scored)")
     expect = ("on the real corpus, held-out perplexity about half a Kneser-Ney 5-gram's "
               "(rnntui score); from 床前明月光 quatrains of five-character lines whose lines "
               "2 and 4 rhyme")
@@ -320,8 +321,8 @@ class PoemsTask(Task):
     def training_poems(self, hp: HParams, source: DataSource, vocab: Sequence[str]
                        ) -> tuple[list[str], list[str], str]:
         """A trained run's training and test poems (the held-out half its figures are
-        reported on, never used to pick its epoch), and where from; rebuilt from its corpus (no download)
-        and checked against the vocabulary it saved.
+        reported on, never used to pick its epoch), and where from; rebuilt from its corpus
+        (no download) and checked against the vocabulary it saved.
 
         Without `--corpus` the run read the real corpus or, offline, the starter one: the one
         whose training poems give the saved vocabulary is it.
