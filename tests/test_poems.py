@@ -25,7 +25,7 @@ def test_the_softmax_starts_at_the_training_unigram():
 
 def test_characters_seen_once_teach_the_unknown_rate_as_targets_only():
     from rnntui.tasks.corpus import END, UNK
-    from rnntui.tasks.poems import build_vocab, training_streams
+    from rnntui.tasks.poems import build_vocab, training_streams, unknown_targets
 
     poems = [list("床前明月光") + [f"{i}"] for i in range(400)] + [list("明月光")] * 10
     vocab = build_vocab(poems, 1)  # every character kept (a small corpus)
@@ -34,8 +34,10 @@ def test_characters_seen_once_teach_the_unknown_rate_as_targets_only():
     assert ids.shape == targets.shape and index[UNK] not in ids  # inputs keep every character
     once = {index[str(i)] for i in range(400)}  # "床" and "前" come 400 times, digits once
     swapped = (ids != targets)
-    assert set(ids[swapped]) <= once and set(targets[swapped]) == {index[UNK]}
-    assert 150 < swapped.sum() < 250  # about half of the 400
+    assert set(ids[swapped]) == once and set(targets[swapped]) == {index[UNK]}
+    assert swapped.sum() == 400  # every character seen once, as a target
+    half = unknown_targets(ids, poems, index, 3, share=0.5)
+    assert 150 < (half != ids).sum() < 250
     # the baselines' poems are the targets, cut at END
     assert np.concatenate([[*p, index[END]] for p in learnt]).tolist() == targets.tolist()
     assert training_streams(poems, index, seed=3)[1].tolist() == targets.tolist()
