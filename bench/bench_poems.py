@@ -6,10 +6,12 @@ Trains the poems task with its defaults (or `--set key=value`) on a corpus file,
 every run is (rnntui.poetry.prepare): converted to the run's script, exact duplicates removed,
 the run's form kept (default: 5- and 7-character quatrains and regulated verse), a seeded
 subset of max_poems (default 10,000), and 10% held out with no line shared with the training
-poems. Then scores the held-out poems through the NumPy mirror: each poem from its start
-(END as the first context), every character and mark, then END; characters outside the
-run's vocabulary are UNK for every model. The n-grams are fitted on the run's training poems
-with the run's vocabulary.
+poems, half of them (validation) picking the kept epoch. Then scores the other half (test)
+through the NumPy mirror: each poem from its start (END as the first context), every
+character and mark, then END; characters outside the run's vocabulary are UNK for every
+model. The n-grams are fitted on the run's training poems as the network learnt them (the
+run's vocabulary, and in a small corpus the same characters-seen-once read as UNK targets).
+Also prints the per-epoch time and the figures the training result itself reported.
 
     .venv/bin/python bench/bench_poems.py                         # ../shared/data/tang_poems.txt
     .venv/bin/python bench/bench_poems.py --set epochs=3 --keep /tmp/poems
@@ -79,8 +81,9 @@ def main() -> None:
     hp = run.hparams
     task = get_task("poems")
     train, held, origin = task.training_poems(hp, run.source, run.vocab())
-    score = score_poems(load_network(run.model_path), run.vocab(), train, held, hp.tokens)
-    print(f"{origin}: {len(train):,} poems to train, {len(held):,} held out (no shared line); "
+    score = score_poems(load_network(run.model_path), run.vocab(), train, held, hp.tokens,
+                        hp.seed)
+    print(f"{origin}: {len(train):,} poems to train, {len(held):,} test poems (no shared line); "
           f"{score.events:,} events, {score.unknown:,} of them <unk>; "
           f"{len(run.vocab()):,} tokens; {run.epochs_done} epochs in {seconds:.0f} s "
           f"({status})")
@@ -91,6 +94,12 @@ def main() -> None:
           f"{score.baselines['kneser_ney_2gram']:.1f}")
     print(f"network / KN 5-gram = {score.perplexity / score.baseline:.3f}; "
           f"network / KN 3-gram = {score.perplexity / score.baselines['kneser_ney_3gram']:.3f}")
+    status = run.status()
+    if status.train_seconds:
+        nan = float("nan")
+        print(f"training: {status.train_seconds:.0f} s in fit; kept epoch {status.best_epoch}; "
+              f"its result reported perplexity {status.quality.get('perplexity', nan):.1f}, "
+              f"KN 5-gram {status.baselines.get('kneser_ney_5gram', nan):.1f}")
     print(f"run: {run.path}")
 
 

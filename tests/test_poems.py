@@ -21,3 +21,36 @@ def test_the_softmax_starts_at_the_training_unigram():
     probs = np.asarray(model(data.x_train[:1]))[0, -1]
     counts = np.bincount(data.y_train.ravel(), minlength=len(data.vocab)) + 1.0
     np.testing.assert_allclose(probs, counts / counts.sum(), atol=0.02)
+
+
+def test_characters_seen_once_teach_the_unknown_rate_as_targets_only():
+    from rnntui.tasks.corpus import END, UNK
+    from rnntui.tasks.poems import build_vocab, training_streams, unknown_targets
+
+    poems = [list("床前明月光") + [f"{i}"] for i in range(400)] + [list("明月光")] * 10
+    vocab = build_vocab(poems, 1)  # every character kept (a small corpus)
+    index = {t: i for i, t in enumerate(vocab)}
+    ids, targets, learnt = training_streams(poems, index, seed=3)
+    assert ids.shape == targets.shape and index[UNK] not in ids  # inputs keep every character
+    once = {index[str(i)] for i in range(400)}  # "床" and "前" come 400 times, digits once
+    swapped = (ids != targets)
+    assert set(ids[swapped]) == once and set(targets[swapped]) == {index[UNK]}
+    assert swapped.sum() == 400  # every character seen once, as a target
+    half = unknown_targets(ids, poems, index, 3, share=0.5)
+    assert 150 < (half != ids).sum() < 250
+    # the baselines' poems are the targets, cut at END
+    assert np.concatenate([[*p, index[END]] for p in learnt]).tolist() == targets.tolist()
+    assert training_streams(poems, index, seed=3)[1].tolist() == targets.tolist()
+    # a vocabulary that already reads rare characters as UNK changes nothing
+    cut = {t: i for i, t in enumerate(build_vocab(poems, 2))}
+    ids, targets, _ = training_streams(poems, cut, seed=3)
+    assert ids.tolist() == targets.tolist()
+
+
+def test_a_small_corpus_is_read_at_more_offsets():
+    from rnntui.tasks.poems import SMALL_CORPUS, stride_for, windows
+
+    assert stride_for([list("明月光")] * 10, 32) == 4
+    assert stride_for([list("明") * SMALL_CORPUS], 32) == 16
+    x, y = windows(np.arange(40), 8, stride=2)
+    assert x[:, 0].tolist() == list(range(0, 32, 2)) and (y == x + 1).all()

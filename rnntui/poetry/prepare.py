@@ -1,5 +1,6 @@
 """Corpus preparation: one script, no duplicates, a chosen form, a sized subset, and a
-held-out part that shares no line with the training part.
+held-out part that shares no line with the training part, itself split into a validation part
+(which picks the kept epoch) and a test part (the figure reported, never used to choose).
 
 The order matters: convert first (two traditional variants of one poem become one simplified
 poem), remove exact duplicates, keep the form, take the subset, then split. The split groups
@@ -61,7 +62,10 @@ class PreparedCorpus:
 
     Attributes:
         train: the training poems.
-        held_out: the held-out poems; none shares a line with a training poem.
+        validation: held-out poems that pick the kept epoch; none shares a line with a
+            training or a test poem.
+        test: held-out poems whose figure is reported; none shares a line with a training or
+            a validation poem.
         read: poems in the file.
         duplicates: exact duplicates removed (after script conversion).
         other_form: poems left out for not being of the chosen form.
@@ -69,11 +73,17 @@ class PreparedCorpus:
     """
 
     train: list[str]
-    held_out: list[str]
+    validation: list[str]
+    test: list[str]
     read: int
     duplicates: int
     other_form: int
     beyond_max: int
+
+    @property
+    def held_out(self) -> list[str]:
+        """Every held-out poem: validation, then test."""
+        return self.validation + self.test
 
     def describe(self) -> str:
         """One line for the task card and the training log."""
@@ -86,7 +96,8 @@ class PreparedCorpus:
             dropped.append(f"{self.beyond_max:,} beyond max_poems")
         left = f" (left out: {', '.join(dropped)})" if dropped else ""
         return (f"{len(self.train) + len(self.held_out):,} of {self.read:,} poems"
-                f"{left}; {len(self.held_out):,} held out, sharing no line with the "
+                f"{left}; {len(self.held_out):,} held out ({len(self.validation):,} to "
+                f"pick the epoch, {len(self.test):,} to test), sharing no line with the "
                 f"{len(self.train):,} to train")
 
 
@@ -166,5 +177,9 @@ def prepare(poems: Sequence[str], script: str, form: str, max_poems: int,
         beyond = len(kept) - max_poems
         kept = [kept[int(i)] for i in chosen]
     train, held = split_by_lines(kept, seed)
-    return PreparedCorpus(train, held, read=len(poems), duplicates=len(converted) - len(unique),
+    # Half the held-out poems pick the epoch, the other half are scored: a figure used to
+    # choose would flatter the run. Split by lines again so the two halves share none.
+    test, validation = split_by_lines(held, seed, 0.5)
+    return PreparedCorpus(train, validation, test, read=len(poems),
+                          duplicates=len(converted) - len(unique),
                           other_form=other_form, beyond_max=beyond)

@@ -9,7 +9,7 @@ Everything runs on the NumPy mirror (no TensorFlow).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from rnntui.poetry.ngram import KneserNey
 from rnntui.poetry.script import to_script
 from rnntui.tasks.base import DataSource, DataUnavailable
 from rnntui.tasks.corpus import END, UNK, read_poems, tokenize
+from rnntui.tasks.poems import training_streams
 
 BASELINE_ORDER = 5
 
@@ -66,26 +67,54 @@ def poem_ids(poems: Sequence[str], vocab: Sequence[str], tokens: str = "char"
     return [[index.get(t, unk) for t in tokenize(p, tokens)] for p in poems]
 
 
-def network_log_likelihood(net: Network, poems: Sequence[Sequence[int]], end: int
-                           ) -> tuple[float, int]:
+def network_log_likelihood(predict: Callable[[np.ndarray], np.ndarray],
+                           poems: Sequence[Sequence[int]], end: int) -> tuple[float, int]:
     """Summed natural-log likelihood of the poems' events under the network, and events.
 
-    Each poem is one forward pass from a fresh state: END, its ids; the targets are its ids
-    and END.
+    Each poem is read from a fresh state: END, its ids; the targets are its ids and END.
+    Poems of one length go through in one batch (a corpus of one form has a handful of
+    lengths), which is what keeps scoring thousands of poems to seconds.
+
+    Args:
+        predict: the network, a batch of id sequences (batch, T) → probabilities
+            (batch, T, vocabulary), e.g. `Network.forward`.
+        poems: each poem's ids, without END.
+        end: END's id.
+
+    Returns:
+        (log likelihood, events).
     """
-    total, events = 0.0, 0
+    by_length: dict[int, list[Sequence[int]]] = {}
     for ids in poems:
-        seq = np.asarray([end, *ids], dtype=np.int32)
-        targets = np.asarray([*ids, end], dtype=np.int64)
-        probs = np.asarray(net.forward(seq)).reshape(len(seq), -1)
-        total += float(np.log(np.clip(probs[np.arange(len(seq)), targets], 1e-300, None)).sum())
-        events += len(seq)
+        by_length.setdefault(len(ids), []).append(ids)
+    total, events = 0.0, 0
+    for length, group in by_length.items():
+        seqs = np.asarray([[end, *ids] for ids in group], dtype=np.int32).reshape(-1, length + 1)
+        targets = np.asarray([[*ids, end] for ids in group], dtype=np.int64).reshape(seqs.shape)
+        probs = np.asarray(predict(seqs)).reshape(*seqs.shape, -1)
+        picked = np.take_along_axis(probs, targets[..., None], axis=-1)
+        total += float(np.log(np.clip(picked, 1e-300, None)).sum())
+        events += seqs.size
     return total, events
 
 
+def network_perplexity(predict: Callable[[np.ndarray], np.ndarray],
+                       poems: Sequence[Sequence[int]], end: int) -> float:
+    """The network's per-event perplexity on the poems (see `network_log_likelihood`).
+
+    Raises:
+        ValueError: no poem.
+    """
+    if not poems:
+        raise ValueError("no poem to score")
+    ll, events = network_log_likelihood(predict, poems, end)
+    return math.exp(-ll / events)
+
+
 def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
-                poems: Sequence[str], tokens: str = "char") -> PoemScore:
-    """The network and the Kneser-Ney 5-, 3- and 2-grams (fitted on `train_poems`) on `poems`.
+                poems: Sequence[str], tokens: str = "char", seed: int = 0) -> PoemScore:
+    """The network and the Kneser-Ney 5-, 3- and 2-grams (fitted on `train_poems` as the
+    network learnt them, see `rnntui.tasks.poems.training_streams`) on `poems`.
 
     Args:
         net: the run's network (softmax head, one output per step).
@@ -93,6 +122,7 @@ def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
         train_poems: the run's training poems, in its script.
         poems: the poems to score, in its script.
         tokens: "char" or "word".
+        seed: the run's seed (which rare characters were read as UNK in training).
 
     Returns:
         The score.
@@ -104,8 +134,9 @@ def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
         raise DataUnavailable("no poems to score")
     end = list(vocab).index(END)
     ids = poem_ids(poems, vocab, tokens)
-    train_ids = poem_ids(train_poems, vocab, tokens)
-    ll, events = network_log_likelihood(net, ids, end)
+    index = {t: i for i, t in enumerate(vocab)}
+    _, _, train_ids = training_streams([tokenize(p, tokens) for p in train_poems], index, seed)
+    ll, events = network_log_likelihood(net.forward, ids, end)
     baselines = {}
     for order in (BASELINE_ORDER, 3, 2):
         model = KneserNey(order, len(vocab), end).fit(train_ids)
