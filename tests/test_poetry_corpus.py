@@ -175,9 +175,7 @@ def test_score_reads_a_run_on_its_held_out_poems_and_on_a_file(tmp_path, capsys)
     task = get_task("poems")
     hp = task.hparams({"units": 8, "embedding_dim": 4, "seq_len": 8, "epochs": 1})
     run = RunStore().create("poems", hp, DataSource(corpus=str(corpus)))
-    # On 60 poems one epoch's mean loss stays above the unigram start's first batch, which
-    # the engine's divergence check reads as "diverged"; the model is saved all the same.
-    assert train(run).status in ("completed", "diverged")
+    assert train(run).status == "completed"  # a loss that barely moves is no divergence
     run = RunStore().open(run.path)
     train_poems, held, _ = task.training_poems(hp, run.source, run.vocab())
     prepared, _ = task.prepared(hp, run.source, download=False)
