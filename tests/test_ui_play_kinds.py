@@ -12,7 +12,7 @@ from rnntui.play import PLAYS, open_play
 from rnntui.tasks import PLAY_KINDS, TASKS
 from rnntui.ui import messages
 from rnntui.ui.app import PLAY_SCREENS, make_app
-from rnntui.ui.screens.predict import PredictScreen
+from rnntui.ui.screens.sequence import SequenceScreen
 from ui_host import fixed_run, settle
 from ui_support import FakeFactory, screen_text
 
@@ -69,7 +69,7 @@ async def test_rnntui_open_recall_on_predict_shows_the_sequence_face():
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, PredictScreen) and screen.kind == "sequence"
+        assert isinstance(screen, SequenceScreen) and screen.kind == "sequence"
         text = screen_text(app)
         assert "trained on sequences of exactly 30 letters" in text
         assert len(screen.field.value) == 30 and "its answer" in text
@@ -107,7 +107,9 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     from rnntui.tasks.corpus import UNK
 
     play = open_play(fixed_run("poems"))
-    text = play.default_text()
+    # the first line and its mark: after a bare first line the writer asks for the mark
+    # that ends it, whatever the top bar is
+    text = play.default_text() + "，"
     bars = [token for token, _ in play.next_tokens(text, k=10) if token != UNK]
     first = next(iter(play.generate(text, length=1, temperature=0.0)))
     # at temperature 0 the poem goes on with the top bar (UNK is never written)
