@@ -181,6 +181,9 @@ class PoemScreen(WritingScreen):
     def typed(self, text: str) -> None:
         if self.generating:
             self._stop_generation("stopped: the first line changed")
+        if not text.strip() and self.acrostic:  # the acrostic writes every line: no error
+            self.query_one(InlineMessage).note(f"enter writes lines starting {self.acrostic}")
+            return
         super().typed(text)
 
     def submitted(self, text: str) -> None:

@@ -69,6 +69,9 @@ class PredictScreen(PlayScreen):
     LABEL: ClassVar[str] = "input"
     PLACEHOLDER: ClassVar[str] = ""
     DEFAULT_CSS = """
+    PredictScreen #predict-trained {
+        height: auto;  /* a long one wraps rather than losing its end at 80 columns */
+    }
     PredictScreen .section {
         height: 1;
         padding: 0 1;
