@@ -170,7 +170,7 @@ def _predict_forecast(play: Any, args: argparse.Namespace) -> Answer:
         lines.append(f"(the held-out series allows {steps} steps, not {horizon})")
     if baselines:
         lines.append("one-step RMSE on the whole test part, when it trained: " + ", ".join(
-            f"{name} {value:.4f}" for name, value in baselines.items()))
+            f"{name} {value:.4g}" for name, value in baselines.items()))
     if encoded.warning:
         lines.append(f"({encoded.warning})")
     return data, lines
@@ -200,7 +200,9 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
         return _predict_words(play, args)
     if not args.text.strip() and not args.acrostic:
         raise UserError("type a first line (or give --acrostic CHARS)")
+    from rnntui.play.tokens import ended, rhyme_words
     from rnntui.poetry.writing import WritingOptions
+    from rnntui.tasks.corpus import poem_lines
 
     temperature = play.task.temperature if args.temperature is None else args.temperature
     options = WritingOptions(temperature=temperature, top_k=args.top_k, top_p=args.top_p,
@@ -212,18 +214,18 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
     start = play.start(args.text, args.prefix)
     top = play.writer.candidates(start, 5)
     poem = play.write(args.text, options, _rng(args.seed), start)
-    from rnntui.play.tokens import ended, rhyme_words
-
+    text = play.as_typed(args.text, poem)  # a character it does not know stays itself
+    lines = poem_lines(text)
     if args.json:
-        return {"run": play.run.name, "seed": args.text, "poem": poem.text,
-                "generated": poem.written, "lines": poem.lines, "ended": ended(poem),
+        return {"run": play.run.name, "seed": args.text, "poem": text,
+                "generated": poem.written, "lines": lines, "ended": ended(poem),
                 "rhymed": poem.rhymed, "rhyme_class": sorted(poem.rhyme_class),
                 "acrostic": args.acrostic, "prefix": args.prefix, "temperature": temperature,
                 "top_k": args.top_k, "top_p": args.top_p, "rhyme": args.rhyme,
                 "next": [{"token": t, "probability": p} for t, p in top]}, []
     rhyme = rhyme_words(poem)
     return {}, [f"next {play.reads.unit}: {shown(describe_prediction(top))}",
-                *(shown(line) for line in poem.lines), *([f"({rhyme})"] if rhyme else [])]
+                *(shown(line) for line in lines), *([f"({rhyme})"] if rhyme else [])]
 
 
 def _predict_words(play: Any, args: argparse.Namespace) -> Answer:

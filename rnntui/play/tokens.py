@@ -278,6 +278,12 @@ class PoemPlay(TokenPlay):
         except WritingError as exc:
             raise InputError(str(exc)) from None
 
+    def as_typed(self, text: str, poem: WrittenPoem) -> str:
+        """`poem` with its typed start as typed (in the run's script, spaces dropped), where
+        the writer reads a character it does not know as <unk>."""
+        start = to_script(text, self.script) if self.script else text
+        return "".join(start.split()) + poem.written
+
     def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
                  top_k: int | None = None, rng: np.random.Generator | None = None,
                  lines: int | None = None) -> Iterator[str]:

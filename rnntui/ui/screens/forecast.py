@@ -87,7 +87,7 @@ class ForecastScreen(PredictScreen):
             (f"{fc.rmse_one_step:.4f}", "bold"), " (each from the true window)")
         if self.baselines:
             text.append("\none-step RMSE on the whole test part, when it trained: ", "dim")
-            text.append(", ".join(f"{name} {value:.4f}" for name, value in
+            text.append(", ".join(f"{name} {value:.4g}" for name, value in
                                   self.baselines.items()))
         self.query_one("#predict-rmse", Static).update(text)
 
