@@ -124,3 +124,29 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     assert p == pytest.approx(float(probs[play.index[top]]))
     blank = np.asarray(play.net.forward(ids[1:]))[-1]
     assert p != pytest.approx(float(blank[play.index[top]]), abs=1e-6)
+
+
+@pytest.mark.slow  # trains a small recall run (~15 s)
+async def test_a_trained_recall_run_answers_with_the_first_letter_and_warns_of_a_short_input(
+        tmp_path):
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore
+    from rnntui.tasks import get_task
+
+    store = RunStore(tmp_path / "runs")
+    run = store.create("recall", get_task("recall").hparams({"seq_len": 6, "epochs": 10}))
+    assert train(run).status == "completed"
+    run = store.open(run.path)
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SequenceScreen)
+        for sequence in ("hbcadg", "cfehab", "ahhhhh"):
+            screen.field.value = sequence
+            await settle(pilot)
+            assert screen.pairs[0][0] == sequence[0], (sequence, screen.pairs)
+        assert "trained to answer after" not in screen_text(app)  # its own length: no warning
+        screen.field.value = "abc"
+        await settle(pilot)
+        assert "3 letters: it was trained to answer after exactly 6" in screen_text(app)
