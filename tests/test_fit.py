@@ -102,7 +102,7 @@ def test_a_vocabulary_that_does_not_fit_is_refused():
 async def test_the_app_shows_a_misfit_as_an_error_line(screen_name):
     from rnntui.engine.model import build_model
     from rnntui.ui.screens.gates import GatesScreen
-    from rnntui.ui.screens.predict import PredictScreen
+    from rnntui.ui.screens.predict import predict_screen
     from rnntui.ui.widgets.inline_message import InlineMessage
     from tests.ui_host import HostApp, settle
 
@@ -110,7 +110,7 @@ async def test_the_app_shows_a_misfit_as_an_error_line(screen_name):
     model = build_model(onehot4.model_spec(onehot4.hparams()), onehot4.hparams())
     run = _run("embed4")  # and onehot4's model saved as its checkpoint, without a record
     run.save_checkpoint(lambda path: model.save(path), [{"loss": 1.0, "accuracy": 0.5}])
-    screen = (GatesScreen if screen_name == "gates" else PredictScreen)(run)
+    screen = (GatesScreen if screen_name == "gates" else predict_screen)(run)
     app = HostApp(lambda: screen)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -197,13 +197,13 @@ def test_rnntui_predict_answers_or_fails_in_one_line(playgrounds, kind, text, fl
 
 @pytest.mark.slow  # hundreds of typed values through the app
 async def test_the_predict_screen_shows_any_refusal_and_keeps_running():
-    from rnntui.ui.screens.predict import PredictScreen
+    from rnntui.ui.screens.predict import predict_screen
     from rnntui.ui.widgets.inline_message import InlineMessage
     from ui_host import HostApp, fixed_run, settle
 
     for kind in ("onehot4", "poems", "sine"):
         run = fixed_run(kind)
-        app = HostApp(lambda run=run: PredictScreen(run, seed=0))
+        app = HostApp(lambda run=run: predict_screen(run, seed=0))
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             field = app.screen.query_one("#predict-input")

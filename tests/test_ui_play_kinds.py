@@ -12,7 +12,7 @@ from rnntui.play import PLAYS, open_play
 from rnntui.tasks import PLAY_KINDS, TASKS
 from rnntui.ui import messages
 from rnntui.ui.app import PLAY_SCREENS, make_app
-from rnntui.ui.screens.predict import PredictScreen
+from rnntui.ui.screens.sequence import SequenceScreen
 from ui_host import fixed_run, settle
 from ui_support import FakeFactory, screen_text
 
@@ -69,7 +69,7 @@ async def test_rnntui_open_recall_on_predict_shows_the_sequence_face():
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, PredictScreen) and screen.kind == "sequence"
+        assert isinstance(screen, SequenceScreen) and screen.kind == "sequence"
         text = screen_text(app)
         assert "trained on sequences of exactly 30 letters" in text
         assert len(screen.field.value) == 30 and "its answer" in text
@@ -107,7 +107,9 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     from rnntui.tasks.corpus import UNK
 
     play = open_play(fixed_run("poems"))
-    text = play.default_text()
+    # the first line and its mark: after a bare first line the writer asks for the mark
+    # that ends it, whatever the top bar is
+    text = play.default_text() + "，"
     bars = [token for token, _ in play.next_tokens(text, k=10) if token != UNK]
     first = next(iter(play.generate(text, length=1, temperature=0.0)))
     # at temperature 0 the poem goes on with the top bar (UNK is never written)
@@ -122,3 +124,29 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     assert p == pytest.approx(float(probs[play.index[top]]))
     blank = np.asarray(play.net.forward(ids[1:]))[-1]
     assert p != pytest.approx(float(blank[play.index[top]]), abs=1e-6)
+
+
+@pytest.mark.slow  # trains a small recall run (~15 s)
+async def test_a_trained_recall_run_answers_with_the_first_letter_and_warns_of_a_short_input(
+        tmp_path):
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore
+    from rnntui.tasks import get_task
+
+    store = RunStore(tmp_path / "runs")
+    run = store.create("recall", get_task("recall").hparams({"seq_len": 6, "epochs": 10}))
+    assert train(run).status == "completed"
+    run = store.open(run.path)
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SequenceScreen)
+        for sequence in ("hbcadg", "cfehab", "ahhhhh"):
+            screen.field.value = sequence
+            await settle(pilot)
+            assert screen.pairs[0][0] == sequence[0], (sequence, screen.pairs)
+        assert "trained to answer after" not in screen_text(app)  # its own length: no warning
+        screen.field.value = "abc"
+        await settle(pilot)
+        assert "3 letters: it was trained to answer after exactly 6" in screen_text(app)

@@ -10,7 +10,7 @@ from rnntui.tasks import get_task
 from rnntui.ui.screens.dice import DiceScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.play_screen import PlayScreen
-from rnntui.ui.screens.predict import PredictScreen
+from rnntui.ui.screens.predict import predict_screen
 from rnntui.ui.widgets.inline_message import InlineMessage
 from tests.ui_host import HostApp, screen_text, settle
 
@@ -44,7 +44,7 @@ def test_reporting_turns_what_a_worker_meets_into_messages(tmp_path):
 
 @pytest.mark.parametrize("make", [
     lambda tmp_path: GatesScreen(_untrained(tmp_path, "onehot4")),
-    lambda tmp_path: PredictScreen(_untrained(tmp_path, "onehot4")),
+    lambda tmp_path: predict_screen(_untrained(tmp_path, "onehot4")),
     lambda tmp_path: DiceScreen(_untrained(tmp_path, "dice"), seed=1),
 ], ids=["gates", "predict", "dice"])
 async def test_a_run_with_no_checkpoint_is_an_error_line_not_a_dead_screen(tmp_path, make):

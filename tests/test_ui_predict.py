@@ -1,12 +1,12 @@
-"""The predict screen alone: letters, poems, sine and imdb faces, keys and refusals."""
+"""The predict screens alone: letters, poems, sine and imdb, keys and refusals."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
-from rnntui.ui.screens.predict import (TEMPERATURE_MAX, PredictScreen, continue_window,
-                                       poem_text)
+from rnntui.ui.screens.poem import PoemScreen, poem_text
+from rnntui.ui.screens.predict import TEMPERATURE_MAX, PredictScreen, predict_screen
 from rnntui.ui.widgets.forecast_plot import ForecastPlot
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.probability_bars import ProbabilityBars, bar
@@ -18,7 +18,7 @@ SIZE = (80, 24)
 
 def _host(run, *, seed=None, words=None, **kwargs) -> HostApp:
     def make():
-        screen = PredictScreen(run, seed=seed)
+        screen = predict_screen(run, seed=seed)
         if words is not None:
             screen.handle.use_words(words)
         return screen
@@ -87,7 +87,7 @@ async def test_a_poem_streams_token_by_token_and_stops():
     tokens = []
 
     def hook(message):
-        if isinstance(message, PredictScreen.TokenGenerated):
+        if isinstance(message, PoemScreen.TokenGenerated):
             tokens.append(message.token)
 
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
@@ -102,8 +102,11 @@ async def test_a_poem_streams_token_by_token_and_stops():
         assert screen.lines == 4
         lines = poem_lines("床前明月光" + "".join(tokens))
         assert (len(lines) == 4 and tokens[-1] in LINE_ENDS) or len(tokens) == screen.length
-        assert screen.poem_status in ("4 lines, as asked", "stopped at the length, 48 characters")
-        assert "ends after 4 lines" in screen_text(app)
+        assert screen.poem_status.startswith(("4 lines, as asked",
+                                              "stopped at the length, 48 characters"))
+        # whether the written poem rhymes is said (the writer asks lines 2 and 4 to)
+        assert len(lines) < 4 or "lines 2 and 4" in screen.poem_status
+        assert "4 lines" in screen_text(app)
         assert "床前明月光" in screen_text(app)
 
 
@@ -138,17 +141,62 @@ async def test_poem_keys_clamp_and_do_not_type():
         assert screen.query_one("#predict-input").value == "床前明月光"
 
 
+async def test_poem_keys_set_top_p_rhyme_and_an_acrostic():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        text = screen_text(app)
+        assert "top-p off" in text and "rhyme on" in text
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert screen.top_p == 0.9 and "top-p 0.9" in screen_text(app)
+        await pilot.press(*["right_square_bracket"] * 5)
+        assert screen.top_p is None
+        await pilot.press("slash")
+        assert not screen.rhyme and "rhyme off" in screen_text(app)
+        assert screen.field.value == "床前明月光"  # the keys typed nothing
+        await pilot.press("ctrl+o")
+        assert app.focused.id == "poem-acrostic"
+        await pilot.press(*"明月", "enter")  # characters of its small corpus
+        await settle(pilot)
+        assert screen.acrostic == "明月" and app.focused is screen.field
+        await pilot.press("end", "ctrl+u", "enter")
+        await settle(pilot)
+        written = poem_lines("".join(t for t in screen.poem_tokens if t != END))
+        assert [line[0] for line in written[:2]] == ["明", "月"]
+
+
+async def test_poem_bars_are_the_state_the_poem_is_written_from():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        # traditional, on a simplified run; the line's mark typed, so the writer leaves the
+        # next character to the network (it would end a bare first line with a mark)
+        await settle(pilot)
+        screen = app.screen
+        screen.field.value = "白日依山盡，"  # (the pilot cannot press "，")
+        await settle(pilot)
+        assert not screen.query_one(InlineMessage).is_error
+        await pilot.press(*["minus"] * 9, "slash")  # temperature 0, no rhyme
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.poem_tokens[0] == screen.pairs[0][0]
+        assert "lines 2 and 4" in screen.poem_status or len(screen.poem_tokens) < 10
+
+
 async def test_sine_plots_the_held_out_curve_and_a_typed_window():
     app = _host(fixed_run("sine"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = app.screen
         plot = screen.query_one(ForecastPlot)
-        assert set(plot.drawn) == {"true sin(t)", "one-step", "free-running"}
+        assert set(plot.drawn) == {"true series", "one-step", "free-running"}
         assert all(len(points) > 10 for points in plot.drawn.values())
         fc = screen.forecast
         assert f"{fc.rmse_one_step:.4f}" in screen_text(app)
-        assert f"{fc.rmse_rollout:.4f}" in screen_text(app)
+        assert f"free-running RMSE {fc.rmse_rollout:.4f}" in screen_text(app)
+        # the curve drawn is the free-running forecast (thinned to the plot's width)
+        assert plot.drawn["free-running"][0][1] == fc.rollout[0]
+        assert plot.drawn["free-running"][-1][1] == fc.rollout[-1]
         # "-" is typed here (negative numbers), not the temperature key
         await _type(pilot, "0 0.1 -0.2 0.3")
         assert screen.query_one("#predict-input").value == "0 0.1 -0.2 0.3"
@@ -162,14 +210,14 @@ async def test_sine_plots_the_held_out_curve_and_a_typed_window():
         assert "your window" in plot.drawn  # the last good view stays
         await pilot.press("end", "ctrl+u")
         await settle(pilot)
-        assert "true sin(t)" in plot.drawn
+        assert "true series" in plot.drawn
 
 
 def test_continue_window_feeds_its_own_forecasts():
     from rnntui.play import open_play
 
     play = open_play(fixed_run("sine"))
-    window, out = continue_window(play, "0.1 0.2 0.3", 3)
+    window, out = play.continue_window("0.1 0.2 0.3", 3)
     assert window.tolist() == [0.1, 0.2, 0.3] and out.shape == (3,)
     second = float(np.asarray(play.net.forward(np.array([[0.2], [0.3], [out[0]]]))).ravel()[0])
     assert np.isclose(out[1], second)

@@ -243,10 +243,10 @@ def _main(argv: list[str]) -> None:
 
         make: Callable[[], Screen] = lambda: GatesScreen(run)  # noqa: E731
     else:
-        from rnntui.ui.screens.predict import PredictScreen
+        from rnntui.ui.screens.predict import predict_screen
 
         def make() -> Screen:
-            screen = PredictScreen(run, seed=args.seed)
+            screen = predict_screen(run, seed=args.seed)
             if run.task_id == "imdb":
                 screen.handle.use_words(TINY_WORD_INDEX)
             return screen

@@ -10,6 +10,7 @@ from typing import Any
 from rnntui.cli.common import UserError, print_json
 from rnntui.play import (LENGTHS, DicePlay, Play, ReviewPlay, describe_prediction,
                          open_play, shown)
+from rnntui.play.forecast import FREE_STEPS
 from rnntui.runs import RunStore
 
 
@@ -30,6 +31,17 @@ def register(sub: Any) -> None:
                          "for characters; 0: until the poem ends or --length)")
     predict.add_argument("--top-k", type=int, default=None, help="poems: sample among the k "
                          "likeliest")
+    predict.add_argument("--top-p", type=float, default=None, help="poems: sample among the "
+                         "likeliest whose probabilities sum to P (nucleus sampling, 0 < P ≤ 1)")
+    predict.add_argument("--acrostic", default="", metavar="CHARS", help="poems: each line "
+                         "starts with the next of these characters (藏头诗), e.g. 春夏秋冬")
+    predict.add_argument("--prefix", default="", metavar="TEXT", help="poems: a mood text the "
+                         "network reads before the poem but does not write")
+    predict.add_argument("--no-rhyme", dest="rhyme", action="store_false", help="poems: let "
+                         "lines 2 and 4 end on any character (default: they rhyme)")
+    predict.add_argument("--horizon", type=int, default=None, metavar="N", help="sine: forecast "
+                         "N steps running on its own forecasts from the first held-out window, "
+                         f"scored as rmse_free (default {FREE_STEPS})")
     predict.add_argument("--seed", type=int, default=None, help="random seed for sampling")
     predict.add_argument("--word-index", metavar="FILE", help="imdb: a word → rank JSON file")
     predict.add_argument("--rolls", help="dice: the rolls, e.g. 1,6,3,5 (none: roll seq_len "
@@ -115,6 +127,10 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if args.rolls is not None and not isinstance(play, DicePlay):
         raise UserError(f"--rolls is for the dice task; {play.run.name} is a "
                         f"{play.task.id} run")
+    for flag, given, kind in _FLAGS_OF_KIND:
+        if given(args) and play.kind != kind:
+            raise UserError(f"{flag} is for {kind} runs; {play.run.name} is a "
+                            f"{play.task.id} run")
     data, lines = PREDICTORS[play.kind](play, args)
     if data is None:
         return 0  # written as it came (a poem, streamed)
@@ -126,17 +142,38 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 Answer = tuple["dict[str, Any] | None", list[str]]
+# Flags that mean something to one play kind only: (flag, given?, kind).
+_FLAGS_OF_KIND = (
+    ("--acrostic", lambda a: bool(a.acrostic), "poem"),
+    ("--prefix", lambda a: bool(a.prefix), "poem"),
+    ("--top-p", lambda a: a.top_p is not None, "poem"),
+    ("--no-rhyme", lambda a: not a.rhyme, "poem"),
+    ("--horizon", lambda a: a.horizon is not None, "forecast"),
+)
 
 
 def _predict_forecast(play: Any, args: argparse.Namespace) -> Answer:
-    forecast = play.forecast()
+    horizon = FREE_STEPS if args.horizon is None else args.horizon
+    if horizon < 1:
+        raise UserError(f"--horizon {horizon}: must be 1 or more")
+    forecast = play.forecast(horizon)
     encoded, nxt = play.next_value(args.text)
+    steps = len(forecast.truth)
+    baselines = play.baselines()
     data = {"run": play.run.name, "window": [float(v) for v in encoded.x[:, 0]],
-            "next": nxt, "rmse_one_step": forecast.rmse_one_step,
-            "rmse_rollout": forecast.rmse_rollout, "steps": len(forecast.truth)}
+            "next": nxt, "horizon": steps, "rmse_one_step": forecast.rmse_one_step,
+            "rmse_free": forecast.rmse_rollout, "baselines": baselines,
+            "free_running": [float(v) for v in forecast.rollout]}
+    if encoded.warning:
+        data["warning"] = encoded.warning
     lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
-             f"held-out curve, {len(forecast.truth)} samples: RMSE {forecast.rmse_one_step:.4f} "
-             f"one step ahead, {forecast.rmse_rollout:.4f} running on its own forecasts"]
+             f"held-out series, {steps} samples: RMSE {forecast.rmse_one_step:.4f} one step "
+             f"ahead, rmse_free {forecast.rmse_rollout:.4f} running on its own forecasts"]
+    if horizon > steps:
+        lines.append(f"(the held-out series allows {steps} steps, not {horizon})")
+    if baselines:
+        lines.append("one-step RMSE on the whole test part, when it trained: " + ", ".join(
+            f"{name} {value:.4g}" for name, value in baselines.items()))
     if encoded.warning:
         lines.append(f"({encoded.warning})")
     return data, lines
@@ -156,13 +193,51 @@ def _predict_review(play: Any, args: argparse.Namespace) -> Answer:
 
 
 def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
+    if args.lines is not None and args.lines < 0:
+        raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
+    if not play.by_character:
+        for flag, given in (("--acrostic", args.acrostic), ("--prefix", args.prefix),
+                            ("--top-p", args.top_p is not None)):
+            if given:
+                raise UserError(f"{flag} is for poems of characters; {play.run.name} reads words")
+        return _predict_words(play, args)
+    if not args.text.strip() and not args.acrostic:
+        raise UserError("type a first line (or give --acrostic CHARS)")
+    from rnntui.play.tokens import ended, rhyme_words
+    from rnntui.poetry.writing import WritingOptions
+    from rnntui.tasks.corpus import poem_lines
+
+    temperature = play.task.temperature if args.temperature is None else args.temperature
+    options = WritingOptions(temperature=temperature, top_k=args.top_k, top_p=args.top_p,
+                             lines=play.lines if args.lines is None else (args.lines or None),
+                             length=args.length, rhyme=args.rhyme, acrostic=args.acrostic,
+                             prefix=args.prefix)
+    # One state for the bars and the poem: at temperature 0 the poem's next character is
+    # the top bar.
+    start = play.start(args.text, args.prefix)
+    top = play.writer.candidates(start, 5)
+    poem = play.write(args.text, options, _rng(args.seed), start)
+    text = play.as_typed(args.text, poem)  # a character it does not know stays itself
+    lines = poem_lines(text)
+    if args.json:
+        return {"run": play.run.name, "seed": args.text, "poem": text,
+                "generated": poem.written, "lines": lines, "ended": ended(poem),
+                "rhymed": poem.rhymed, "rhyme_class": sorted(poem.rhyme_class),
+                "acrostic": args.acrostic, "prefix": args.prefix, "temperature": temperature,
+                "top_k": args.top_k, "top_p": args.top_p, "rhyme": args.rhyme,
+                "next": [{"token": t, "probability": p} for t, p in top]}, []
+    rhyme = rhyme_words(poem)
+    return {}, [f"next {play.reads.unit}: {shown(describe_prediction(top))}",
+                *(shown(line) for line in lines), *([f"({rhyme})"] if rhyme else [])]
+
+
+def _predict_words(play: Any, args: argparse.Namespace) -> Answer:
+    """A run of words: sampled token by token, printed as they come."""
     from rnntui.tasks.corpus import END, detokenize, tokenize
 
     kind = play.hp.tokens
     rng = _rng(args.seed)
     top = play.next_tokens(args.text, k=5)
-    if args.lines is not None and args.lines < 0:
-        raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
     temperature = play.task.temperature if args.temperature is None else args.temperature
     lines = play.lines if args.lines is None else (args.lines or None)
     tokens_after = play.generate(args.text, args.length, temperature, args.top_k, rng, lines)
@@ -179,7 +254,7 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
     if not args.json:
         print()
         return None, []
-    # The seed as typed (a character the network does not know stays itself, not UNK).
+    # The seed as typed (a word the network does not know stays itself, not UNK).
     joined = detokenize([*tokenize(args.text, kind), *[t for t in tokens if t != END]], kind)
     return {"run": play.run.name, "seed": args.text, "poem": joined, "generated": text,
             "ended": bool(tokens) and tokens[-1] == END,

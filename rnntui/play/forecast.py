@@ -4,10 +4,13 @@ their own forecasts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from rnntui.play.base import MAX_INPUT, Encoded, InputError, Play
+from rnntui.tasks import DataUnavailable
+from rnntui.tasks.sine import FREE_STEPS
 
 
 @dataclass(frozen=True)
@@ -32,16 +35,34 @@ def sample_text(value: float) -> str:
 
 
 class ForecastPlay(Play):
-    """Numbers in (empty: the first held-out window), the next sample out."""
+    """Numbers in (empty: the first held-out window), the next sample out; and the run's own
+    held-out series forecast one step ahead and running free."""
 
     kind = "forecast"
 
-    def encode(self, text: str) -> Encoded:
-        from rnntui.tasks.sine import TRAIN_POINTS, sine_curve
+    @cached_property
+    def held_out(self) -> np.ndarray:
+        """The run's own test series, rebuilt as training made it: its waves and noise, or
+        the test part of its CSV (scaled as in training).
 
+        Raises:
+            InputError: the run's CSV can no longer be read (moved, changed).
+        """
+        try:
+            data = self.task.load(self.hp, self.run.source)
+        except DataUnavailable as exc:
+            raise InputError(f"cannot rebuild the held-out series: {exc}") from None
+        return np.concatenate([data.x_test[0, :, 0], data.y_test[:, 0]]).astype(np.float64)
+
+    @property
+    def from_file(self) -> bool:
+        """Whether the run forecasts a CSV series rather than the made curve."""
+        return bool(self.run.source.data)
+
+    def encode(self, text: str) -> Encoded:
         if not text.strip():
-            values = sine_curve(TRAIN_POINTS, self.hp.seq_len).astype(np.float64)
-            note = f"the first {self.hp.seq_len} held-out samples of sin(t)"
+            values = self.held_out[:self.hp.seq_len]
+            note = f"the first {self.hp.seq_len} held-out samples"
             warning = ""
         else:
             values_list = []
@@ -68,32 +89,46 @@ class ForecastPlay(Play):
         encoded = self.encode(text)
         return encoded, float(np.asarray(self.net.forward(encoded.x)).ravel()[0])
 
-    def forecast(self, steps: int = 300) -> Forecast:
-        """One-step and free-running forecasts of the held-out curve, with their RMSE."""
-        from rnntui.tasks.sine import STEP, TEST_POINTS, TRAIN_POINTS, sine_curve, windows
+    def forecast(self, steps: int = FREE_STEPS) -> Forecast:
+        """One-step and free-running forecasts of the run's held-out series, with their
+        RMSE (the free-running one is `rnntui.forecast.rmse_free` over `steps`).
 
-        steps = max(1, min(steps, TEST_POINTS - self.hp.seq_len))
-        curve = sine_curve(TRAIN_POINTS, TEST_POINTS).astype(np.float64)
-        x, y = windows(curve, self.hp.seq_len)
+        Raises:
+            InputError: `steps` below 1, or the held-out series cannot be rebuilt.
+        """
+        from rnntui.forecast import free_run
+        from rnntui.tasks.sine import STEP, TRAIN_POINTS, windows
+
+        if steps < 1:
+            raise InputError(f"horizon {steps}: must be 1 or more")
+        series = self.held_out
+        steps = min(steps, len(series) - self.hp.seq_len)
+        x, y = windows(series, self.hp.seq_len)
         one_step = np.asarray(self.net.forward(x[:steps])).reshape(-1)
-        rollout = self.rollout(curve[:self.hp.seq_len], steps)
+        rollout = free_run(self.net.forward, series[:self.hp.seq_len], steps)
         truth = y[:steps, 0]
-        t = (TRAIN_POINTS + self.hp.seq_len + np.arange(steps)) * STEP
+        # Time for the made curve; the step number within the test part for a CSV series.
+        offset = np.arange(steps) + self.hp.seq_len
+        t = offset.astype(np.float64) if self.from_file else (TRAIN_POINTS + offset) * STEP
         return Forecast(t, truth, one_step, rollout, _rmse(one_step, truth),
                         _rmse(rollout, truth))
+
+    def baselines(self) -> dict[str, float]:
+        """One-step RMSE on the whole test part, measured when the run trained: the network's
+        (key "network") and its baselines' (last value, AR(k)), from the run's status; empty
+        for a run from before baselines."""
+        status = self.run.status()
+        figures = dict(status.baselines)
+        if figures and "rmse" in status.quality:
+            figures = {"network": status.quality["rmse"], **figures}
+        return figures
 
     def rollout(self, window: np.ndarray, steps: int) -> np.ndarray:
         """The network running on its own forecasts: each one is fed back as the newest
         sample of a window as long as the given one."""
-        history = [float(v) for v in np.asarray(window, dtype=np.float64).ravel()]
-        size = len(history)
-        out = []
-        for _ in range(steps):
-            x = np.asarray(history[-size:], dtype=np.float64)[:, None]
-            nxt = float(np.asarray(self.net.forward(x)).ravel()[0])
-            out.append(nxt)
-            history.append(nxt)
-        return np.asarray(out)
+        from rnntui.forecast import free_run
+
+        return free_run(self.net.forward, window, steps)
 
     def continue_window(self, text: str, steps: int) -> tuple[np.ndarray, np.ndarray]:
         """A typed window and the network's free-running continuation of it.

@@ -5,11 +5,15 @@ sequence tasks (a whole sequence in, one letter out) and poems (a first line in,
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 import numpy as np
 
 from rnntui.nn.generate import sample_stream
 from rnntui.play.base import LENGTH_MAX, MAX_INPUT, TEMPERATURE_MAX, Encoded, InputError, Play
+from rnntui.poetry.script import to_script
+from rnntui.poetry.writing import (PoemStart, PoemWriter, WritingError, WritingOptions,
+                                   WrittenPoem)
 from rnntui.tasks import encode_tokens
 from rnntui.tasks.corpus import END, LINE_ENDS, UNK, tokenize
 
@@ -164,21 +168,50 @@ class SequencePlay(TokenPlay):
 
 
 class PoemPlay(TokenPlay):
-    """A first line in, a poem out: the LSTM state carried from token to token."""
+    """A first line in, a poem out: the LSTM state carried from token to token.
+
+    A run of characters writes through `rnntui.poetry.PoemWriter` (rhyme, acrostic, prefix,
+    top-k / top-p, typed text in the run's script); a run of words (an English text) samples
+    token by token (`sample_stream`), as rhyme and script mean nothing there.
+    """
 
     kind = "poem"
 
+    @property
+    def by_character(self) -> bool:
+        """Whether the run reads characters (a Chinese poem) rather than words."""
+        return self.hp.get("tokens", "char") == "char"
+
+    @property
+    def script(self) -> str | None:
+        """The run's script (typed text is converted to it); None: words, or a run from
+        before scripts."""
+        return self.hp.get("script") if self.by_character else None
+
+    @cached_property
+    def writer(self) -> PoemWriter:
+        """The writer for this run's network, vocabulary and script.
+
+        Raises:
+            InputError: a bidirectional network, which cannot write one token at a time.
+        """
+        try:
+            return PoemWriter(self.net, self.vocab or [], self.script)
+        except WritingError as exc:
+            raise InputError(str(exc)) from None
+
     def _split(self, text: str) -> list[str]:
+        if self.script:  # 白日依山盡 reads as 白日依山尽 on a simplified run, and back
+            text = to_script(text, self.script)
         return tokenize(text, self.hp.get("tokens", "char"))
 
     def default_text(self) -> str:
         known = set(self.vocab or ())
         for line in FIRST_LINES:
-            if all(ch in known for ch in line):
+            if all(ch in known for ch in self._split(line)):
                 return line
         tokens = [t for t in (self.vocab or ()) if t not in (END, UNK) and not t.isspace()]
-        return ("".join(tokens[:5]) if self.hp.get("tokens", "char") == "char"
-                else " ".join(tokens[:3]))
+        return ("".join(tokens[:5]) if self.by_character else " ".join(tokens[:3]))
 
     def start_ids(self, encoded: Encoded) -> list[int]:
         """The ids a poem's state is read from: END, then the typed start.
@@ -190,21 +223,77 @@ class PoemPlay(TokenPlay):
         """
         return [self.index[END], *(self.index[t] for t in encoded.tokens)]
 
-    def next_tokens(self, text: str, k: int = 5) -> list[tuple[str, float]]:
-        encoded = self.encode(text)
+    def start(self, text: str, prefix: str = "") -> PoemStart:
+        """The state a character poem is written from: after `prefix`, END and `text`
+        (both in any script). Its `candidates` are the bars; `write(start=...)` writes
+        from the very same state.
+
+        Raises:
+            InputError: for a run of words, or a bidirectional network.
+        """
+        if not self.by_character:
+            raise InputError("a prefix and rhyme are for poems of characters; this run "
+                             "reads words")
+        return self.writer.start(text, prefix)
+
+    def next_tokens(self, text: str, k: int = 5, prefix: str = "") -> list[tuple[str, float]]:
+        """The k likeliest next tokens after END, `prefix` (characters only) and `text`:
+        the state the poem is written from."""
+        encoded = self.encode(text)  # refuses empty input, as every kind does
+        if self.by_character and self.net.can_step:
+            return self.writer.candidates(self.start(text, prefix), k)
         ids = np.asarray(self.start_ids(encoded), dtype=np.int32)
         x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
         probs = self._last_probs(x)
         top = np.argsort(-probs)[:k]
         return [(self.vocab[i], float(probs[i])) for i in top]
 
+    def write(self, text: str, options: WritingOptions = WritingOptions(),
+              rng: np.random.Generator | None = None,
+              start: PoemStart | None = None) -> WrittenPoem:
+        """A character poem after `text` (any script), written as `options` say.
+
+        Args:
+            text: the typed start (may be empty with an acrostic).
+            options: rhyme, acrostic, prefix, sampling and length.
+            rng: the random generator (default: a fresh one).
+            start: the state to write from (`start(text, options.prefix)`), e.g. the one
+                whose candidates were shown.
+
+        Returns:
+            The poem, with whether lines 2 and 4 rhyme and the rhyme class.
+
+        Raises:
+            InputError: a run of words, a bidirectional network, an acrostic character the
+                network does not know, or a setting out of bounds.
+        """
+        if options.temperature > TEMPERATURE_MAX:
+            raise InputError(f"temperature must be from 0 to {TEMPERATURE_MAX:g}")
+        if options.length > LENGTH_MAX:
+            raise InputError(f"length must be from 1 to {LENGTH_MAX}")
+        if start is None:
+            start = self.start(text, options.prefix)
+        try:
+            return self.writer.write(text, options, rng, start)
+        except WritingError as exc:
+            raise InputError(str(exc)) from None
+
+    def as_typed(self, text: str, poem: WrittenPoem) -> str:
+        """`poem` with its typed start as typed (in the run's script, spaces dropped), where
+        the writer reads a character it does not know as <unk>."""
+        start = to_script(text, self.script) if self.script else text
+        return "".join(start.split()) + poem.written
+
     def generate(self, seed: str, length: int = 48, temperature: float = 0.8,
                  top_k: int | None = None, rng: np.random.Generator | None = None,
                  lines: int | None = None) -> Iterator[str]:
-        """Tokens after `seed`, one by one, stopping at the end of the poem.
+        """Tokens after `seed`, one by one, stopping at the end of the poem (END, the last
+        token, when the network ended it).
 
         With `lines` (e.g. 4 for a quatrain), the poem stops after the mark that ends its
-        `lines`-th line, counting the seed's, and the network may not end it sooner.
+        `lines`-th line, counting the seed's, and the network may not end it sooner. A run
+        of characters writes through the PoemWriter with its defaults (rhyme on, the typed
+        line whole); `write` takes every option.
         """
         self._check_sampling(length, temperature, top_k)
         # Checked now, not when the first token is asked for: a caller that prints as the
@@ -215,6 +304,10 @@ class PoemPlay(TokenPlay):
                              "cannot write one token at a time")
         if lines is not None and lines < 1:
             raise InputError("lines must be 1 or more")
+        if self.by_character:
+            poem = self.write(seed, WritingOptions(temperature=temperature, top_k=top_k,
+                                                   lines=lines, length=length), rng)
+            return iter([*poem.written, *([END] if ended(poem) else [])])
         return self._tokens_after(encoded, length, temperature, top_k,
                                   rng or np.random.default_rng(), lines)
 
@@ -234,3 +327,19 @@ class PoemPlay(TokenPlay):
             done += token_id in marks
             if lines is not None and done >= lines:
                 return
+
+
+def ended(poem: WrittenPoem) -> bool:
+    """Whether the network ended `poem` itself (picked END): the writer keeps the
+    probability of every pick, END's too, but writes END nowhere."""
+    return len(poem.steps) > len(poem.written)
+
+
+def rhyme_words(poem: WrittenPoem) -> str:
+    """Whether `poem`'s lines 2 and 4 (and 6 and 8) rhyme, in words ("" under 4 lines)."""
+    names = "/".join(sorted(poem.rhyme_class))
+    if poem.rhymed is None:
+        return ""
+    if poem.rhymed:
+        return f"lines 2 and 4 rhyme: {names or 'one class'}"
+    return "lines 2 and 4 do not rhyme" + (f": line 2 sets {names}" if names else "")

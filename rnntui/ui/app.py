@@ -33,9 +33,9 @@ from rnntui.ui.theme import DARK, LIGHT, THEMES
 
 # The screen that plays a run, by its task's play kind (rnntui.play.PLAYS has the same keys):
 # the one place a play screen is chosen.
-PLAY_SCREENS = {"letters": ("predict", "PredictScreen"), "sequence": ("predict", "PredictScreen"),
-                "poem": ("predict", "PredictScreen"), "forecast": ("predict", "PredictScreen"),
-                "review": ("predict", "PredictScreen"), "dice": ("dice", "DiceScreen")}
+PLAY_SCREENS = {"letters": ("letters", "LettersScreen"), "sequence": ("sequence", "SequenceScreen"),
+                "poem": ("poem", "PoemScreen"), "forecast": ("forecast", "ForecastScreen"),
+                "review": ("review", "ReviewScreen"), "dice": ("dice", "DiceScreen")}
 
 
 def _screen(module: str, name: str) -> Any:

@@ -32,7 +32,11 @@ class CommandInput(Input):
     def commands(self) -> frozenset[str]:
         """The characters this field leaves to its screen's and the app's bindings."""
         if self._commands is None:
-            bindings = [*self.screen.BINDINGS, *self.app.BINDINGS]
+            # A screen inherits its bases' bindings (a poem screen: the writing screen's
+            # -/+ and </>), and BINDINGS names only the class's own.
+            bindings = [binding for cls in type(self.screen).__mro__
+                        for binding in cls.__dict__.get("BINDINGS", ())]
+            bindings += self.app.BINDINGS
             self._commands = command_characters(bindings, self.types)
         return self._commands
 
