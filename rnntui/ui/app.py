@@ -50,7 +50,12 @@ def _screen(module: str, name: str) -> Any:
 class RnntuiApp(App[int]):
     """Owns the run store and the training service; screens ask it to train and navigate."""
 
-    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # Absolute paths (subclasses live elsewhere): the shared look and no-colour rules, then a
+    # file for each screen with a layout of its own. Loaded here rather than by each screen's
+    # CSS_PATH: Textual loads a screen's own CSS when it is pushed, not for the first screen.
+    CSS_PATH = [Path(__file__).with_name("app.tcss"),
+                *(Path(__file__).parent / "screens" / f"{name}.tcss"
+                  for name in ("tasks", "hparams", "training", "compare"))]
     TITLE = "rnntui"
     COMMANDS = App.COMMANDS | {RnntuiCommands}
     # Screens get -short below 24 rows (the app's smallest layout is 60×20): panes that

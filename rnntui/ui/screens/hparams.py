@@ -36,16 +36,6 @@ class HparamsScreen(Screen[None]):
     """A form over `SCHEMA` for one task."""
 
     HELP_TITLE = "hyperparameters"
-    DEFAULT_CSS = """
-    HparamsScreen #fast-path {
-        height: auto;
-        color: $warning;
-        display: none;
-    }
-    HparamsScreen #fast-path.-shown {
-        display: block;
-    }
-    """
     # These keys work while a number field has the focus (see fields.NumberInput).
     BINDINGS = [
         Binding("t", "train", "Train", id="hparams.train",
