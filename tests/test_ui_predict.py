@@ -93,7 +93,9 @@ async def test_a_poem_streams_token_by_token_and_stops():
     async with app.run_test(size=SIZE, message_hook=hook) as pilot:
         await _type(pilot, "床前明月光")
         screen = app.screen
-        assert len(screen.pairs) == 5
+        # a whole first line: the writer ends it with a mark, and the bars show what it
+        # draws from (the marks the network gives a chance)
+        assert 1 <= len(screen.pairs) <= 5 and all(p > 0 for _, p in screen.pairs)
         await pilot.press("enter")
         await settle(pilot)
         assert not screen.generating
@@ -180,7 +182,7 @@ async def test_poem_bars_are_the_state_the_poem_is_written_from():
         await pilot.press("enter")
         await settle(pilot)
         assert screen.poem_tokens[0] == screen.pairs[0][0]
-        assert "lines 2 and 4" in screen.poem_status or len(screen.poem_tokens) < 10
+        assert screen.poem_status  # how the poem ended (rhyme, or the length it stopped at)
 
 
 async def test_sine_plots_the_held_out_curve_and_a_typed_window():

@@ -149,7 +149,8 @@ def test_a_poem_run_starts_from_a_first_line_it_can_read():
     from rnntui.play import PoemPlay
     from rnntui.tasks.corpus import END, UNK
 
-    play = SimpleNamespace(hp={"tokens": "char"}, vocab=(END, UNK, *"，。前明月光白日依山尽"))
+    play = SimpleNamespace(hp={"tokens": "char"}, vocab=(END, UNK, *"，。前明月光白日依山尽"),
+                           _split=list, by_character=True)
     default_text = PoemPlay.default_text
     assert default_text(play) == "白日依山尽"  # 床 unknown: seed 004's line cannot be read
     play.vocab = (END, UNK, *"，。床前明月光")

@@ -215,7 +215,7 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
     # One state for the bars and the poem: at temperature 0 the poem's next character is
     # the top bar.
     start = play.start(args.text, args.prefix)
-    top = play.writer.candidates(start, 5)
+    top = play.writer.candidates(start, 5, options)
     poem = play.write(args.text, options, _rng(args.seed), start)
     text = play.as_typed(args.text, poem)  # a character it does not know stays itself
     lines = poem_lines(text)

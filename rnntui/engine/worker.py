@@ -27,6 +27,13 @@ _CTX = mp.get_context("spawn")  # fork would copy the UI's threads and Textual's
 _PARENT_POLL = 1.0  # seconds between checks that the app is still there
 
 
+def _orphaned(events: Any) -> None:
+    """The app is gone: nobody reads `events` any more. Exiting must not wait to flush it
+    (multiprocessing joins a queue's feeder thread at exit): its pipe may be full, and with
+    this process holding the pipe's read end too, a write to it would wait forever."""
+    events.cancel_join_thread()
+
+
 def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str) -> None:
     """Entry point of the child process: quiet the terminal, then train."""
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
@@ -46,6 +53,7 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
         # would make the parent's later `set()` wait for it forever.
         while not control.stop_requested:
             if os.getppid() != parent:  # the app died: save and leave
+                _orphaned(events)
                 control.stop()
             time.sleep(_PARENT_POLL)
 
@@ -69,6 +77,8 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
     except BaseException as exc:  # anything at all must reach the app as a message
         events.put(TrainingFailed(f"{type(exc).__name__}: {exc}".splitlines()[0],
                                   traceback.format_exc()))
+    if os.getppid() != parent:  # the app went while the last epoch was saved
+        _orphaned(events)
 
 
 def _start_resource_tracker(log_path: Path) -> None:

@@ -244,7 +244,10 @@ class PoemPlay(TokenPlay):
             return self.writer.candidates(self.start(text, prefix), k)
         ids = np.asarray(self.start_ids(encoded), dtype=np.int32)
         x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
-        probs = self._last_probs(x)
+        probs = np.array(self._last_probs(x), dtype=np.float64)
+        if UNK in self.index:  # never written (it names no word): not a candidate either
+            probs[self.index[UNK]] = 0.0
+            probs /= probs.sum()
         top = np.argsort(-probs)[:k]
         return [(self.vocab[i], float(probs[i])) for i in top]
 

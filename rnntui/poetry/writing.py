@@ -147,11 +147,20 @@ class PoemWriter:
             logits, state = self.net.step_logits(token, state)
         return PoemStart(tokens, np.asarray(logits, dtype=np.float64), state)
 
-    def candidates(self, start: PoemStart, k: int = 5) -> list[tuple[str, float]]:
-        """The k likeliest next characters from `start`, with their probabilities (before
-        temperature: what the network believes)."""
-        probs = _softmax(start.logits)
-        top = np.argsort(-probs, kind="stable")[:k]
+    def candidates(self, start: PoemStart, k: int = 5,
+                   options: WritingOptions = WritingOptions()) -> list[tuple[str, float]]:
+        """The k likeliest next characters from `start`, as `write` draws its first one:
+        the network's probabilities (before temperature) over what it may write there (no
+        `<unk>`; only a mark after a whole typed first line), renormalized. At temperature 0
+        the poem's next character is the first of these."""
+        tokens = list(start.tokens)
+        lines = token_lines(tokens)
+        done = sum(1 for ln in lines if ln[-1] in LINE_ENDS)
+        current = lines[-1] if lines and lines[-1][-1] not in LINE_ENDS else []
+        masked = self._allowed(start.logits, start, options, lines, done, current, frozenset(),
+                               self._banned(options))
+        probs = _softmax(masked)
+        top = [i for i in np.argsort(-probs, kind="stable")[:k] if probs[i] > 0]
         return [(self.vocab[i], float(probs[i])) for i in top]
 
     # -- writing -----------------------------------------------------------------------
@@ -181,9 +190,7 @@ class PoemWriter:
         if unknown:
             raise WritingError(f"the network does not know {''.join(unknown)}: choose other "
                                "characters to start the lines with")
-        banned = [self.index[UNK]] if UNK in self.index else []
-        if options.lines is not None:
-            banned.append(self.index[END])  # the poem ends at its last line, not sooner
+        banned = self._banned(options)
         tokens = list(start.tokens)
         logits, state = start.logits, start.state
         written: list[str] = []
@@ -197,28 +204,15 @@ class PoemWriter:
             if options.lines is not None and done >= options.lines:
                 break
             current = lines[-1] if lines and lines[-1][-1] not in LINE_ENDS else []
-            probs = _softmax(logits)
             if not current and done < len(acrostic):
                 token = self.index[acrostic[done]]
+                probs = _softmax(logits)  # forced: what the network thought of it
             else:
-                masked = np.array(logits, dtype=np.float64)
-                masked[banned] = -np.inf
-                if (options.whole_first_line and done == 0 and start.tokens
-                        and len(current) == len(start.tokens) and self._marks):
-                    marks = np.asarray(sorted(self._marks), dtype=np.int64)
-                    keep = np.full(masked.shape, -np.inf)
-                    keep[marks] = masked[marks]
-                    masked = keep
-                size = self._line_size(lines)
-                if (options.rhyme and done in (3, 5, 7) and size
-                        and len(current) == size - 1 and line_target):
-                    allowed = self._rhyming_ids(line_target)
-                    if allowed.size:  # else the network's choice stands
-                        keep = np.full(masked.shape, -np.inf)
-                        keep[allowed] = masked[allowed]
-                        masked = keep
+                masked = self._allowed(logits, start, options, lines, done, current,
+                                       line_target, banned)
                 token = pick_id(masked, options.temperature, options.top_k or None, rng,
                                 options.top_p)
+                probs = _softmax(masked)  # as the bars show it: over what may come
             char = self.vocab[token]
             steps.append(float(probs[token]))
             if token == self.index[END]:
@@ -235,6 +229,38 @@ class PoemWriter:
                            line_target, steps)
 
     # -- helpers -----------------------------------------------------------------------
+    def _banned(self, options: WritingOptions) -> list[int]:
+        """Ids never written: the unknown token (it names no character), and the end of the
+        poem when `options.lines` says where the poem ends."""
+        banned = [self.index[UNK]] if UNK in self.index else []
+        if options.lines is not None:
+            banned.append(self.index[END])  # the poem ends at its last line, not sooner
+        return banned
+
+    def _allowed(self, logits: np.ndarray, start: PoemStart, options: WritingOptions,
+                 lines: Sequence[Sequence[str]], done: int, current: Sequence[str],
+                 line_target: frozenset[str], banned: Sequence[int]) -> np.ndarray:
+        """The logits with what may not come next at -inf: the banned ids; anything but a
+        mark right after a whole typed first line; a non-rhyming last character of an even
+        line. The one rule for the bars and for writing."""
+        masked = np.array(logits, dtype=np.float64)
+        masked[list(banned)] = -np.inf
+        if (options.whole_first_line and done == 0 and start.tokens
+                and len(current) == len(start.tokens) and self._marks):
+            marks = np.asarray(sorted(self._marks), dtype=np.int64)
+            keep = np.full(masked.shape, -np.inf)
+            keep[marks] = masked[marks]
+            masked = keep
+        size = self._line_size(lines)
+        if (options.rhyme and done in (3, 5, 7) and size
+                and len(current) == size - 1 and line_target):
+            allowed = self._rhyming_ids(line_target)
+            if allowed.size:  # else the network's choice stands
+                keep = np.full(masked.shape, -np.inf)
+                keep[allowed] = masked[allowed]
+                masked = keep
+        return masked
+
     @staticmethod
     def _check(options: WritingOptions) -> None:
         if not 0 <= options.temperature <= 10:
