@@ -267,10 +267,11 @@ class CompareScreen(Screen[None]):
         table.clear()
         beside = []
         rows = {}
+        statuses = {run.name: run.status() for _, run in picked}  # read once a redraw
         for i, run in picked:
             history = histories[run.name]
             last = history[-1] if history else {}
-            status = run.status()
+            status = statuses[run.name]
             rows[run.name] = {"loss": last.get("loss"), "metric": last.get(shown),
                               "best": best_validation(self.task_id, history)[1],
                               "quality": status.quality.get(task.quality.name)}
@@ -279,7 +280,7 @@ class CompareScreen(Screen[None]):
             hp = run.hparams
             counted = run.params()
             params = "—" if counted is None else figures.count(counted)
-            status = run.status()
+            status = statuses[run.name]
             seconds = status.train_seconds
             values = rows[run.name]
             if baseline is None or run is baseline:
