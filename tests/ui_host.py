@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,6 +33,7 @@ if str(ROOT) not in sys.path:  # `python tests/ui_host.py` from anywhere
 
 from rnntui.runs import Run, RunStore  # noqa: E402
 from rnntui.tasks import DataSource, get_task  # noqa: E402
+from rnntui.ui.keys import LEAVE_FIELD, KeyOrder  # noqa: E402
 
 POEM_CORPUS = "床前明月光，疑是地上霜。举头望明月，低头思故乡。\n" * 12
 TINY_WORD_INDEX = {"the": 1, "and": 2, "a": 3, "of": 4, "movie": 14, "was": 10, "great": 81,
@@ -171,10 +173,14 @@ def fixed_run(kind: str, root: Path | None = None) -> Run:
     return run
 
 
-class HostApp(App[None]):
-    """Pushes one screen on mount, with rnntui's themes, as the real app would show it."""
+class HostApp(KeyOrder, App[None]):
+    """Pushes one screen on mount, with rnntui's themes and keyboard model (keys in order,
+    Esc leaves a field, q quits outside one), as the real app would show it."""
 
     TITLE = "rnntui"
+    BINDINGS = [Binding("q", "quit", "Quit", id="app.quit", show=False),
+                Binding("ctrl+q", "quit", "Quit", id="app.quit_now", show=False,
+                        priority=True), LEAVE_FIELD]
 
     def __init__(self, make_screen: Callable[[], Screen], theme: str = "rnntui-dark",
                  still: bool = False):

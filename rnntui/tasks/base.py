@@ -130,9 +130,6 @@ class PlayInput:
         seen: the tokens training ever fed it as input (None: all of its vocabulary);
             typed ones outside it get a warning.
         trained_on: what the run was trained on, in words, for the play screens.
-        chars: the characters an input is written with (None: any text); a screen's
-            command keys outside them are commands in its input field, not typing.
-        symbols: with any text, the characters it never needs (kept for command keys).
     """
 
     kind: str
@@ -141,14 +138,6 @@ class PlayInput:
     exact: bool = False
     seen: str | None = None
     trained_on: str = ""
-    chars: str | None = None
-    symbols: str = ""
-
-    def types(self, char: str) -> bool:
-        """Whether an input of this kind may hold `char`."""
-        if self.chars is None:
-            return char not in self.symbols
-        return char in self.chars
 
 
 class Task(ABC):

@@ -220,7 +220,7 @@ class DiceTask(Task):
                            lambda: dice_model(hp), length)
 
     def play_input(self, hp: HParams) -> PlayInput:
-        return PlayInput("dice", "roll", hp.seq_len, chars="".join(ROLLS) + " ,;、，\t",
+        return PlayInput("dice", "roll", hp.seq_len,
                          trained_on=f"sequences of {hp.seq_len} rolls of the run's three dice")
 
     def load(self, hp: HParams, source: DataSource = DataSource()) -> Dataset:

@@ -302,8 +302,7 @@ class PoemsTask(Task):
         unit = "character" if hp.tokens == "char" else "word"
         # A poem's line has no use for these ASCII marks: they stay the screens' keys
         # (temperature, length, layers, edit).
-        return PlayInput("poem", unit, trained_on=f"whole poems, {unit} by {unit}",
-                         symbols="+-=<>[]/")
+        return PlayInput("poem", unit, trained_on=f"whole poems, {unit} by {unit}")
 
     def prepared(self, hp: HParams, source: DataSource = DataSource(),
                  download: bool = True) -> tuple[PreparedCorpus, str]:

@@ -55,7 +55,6 @@ class RecallTask(Task):
         # The answer comes after exactly seq_len steps: read sooner, the network has not
         # been asked yet, and its output there was never trained.
         return PlayInput("sequence", "letter", hp.seq_len, exact=True, seen=ALPHABET,
-                         chars=ALPHABET + " ",
                          trained_on=f"sequences of exactly {hp.seq_len} letters of "
                                     f"'{ALPHABET}', answered with the first")
 

@@ -183,7 +183,7 @@ class SineTask(Task):
     def play_input(self, hp: HParams) -> PlayInput:
         what = (f"a sum of {hp.waves} sines" if hp.waves > 1 else "sin(t)") + (
             f" with noise σ={hp.noise:g}" if hp.noise else "")
-        return PlayInput("forecast", "sample", hp.seq_len, chars="0123456789.-+eE, ",
+        return PlayInput("forecast", "sample", hp.seq_len,
                          trained_on=f"windows of {hp.seq_len} samples of {what} (or of the "
                                     f"run's CSV series), step {STEP}")
 

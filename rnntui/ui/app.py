@@ -25,6 +25,7 @@ from rnntui.tasks import TASKS, DataSource, get_task
 from rnntui.ui import messages
 from rnntui.ui.cell_queue import CellQueue
 from rnntui.ui.commands import RnntuiCommands
+from rnntui.ui.keys import LEAVE_FIELD, KeyOrder
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from rnntui.ui.service import STOP_GRACE, TrainerFactory, TrainingBusy, TrainingService
@@ -47,7 +48,7 @@ def _screen(module: str, name: str) -> Any:
     return getattr(importlib.import_module(f"rnntui.ui.screens.{module}"), name)
 
 
-class RnntuiApp(App[int]):
+class RnntuiApp(KeyOrder, App[int]):
     """Owns the run store and the training service; screens ask it to train and navigate."""
 
     # Absolute paths (subclasses live elsewhere): the shared look and no-colour rules, then a
@@ -62,11 +63,17 @@ class RnntuiApp(App[int]):
     # can give way (the training log) shrink so the plots keep some height.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-normal")]
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?",
+        # Two bindings, one action: the footer shows "?" outside a field and "F1" in one
+        # (where ? is typed), as it shows one key an action.
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?",
                 tooltip="this list of keys (? or F1)"),
+        Binding("f1", "help", "Help", id="app.help_f1", key_display="F1",
+                tooltip="this list of keys (? or F1)"),
+        # Single keys: outside a field only (rnntui.ui.keys); Ctrl+Q quits from anywhere.
         Binding("q", "quit", "Quit", id="app.quit", show=False),  # shown on the tasks screen
         Binding("ctrl+q", "quit", "Quit", id="app.quit_now", show=False, priority=True,
                 tooltip="quit from anywhere (a running training keeps its last epoch)"),
+        LEAVE_FIELD,
     ]
 
     def __init__(self, trainer_factory: TrainerFactory | None = None,

@@ -30,7 +30,6 @@ from rnntui.tasks.dice import DICE, EXACT, exact_kind
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.belief_map import BeliefMap
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
 
@@ -38,6 +37,7 @@ class DiceScreen(PlayScreen):
     """Rolls in; the network's and the exact model's beliefs out, step by step."""
 
     HELP_TITLE = "dice"
+    BODY = "#dice-map-pane"  # Esc leaves the field for it (rnntui.ui.keys)
     PREFIX = "dice"
     DEFAULT_CSS = """
     DiceScreen #dice-map-pane {
@@ -77,14 +77,11 @@ class DiceScreen(PlayScreen):
         Binding("enter", "roll", "Roll", id="dice.roll", priority=True,
                 tooltip="roll fresh dice from the run's hidden Markov model (true dice known)"),
         Binding("less_than_sign", "step(-1)", "Step", id="dice.left", key_display="<",
-                priority=True, group=STEP, tooltip="the step before (its numbers show as bars)"),
+                group=STEP, tooltip="the step before (its numbers show as bars)"),
         Binding("greater_than_sign", "step(1)", "Step", id="dice.right", key_display=">",
-                priority=True, group=STEP, tooltip="the step after"),
+                group=STEP, tooltip="the step after"),
         Binding("ctrl+r", "reload", "Reload", id="dice.reload",
                 tooltip="read the newest checkpoint (while the run trains)"),
-        # ? is never a roll: help, even while the rolls field has the keys
-        Binding("question_mark", "app.help", "Help", id="dice.help", key_display="?",
-                priority=True, show=False, tooltip="this list of keys (? or F1)"),
     ]
 
     @dataclass
@@ -119,9 +116,8 @@ class DiceScreen(PlayScreen):
         what = "which die made each roll" if self.mode == "die" else "the next roll"
         yield from self.compose_input(
             f"network vs exact model: {what} · enter rolls fresh dice", "rolls",
-            CommandInput(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
-                         id="dice-input", compact=True,
-                         types=self.reads.types))
+            Input(placeholder="e.g. 1635273524 (1–8; enter rolls fresh dice)",
+                  id="dice-input", compact=True))
         with VerticalScroll(id="dice-map-pane"):
             yield BeliefMap(id="dice-map")
         yield Static(id="dice-step")

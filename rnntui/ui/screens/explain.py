@@ -30,9 +30,8 @@ from textual.widgets import Footer, Header, Input, Label, Static, Switch
 from rnntui.explain import (SEED_B, SEED_B_OUT, SEED_INPUTS, SEED_W_INPUT, SEED_W_OUT,
                             SEED_W_STATE, FieldError, HandStep, fmt, forward_by_hand,
                             parse_numbers)
+from rnntui.ui.keys import typing_ahead
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.keys import NUMBER_CHARS
-from rnntui.ui.widgets.command_input import CommandInput
 
 # (field id, label, the name forward_by_hand's messages use, the seed's value)
 FIELDS: tuple[tuple[str, str, str, Any], ...] = (
@@ -97,25 +96,40 @@ def step_view(step: HandStep, total: int) -> Group:
     return Group(*lines)
 
 
-def steps_table(steps: Sequence[HandStep], current: int) -> Table:
+# Rows of the steps table around the current step: a table of every step costs ~1 ms a row
+# to lay out, on each key typed (300 values: a third of a second a key, and the app falls
+# behind the typing).
+TABLE_ROWS = 21
+
+
+def steps_table(steps: Sequence[HandStep], current: int, rows: int = TABLE_ROWS) -> Group:
+    """The steps around `current` as a table, and how many more there are either side."""
+    start = max(0, min(current - rows // 2, len(steps) - rows))
+    shown = steps[start:start + rows]
     table = Table(box=None, padding=(0, 1, 0, 0), show_edge=False, pad_edge=False,
                   header_style="bold underline")
     for name in ("t", "x", "before", "state", "output"):
         table.add_column(name, no_wrap=True, justify="right" if name in "tx" else "left")
-    for step in steps:
+    for step in shown:
         table.add_row(str(step.t), fmt(step.x), fmt(step.before), fmt(step.state),
                       fmt(step.output), style="reverse bold" if step.t == current else None)
-    return table
-
-
-def _number_char(char: str) -> bool:
-    return char in NUMBER_CHARS or char in ", ;"  # the weights are lists and rows of numbers
+    parts: list[Any] = []
+    if start:
+        parts.append(Text(f"… {start} earlier step{'s' if start != 1 else ''} (b / ←)",
+                          style="dim"))
+    parts.append(table)
+    after = len(steps) - start - len(shown)
+    if after:
+        parts.append(Text(f"… {after} later step{'s' if after != 1 else ''} (n / →)",
+                          style="dim"))
+    return Group(*parts)
 
 
 class ExplainScreen(Screen[None]):
     """Inputs and weights in a form; the forward pass worked out step by step below."""
 
     HELP_TITLE = "forward pass by hand"
+    BODY = "#explain-steps-pane"  # Esc leaves a field for it (rnntui.ui.keys)
     DEFAULT_CSS = """
     ExplainScreen #explain-intro {
         height: 1;
@@ -166,9 +180,9 @@ class ExplainScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="explain.back",
                 tooltip="back to the previous screen"),
-        Binding("n", "step(1)", "Next step", id="explain.next", priority=True,
+        Binding("n", "step(1)", "Next step", id="explain.next",
                 tooltip="show the next time step (also → outside the fields)"),
-        Binding("b", "step(-1)", "Step back", id="explain.back_step", priority=True,
+        Binding("b", "step(-1)", "Step back", id="explain.back_step",
                 tooltip="show the previous time step (also ← outside the fields)"),
         Binding("right", "step(1)", "Next step", id="explain.next_arrow", show=False),
         Binding("left", "step(-1)", "Step back", id="explain.back_arrow", show=False),
@@ -182,22 +196,23 @@ class ExplainScreen(Screen[None]):
         self.current = 0
         self.errors: dict[str, str] = {}
         """Field id → what is wrong with it, for every field that is refused now."""
+        self._stale = False  # typed into while keys were queued: recompute when they end
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("a 2-unit RNN read by hand (seeds 002 §6, 004): edit any number; "
-                     "n / b step", id="explain-intro")
+                     "escape, then n / b step", id="explain-intro")
         for field_id, label, _, value in FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(label)
-                yield CommandInput(shown(value), id=f"explain-{field_id}", compact=True,
-                                   types=_number_char, select_on_focus=False)
+                yield Input(shown(value), id=f"explain-{field_id}", compact=True,
+                            select_on_focus=False)
                 yield InlineMessage(id=f"explain-{field_id}-message")
         with Horizontal(classes="field-row"):
             yield Label("activation")
             yield Switch(True, id="explain-activation")
             yield Static("tanh (space: linear)", id="explain-activation-name")
-        yield Static("steps: n next, b back", id="explain-steps-title")
+        yield Static("steps: n next, b back (outside a field)", id="explain-steps-title")
         with VerticalScroll(id="explain-steps-pane", can_focus=True):
             yield Static(id="explain-steps")
         yield Footer()
@@ -217,6 +232,7 @@ class ExplainScreen(Screen[None]):
 
     def recompute(self) -> None:
         """Read the form; show the steps, or say which field is wrong and keep the last."""
+        self._stale = False
         values: dict[str, Any] = {}
         errors: dict[str, tuple[str, int | None]] = {}
         for field_id, *_ in FIELDS:
@@ -256,7 +272,7 @@ class ExplainScreen(Screen[None]):
         title = self.query_one("#explain-steps-title", Static)
         title.set_class(bool(errors), "-refused")
         title.update("✗ a field is refused: these are the last good steps" if errors
-                     else "steps: n next, b back")
+                     else "steps: n next, b back (outside a field)")
 
     def _draw_steps(self) -> None:
         if not self.steps:
@@ -269,7 +285,15 @@ class ExplainScreen(Screen[None]):
 
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
+        if typing_ahead(self.app):  # a burst of keys: compute once, for the last of them
+            self._stale = True
+            self.set_timer(0.1, self._recompute_if_stale)
+            return
         self.recompute()
+
+    def _recompute_if_stale(self) -> None:
+        if self._stale and not typing_ahead(self.app):
+            self.recompute()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -33,7 +33,6 @@ from rnntui.runs import Run
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
-from rnntui.ui.widgets.command_input import CommandInput
 
 SIGMOID_GATES = frozenset({"i", "f", "o", "z", "r"})
 UNBOUNDED = frozenset({"c", "pre"})  # coloured against their own largest magnitude
@@ -142,6 +141,7 @@ class GatesScreen(PlayScreen):
     """Inside a trained run: gates and states per step for a typed input."""
 
     HELP_TITLE = "gates"
+    BODY = "#gates-heatmap"  # Esc leaves the field for it (rnntui.ui.keys)
     PREFIX = "gates"
     DEFAULT_CSS = """
     GatesScreen #gates-body {
@@ -205,8 +205,8 @@ class GatesScreen(PlayScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_input(
             f"{self.run.name}: opening…", "input",
-            CommandInput(placeholder="type an input for the network, enter to inspect",
-                         id="gates-input", compact=True, types=self.reads.types))
+            Input(placeholder="type an input for the network, enter to inspect",
+                  id="gates-input", compact=True))
         with Horizontal(id="gates-body"):
             yield GateHeatmap(id="gates-heatmap")
             with ScrollableContainer(id="gates-numbers-pane", can_focus=False):
@@ -215,7 +215,8 @@ class GatesScreen(PlayScreen):
 
     def on_mount(self) -> None:
         self.sub_title = f"gates · {self.run.name}"
-        self.field.focus()
+        # The heatmap first: its arrows, the layer keys and help work at once; / edits.
+        self.query_one(GateHeatmap).focus()
         self._trace(None)
 
     # -- computing ---------------------------------------------------------------------------

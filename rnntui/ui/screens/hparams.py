@@ -36,7 +36,8 @@ class HparamsScreen(Screen[None]):
     """A form over `SCHEMA` for one task."""
 
     HELP_TITLE = "hyperparameters"
-    # These keys work while a number field has the focus (see fields.NumberInput).
+    BODY = "#form"  # the focus starts there, and Esc leaves a field for it (rnntui.ui.keys)
+    # Outside a field only: in one, every printable key types.
     BINDINGS = [
         Binding("t", "train", "Train", id="hparams.train",
                 tooltip="train with these values (refused while a field is invalid)"),
@@ -91,7 +92,8 @@ class HparamsScreen(Screen[None]):
         self.sub_title = f"hyperparameters · {self.rnn_task.id}"
         self.query_one("#model-card").border_title = self.rnn_task.title
         self.validate_form()
-        self.query_one(ParamField).control.focus()
+        # The body, not the first field: t trains at once, Tab (or ↓ then Tab) edits.
+        self.query_one("#form").focus()
 
     # -- validation --------------------------------------------------------------------------
     def fields(self) -> dict[str, ParamField]:

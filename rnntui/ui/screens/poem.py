@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from rnntui.play import InputError
 from rnntui.tasks.corpus import END, LINE_ENDS, poem_lines
+from rnntui.ui.keys import in_field
 from rnntui.ui.screens.predict import WritingScreen
 from rnntui.ui.widgets.inline_message import InlineMessage
 
@@ -83,12 +84,12 @@ class PoemScreen(WritingScreen):
     TOP_P = Binding.Group("Top-p", compact=True)
     BINDINGS = [
         Binding("left_square_bracket", "top_p(1)", "Narrower", id="poem.narrower",
-                key_display="[", priority=True, group=TOP_P,
+                key_display="[", group=TOP_P,
                 tooltip="top-p lower: sample among fewer of the likeliest characters"),
         Binding("right_square_bracket", "top_p(-1)", "Wider", id="poem.wider",
-                key_display="]", priority=True, group=TOP_P,
+                key_display="]", group=TOP_P,
                 tooltip="top-p higher (off: every character may come)"),
-        Binding("slash", "rhyme", "Rhyme", id="poem.rhyme", key_display="/", priority=True,
+        Binding("slash", "rhyme", "Rhyme", id="poem.rhyme", key_display="/",
                 tooltip="rhyme lines 2 and 4 (and 6 and 8) on or off"),
         Binding("ctrl+o", "acrostic", "Acrostic", id="poem.acrostic",
                 tooltip="type characters that start the lines in turn (藏头诗)"),
@@ -130,8 +131,10 @@ class PoemScreen(WritingScreen):
     # -- settings ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("top_p", "rhyme", "acrostic"):
-            return self.by_character  # a run of words has no rhyme, no acrostic, no top-p
-        return True
+            # A run of words has no rhyme, no acrostic, no top-p; "slash" (/) is a printable
+            # key Textual does not know as one: hidden by hand while a field types it.
+            return self.by_character and not (action == "rhyme" and in_field(self))
+        return super().check_action(action, parameters)
 
     def action_top_p(self, direction: int) -> None:
         at = TOP_P_STEPS.index(self.top_p)

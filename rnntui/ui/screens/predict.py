@@ -33,8 +33,8 @@ from rnntui.play import LENGTHS, Play
 from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
 from rnntui.runs import Run
 from rnntui.tasks import get_task
+from rnntui.ui.keys import Body, in_field
 from rnntui.ui.screens.play_screen import PlayScreen
-from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
 
@@ -64,6 +64,7 @@ class PredictScreen(PlayScreen):
 
     HELP_TITLE = "predict"
     PREFIX = "predict"
+    BODY = "#predict-body"
     INFO: ClassVar[str] = ""
     """The line above the input: what to type and what the screen answers."""
     LABEL: ClassVar[str] = "input"
@@ -109,11 +110,12 @@ class PredictScreen(PlayScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_input(
             self.INFO.format(length=self.reads.length), self.LABEL,
-            CommandInput(placeholder=self.PLACEHOLDER.format(length=self.reads.length),
-                         id="predict-input", compact=True, types=self.reads.types))
-        yield Static(f"trained on {self.reads.trained_on}", id="predict-trained",
-                     classes="play-info")
-        yield from self.compose_body()
+            Input(placeholder=self.PLACEHOLDER.format(length=self.reads.length),
+                  id="predict-input", compact=True))
+        with Body(id="predict-body"):  # where Esc leaves the field for (rnntui.ui.keys)
+            yield Static(f"trained on {self.reads.trained_on}", id="predict-trained",
+                         classes="play-info")
+            yield from self.compose_body()
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -234,15 +236,15 @@ class WritingScreen(BarsScreen):
     LENGTH = Binding.Group("Length", compact=True)
     BINDINGS = [
         Binding("minus", "temperature(-1)", "Cooler", id="predict.cooler", key_display="-",
-                priority=True, group=TEMPERATURE,
+                group=TEMPERATURE,
                 tooltip="lower the sampling temperature by 0.1 (safer; 0 takes the likeliest)"),
         Binding("plus,equals_sign", "temperature(1)", "Warmer", id="predict.warmer",
-                key_display="+", priority=True, group=TEMPERATURE,
+                key_display="+", group=TEMPERATURE,
                 tooltip="raise the sampling temperature by 0.1 (bolder, up to 2)"),
         Binding("less_than_sign", "length(-1)", "Shorter", id="predict.shorter",
-                key_display="<", priority=True, group=LENGTH, tooltip="generate fewer tokens"),
+                key_display="<", group=LENGTH, tooltip="generate fewer tokens"),
         Binding("greater_than_sign", "length(1)", "Longer", id="predict.longer",
-                key_display=">", priority=True, group=LENGTH, tooltip="generate more tokens"),
+                key_display=">", group=LENGTH, tooltip="generate more tokens"),
     ]
 
     def __init__(self, run: Run, *, seed: int | None = None):
@@ -257,6 +259,13 @@ class WritingScreen(BarsScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.draw_settings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "temperature":
+            # Textual cannot tell that "minus" and "plus" are printable keys, so it keeps
+            # them in the footer while the field types them: hide them there by hand.
+            return not in_field(self)
+        return super().check_action(action, parameters)
 
     def action_temperature(self, direction: int) -> None:
         value = round(self.temperature + 0.1 * direction, 1)

@@ -105,6 +105,7 @@ class TasksScreen(Screen[None]):
     """Tasks on the left, the highlighted task's card on the right, runs underneath."""
 
     HELP_TITLE = "tasks"
+    BODY = "#run-table"  # Esc leaves the filter for the runs it filters (rnntui.ui.keys)
     BINDINGS = [
         Binding("t", "train", "Train", id="tasks.train",
                 tooltip="train the highlighted task with its default hyperparameters"),

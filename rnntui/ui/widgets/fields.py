@@ -18,8 +18,6 @@ from textual.widgets import Input, Label, Select, Static, Switch
 
 from rnntui.architecture import CELL_NAMES
 from rnntui.config import Param
-from rnntui.ui.keys import NUMBER_CHARS
-from rnntui.ui.widgets.command_input import CommandInput
 
 _CHOICE_LABELS = {"cell": dict(CELL_NAMES)}  # shown as Keras names them
 
@@ -29,24 +27,6 @@ def value_text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
-
-
-def _number_char(char: str) -> bool:
-    return char in NUMBER_CHARS
-
-
-def _table_char(char: str) -> bool:
-    # The dice tables are lower-case names (sticky, loaded-d6) or numbers and separators:
-    # an upper-case letter or ? is always a command.
-    return not (char.isupper() or char == "?")
-
-
-class NumberInput(CommandInput):
-    """An Input for numbers: the form's command keys (t, C, R, D, ?), which no number
-    contains, go to the screen instead of typing."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, types=_number_char, **kwargs)
 
 
 class ParamField(Vertical):
@@ -120,11 +100,10 @@ class ParamField(Vertical):
             return Horizontal(Switch(value=bool(value), id=ident),
                               Label(_on_off(bool(value)), classes="switch-state"),
                               classes="control")
-        if param.kind is str:  # free text (the dice tables): t types (sticky), D does not
-            return CommandInput(value_text(value), id=ident, classes="control", compact=True,
-                                select_on_focus=True, types=_table_char)
-        return NumberInput(value_text(value), id=ident, classes="control", compact=True,
-                           select_on_focus=True)
+        # Numbers and free text (the dice tables) alike: every key types (rnntui.ui.keys), and
+        # what does not parse is refused under the field by the form's check.
+        return Input(value_text(value), id=ident, classes="control", compact=True,
+                     select_on_focus=True)
 
     @on(Switch.Changed)
     def _switched(self, event: Switch.Changed) -> None:
