@@ -39,7 +39,7 @@ async def test_the_seeds_numbers_step_by_step():
         assert "= [0.6, 0.5]" in text
         assert "state = tanh(before) = [0.53704957, 0.46211716]" in text
         assert "= 1.56128388" in text
-        await pilot.press("n")
+        await pilot.press("escape", "n")  # out of the field, n steps
         assert screen.current == 1
         text = screen_text(app)
         assert "step 2 of 2" in text and "= [1.2923401, 1.39225678]" in text
@@ -49,8 +49,8 @@ async def test_the_seeds_numbers_step_by_step():
         assert screen.current == 1
         await pilot.press("b")
         assert screen.current == 0 and "step 1 of 2" in screen_text(app)
-        # n and b step even from inside a field; they are never typed into one
-        assert screen.focused.id == "explain-inputs"
+        # n and b step from the body, never typed into a field
+        assert screen.focused.id == "explain-steps-pane"
         assert screen.query_one("#explain-inputs", Input).value == "1, 2"
 
 
@@ -129,14 +129,16 @@ async def test_escape_goes_back():
     app = _host()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("escape")  # from inside a field, too
+        await pilot.press("escape")  # leaves the field
+        assert isinstance(app.screen, ExplainScreen)
+        await pilot.press("escape")  # then the screen
         assert not isinstance(app.screen, ExplainScreen)
 
 
 def test_snapshot_explain_step_two(snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("escape", "n")
         await settle_still(pilot)
 
     assert snap_compare(_host(still=True), terminal_size=SIZE, run_before=run_before)

@@ -7,6 +7,7 @@ import pytest
 from rnntui.play import InputError
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import get_task
+from rnntui.ui.keys import in_field
 from rnntui.ui.screens.dice import DiceScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.play_screen import PlayScreen
@@ -56,6 +57,8 @@ async def test_a_run_with_no_checkpoint_is_an_error_line_not_a_dead_screen(tmp_p
         assert message.is_error and "has no trained epoch yet: train it first" in message.text
         if isinstance(screen, GatesScreen):  # its own handler runs beside PlayScreen's
             assert "nothing to show" in screen_text(app)
+        if in_field(screen):
+            await pilot.press("escape")  # leave the field first
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is not screen

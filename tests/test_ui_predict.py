@@ -52,6 +52,7 @@ async def test_temperature_and_length_keys_clamp():
         await settle(pilot)
         screen = app.screen
         assert screen.temperature == 0.0 and screen.length == 5
+        await pilot.press("escape")  # leave the field: - and + are commands outside it
         await pilot.press("minus", "minus")
         assert screen.temperature == 0.0
         await pilot.press("plus", "plus", "equals_sign")
@@ -71,15 +72,21 @@ async def test_temperature_and_length_keys_clamp():
         assert screen.query_one("#predict-input").value == "abcd"
 
 
-async def test_a_bad_letter_keeps_the_bars():
+async def test_a_bad_letter_takes_away_the_bars_of_the_input_before():
     app = _host(trained_run("onehot4"))
     async with app.run_test(size=SIZE) as pilot:
         await _type(pilot, "abcd")
+        assert app.screen.pairs[0][0] == "e"
+        await pilot.press("enter")  # continued: an answer to "abcd" in the output too
+        await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
         message = app.screen.query_one(InlineMessage)
-        assert message.is_error and "unknown letter 'x' at position 5" in message.text
-        assert app.screen.pairs[0][0] == "e"
+        assert "unknown letter 'x'" in message.text and message.is_error
+        # no answer on screen belongs to another input than the field's (issue 21 §2)
+        assert app.screen.pairs == []
+        assert "e " not in screen_text(app).split("next, most likely first")[1][:40]
+        assert str(app.screen.query_one("#predict-output").render()) == ""
 
 
 async def test_a_poem_streams_token_by_token_and_stops():
@@ -136,7 +143,7 @@ async def test_poem_keys_clamp_and_do_not_type():
         await settle(pilot)
         screen = app.screen
         assert screen.temperature == 0.6 and screen.length == 48  # the task's temperature
-        await pilot.press(*["minus"] * 9)
+        await pilot.press("escape", *["minus"] * 9)
         assert screen.temperature == 0.0
         await pilot.press(*["less_than_sign"] * 6)
         assert screen.length == 8
@@ -150,7 +157,7 @@ async def test_poem_keys_set_top_p_rhyme_and_an_acrostic():
         screen = app.screen
         text = screen_text(app)
         assert "top-p off" in text and "rhyme on" in text
-        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.press("escape", "left_square_bracket", "left_square_bracket")
         assert screen.top_p == 0.9 and "top-p 0.9" in screen_text(app)
         await pilot.press(*["right_square_bracket"] * 5)
         assert screen.top_p is None
@@ -178,7 +185,8 @@ async def test_poem_bars_are_the_state_the_poem_is_written_from():
         screen.field.value = "白日依山盡，"  # (the pilot cannot press "，")
         await settle(pilot)
         assert not screen.query_one(InlineMessage).is_error
-        await pilot.press(*["minus"] * 9, "slash")  # temperature 0, no rhyme
+        await pilot.press("escape", *["minus"] * 9, "slash")  # temperature 0, no rhyme
+        screen.field.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert screen.poem_tokens[0] == screen.pairs[0][0]
@@ -210,6 +218,7 @@ async def test_sine_plots_the_held_out_curve_and_a_typed_window():
         message = screen.query_one(InlineMessage)
         assert message.is_error and "'x' (number 5) is not a number" in message.text
         assert "your window" in plot.drawn  # the last good view stays
+        assert "last input read" in plot.title  # ... marked as the last window read
         await pilot.press("end", "ctrl+u")
         await settle(pilot)
         assert "true series" in plot.drawn
@@ -249,7 +258,7 @@ async def test_a_review_without_the_word_index_says_what_to_do():
         assert message.is_error and "word index" in message.text
         assert "--word-index" in message.text
         assert "Traceback" not in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # leave the field, then the screen
         assert not isinstance(app.screen, PredictScreen)
 
 

@@ -300,8 +300,6 @@ class PoemsTask(Task):
 
     def play_input(self, hp: HParams) -> PlayInput:
         unit = "character" if hp.tokens == "char" else "word"
-        # A poem's line has no use for these ASCII marks: they stay the screens' keys
-        # (temperature, length, layers, edit).
         return PlayInput("poem", unit, trained_on=f"whole poems, {unit} by {unit}")
 
     def prepared(self, hp: HParams, source: DataSource = DataSource(),

@@ -213,6 +213,15 @@ class DiceScreen(PlayScreen):
         self.query_one(BeliefMap).move(self.step)
         self._draw_step()
 
+    def clear_answer(self) -> None:
+        self.reading = None
+        self.cursor = -1
+        self.query_one(BeliefMap).show([], (), [], [], 0)
+        self.query_one("#dice-step", Static).update("")
+        for widget_id in ("#dice-rnn-bars", "#dice-exact-bars"):
+            self.query_one(widget_id, ProbabilityBars).show([])
+        self._draw_scores()
+
     # -- drawing -----------------------------------------------------------------------------
     def _agreement_text(self, reading: DiceReading) -> str:
         return (f"agrees with {self.exact_name} at {reading.agreement:.0%} of "

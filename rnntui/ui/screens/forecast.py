@@ -123,5 +123,15 @@ class ForecastScreen(PredictScreen):
             f"   then {len(message.continuation) - 1} more, each from its own forecasts"))
         self.query_one(InlineMessage).note(message.note)
 
+    def clear_answer(self) -> None:
+        # The plot stays to compare with, titled as the last window read, not the field's.
+        plot = self.query_one(ForecastPlot)
+        if plot.curves and not plot.title.startswith("✗"):
+            plot.show(plot.curves, title=f"✗ {plot.title}: the last input read, not the "
+                      "field's", xlabel=plot.xlabel)
+        self.query_one("#predict-rmse", Static).update(
+            Text("✗ no forecast for the field's window (the plot is the last one read)",
+                 style="bold"))
+
     def before_reload(self) -> None:
         self.forecast = None

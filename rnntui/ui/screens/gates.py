@@ -275,6 +275,13 @@ class GatesScreen(PlayScreen):
         self.query_one(GateHeatmap).set_influence(message.influence.normalised)
         self._draw_numbers()
 
+    def clear_answer(self) -> None:
+        # The heatmap stays to be explored, marked as the last input read, not this one.
+        if self.shown_text is not None:
+            self.query_one("#gates-info", Static).update(Text.assemble(
+                ("✗ still showing ", "bold"), (repr(self.shown_text), "bold"),
+                ", the last input read (the field's is refused)"))
+
     def on_play_screen_failed(self, message: PlayScreen.Failed) -> None:
         # PlayScreen's handler shows the message; this one says the view is empty
         if self.trace is None:

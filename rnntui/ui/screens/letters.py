@@ -55,6 +55,10 @@ class LettersScreen(WritingScreen):
     def on_letters_screen_embedded(self, message: Embedded) -> None:
         self.query_one(EmbeddingPlot).show(message.points)
 
+    def clear_answer(self) -> None:
+        super().clear_answer()
+        self.query_one("#predict-output", Static).update("")
+
     def submitted(self, text: str) -> None:
         self._continue_letters(text, self.length, self.temperature)
 

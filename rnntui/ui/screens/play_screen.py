@@ -4,7 +4,8 @@ an input into, a line under it for what is wrong, and workers that report, never
 A worker runs its network call inside `reporting`: input the network cannot read comes back
 as Refused (a caret under the character, while the field still holds that text), a run that
 cannot be played as Failed in its own words, and a bug as Failed with its type. The screen
-stays alive whatever the worker meets.
+stays alive whatever the worker meets. After a refusal, `clear_answer` takes away the
+answer to the earlier input (each screen says what its answer is).
 """
 
 from __future__ import annotations
@@ -122,6 +123,12 @@ class PlayScreen(Screen[None]):
             return  # typed on since: a newer answer is on its way
         self.query_one(InlineMessage).error_at(field, message.text, message.position,
                                                message.message)
+        self.clear_answer()
+
+    def clear_answer(self) -> None:
+        """The field's text was refused: take away (or mark) what answered an earlier one,
+        so no answer on screen belongs to another input than the field shows (issue 21 §2).
+        """
 
     def on_play_screen_failed(self, message: Failed) -> None:
         self.query_one(InlineMessage).error(message.message)

@@ -53,6 +53,9 @@ def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
     return text
 
 
+# Lines a poem of characters can have (`l`): a quatrain (绝句) or eight lines (律诗).
+LINE_CHOICES = (4, 8)
+
 class PoemScreen(WritingScreen):
     """A first line in, a poem out."""
 
@@ -91,6 +94,8 @@ class PoemScreen(WritingScreen):
                 tooltip="top-p higher (off: every character may come)"),
         Binding("slash", "rhyme", "Rhyme", id="poem.rhyme", key_display="/",
                 tooltip="rhyme lines 2 and 4 (and 6 and 8) on or off"),
+        Binding("l", "lines", "Lines", id="poem.lines",
+                tooltip="how many lines a poem has: 4 (a quatrain, 绝句) or 8 (律诗)"),
         Binding("ctrl+o", "acrostic", "Acrostic", id="poem.acrostic",
                 tooltip="type characters that start the lines in turn (藏头诗)"),
     ]
@@ -130,7 +135,7 @@ class PoemScreen(WritingScreen):
 
     # -- settings ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("top_p", "rhyme", "acrostic"):
+        if action in ("top_p", "rhyme", "acrostic", "lines"):
             # A run of words has no rhyme, no acrostic, no top-p; "slash" (/) is a printable
             # key Textual does not know as one: hidden by hand while a field types it.
             return self.by_character and not (action == "rhyme" and in_field(self))
@@ -139,6 +144,11 @@ class PoemScreen(WritingScreen):
     def action_top_p(self, direction: int) -> None:
         at = TOP_P_STEPS.index(self.top_p)
         self.top_p = TOP_P_STEPS[min(max(at + direction, 0), len(TOP_P_STEPS) - 1)]
+        self.draw_settings()
+
+    def action_lines(self) -> None:
+        self.lines = LINE_CHOICES[(LINE_CHOICES.index(self.lines) + 1) % len(LINE_CHOICES)
+                                  if self.lines in LINE_CHOICES else 0]
         self.draw_settings()
 
     def action_rhyme(self) -> None:
@@ -177,7 +187,8 @@ class PoemScreen(WritingScreen):
         text.append_text(Text.assemble(("length ", "dim"), (f"≤{self.length}", "bold"),
                                        (" <>", "dim")))
         if self.lines:
-            text.append_text(Text.assemble(("  ", "dim"), (f"{self.lines} lines", "bold")))
+            text.append_text(Text.assemble(("  ", "dim"), (f"{self.lines} lines", "bold"),
+                                           (" l", "dim")))
         return text
 
     # -- writing -----------------------------------------------------------------------------

@@ -213,6 +213,10 @@ class BarsScreen(PredictScreen):
         """In a worker: the bars for `text`."""
         return play.next_tokens(text, 5)
 
+    def clear_answer(self) -> None:
+        self.pairs = []
+        self.query_one("#predict-bars", ProbabilityBars).show([])
+
     def on_bars_screen_predicted(self, message: Predicted) -> None:
         if message.text != self.field.value:
             return  # typed on since: a newer prediction is on its way

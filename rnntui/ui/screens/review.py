@@ -59,6 +59,11 @@ class ReviewScreen(PredictScreen):
             probability, words = play.sentiment(text)
             self.post_message(self.Judged(text, probability, words))
 
+    def clear_answer(self) -> None:
+        self.probability, self.words = None, []
+        self.query_one("#predict-bars", ProbabilityBars).show([])
+        self.query_one("#predict-words", Static).update("")
+
     def on_review_screen_judged(self, message: Judged) -> None:
         if message.text != self.field.value:
             return

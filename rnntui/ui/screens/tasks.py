@@ -121,14 +121,18 @@ class TasksScreen(Screen[None]):
                 show=False,
                 tooltip="train the highlighted task with SimpleRNN, LSTM and GRU in turn "
                 "(its defaults otherwise), then compare them"),
+        # One key between the two lists (Tab also gets there, through the task's card).
+        Binding("l", "runs_list", "Runs", id="tasks.runs", key_display="l",
+                tooltip="go to the runs list (l again: back to the tasks)"),
+        Binding("l", "tasks_list", "Tasks", id="runs.tasks", key_display="l",
+                tooltip="back to the task list"),
         Binding("slash", "filter", "Filter", id="runs.filter", key_display="/",
                 tooltip="show only the runs whose name, task or status holds what you type"),
         Binding("o", "order", "Order", id="runs.order",
                 tooltip="order the runs: newest first, by task, best quality first, by name"),
-        # Not in the footer (no room at 80 columns beside the keys above): ? lists them.
-        Binding("n", "notes", "Note", id="runs.notes", show=False,
+        Binding("n", "notes", "Note", id="runs.notes",
                 tooltip="write the highlighted run's note and tags (/ finds them)"),
-        Binding("m", "rename", "Rename", id="runs.rename", show=False,
+        Binding("m", "rename", "Rename", id="runs.rename",
                 tooltip="rename the highlighted run (refused while it trains)"),
         Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
                 tooltip="show every run again"),
@@ -159,7 +163,7 @@ class TasksScreen(Screen[None]):
                 yield Static(id="task-text")
         with Vertical(id="runs"):
             runs_filter = Input(placeholder="filter the runs: part of a name, task or status "
-                                "(enter keeps it, esc clears it)", id="runs-filter",
+                                "(enter or esc keeps it, esc again clears it)", id="runs-filter",
                                 compact=True)
             runs_filter.display = False
             yield runs_filter
@@ -328,6 +332,12 @@ class TasksScreen(Screen[None]):
             return
         self.post_message(messages.RunScreenAsked(info.run, "training"))
 
+    def action_runs_list(self) -> None:
+        self.focus_runs()
+
+    def action_tasks_list(self) -> None:
+        self.query_one(TaskList).focus()
+
     def action_filter(self) -> None:
         field = self.query_one("#runs-filter", Input)
         field.display = True
@@ -356,6 +366,11 @@ class TasksScreen(Screen[None]):
         self.focus_runs()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        on_runs = self.focused is not None and self.focused.id == "run-table"
+        if action == "runs_list":
+            return not on_runs
+        if action == "tasks_list":
+            return on_runs
         if action == "clear_filter":
             return bool(self.filter) or self.query_one("#runs-filter").display
         if action in ("filter", "order"):  # about runs: while the runs table has the focus
