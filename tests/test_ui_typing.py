@@ -34,7 +34,7 @@ from ui_host import TINY_WORD_INDEX, HostApp, fixed_run, settle
 from ui_support import FakeFactory, saved_run, screen_text
 
 SIZE = (100, 30)
-FAST = int(os.environ.get("RNNTUI_TYPING_EXAMPLES", "2"))
+FAST = int(os.environ.get("RNNTUI_TYPING_EXAMPLES", "1"))
 # The characters a learner's fingers (or cat) reach: command letters of every screen, the
 # keys of the play screens, digits and separators, CJK, an emoji, space.
 KEYS = "qtCRDcsgpre?/-+<>[]nbmod 0123456789.,;aAz月光春😀é"
@@ -70,6 +70,7 @@ def single_keys(screen: Screen, skip: frozenset[str] = frozenset()) -> list[str]
 async def type_into_every_field(app: Any, pilot: Any, texts: list[str],
                                 trainers: Callable[[], int], runs: Callable[[], Any],
                                 skip: frozenset[str] = frozenset()) -> None:
+    """Each text typed fast into each field, then Esc; then the screen's keys, once."""
     await settle(pilot)
     home = app.screen
     before_runs = runs()
@@ -81,22 +82,24 @@ async def type_into_every_field(app: Any, pilot: Any, texts: list[str],
             field.value = ""
             await pilot.pause()
             type_fast(app, text)
-            await settle(pilot)
+            await settle(pilot, rounds=1)
             assert app.is_running and app.screen is home, (field.id, text)
             assert field.value == text, (field.id, text, field.value)
             assert trainers() == 0 and runs() == before_runs
-            if in_field(home):
-                await pilot.press("escape")
-                await pilot.pause()
-            assert app.screen is home and not in_field(home), field.id
-            for key in single_keys(home, skip):
-                await pilot.press(key)
-                await settle(pilot)
-                while app.screen is not home and len(app.screen_stack) > 1:
-                    app.pop_screen()  # a key that opened a dialog or another screen
-                    await settle(pilot)
-                assert app.is_running and trainers() == 0 and runs() == before_runs, key
-            assert "Traceback" not in screen_text(app)
+        if in_field(home):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.screen is home and not in_field(home), field.id
+    await settle(pilot)
+    for key in single_keys(home, skip):
+        await pilot.press(key)
+        await settle(pilot, rounds=1)
+        while app.screen is not home and len(app.screen_stack) > 1:
+            app.pop_screen()  # a key that opened a dialog or another screen
+            await settle(pilot, rounds=1)
+        assert app.is_running and trainers() == 0 and runs() == before_runs, key
+    assert app.screen is home
+    assert "Traceback" not in screen_text(app)
 
 
 def run_screen(make: Callable[[], Screen], texts: list[str]) -> None:
@@ -140,7 +143,8 @@ def test_typing_on_a_play_screen_is_text_never_a_command(name):
     check()
 
 
-@pytest.mark.parametrize("task_id", ["onehot4", "dice", "imdb", "poems"])
+@pytest.mark.parametrize("task_id", ["onehot4", "dice", "imdb",
+                                     pytest.param("poems", marks=pytest.mark.slow)])
 def test_typing_in_the_form_is_text_never_a_command(task_id, tmp_path):
     @SETTINGS
     @given(TYPED)
@@ -200,5 +204,16 @@ def test_typing_in_the_runs_filter_and_the_dialogs_is_text(tmp_path):
                 assert sorted(r.name for r in store.list()) == names
 
         asyncio.run(go())
+
+    check()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["letters", "poem", "gates-sine", "dice", "explain"])
+def test_typing_many_strings_on_a_play_screen(name):
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(TYPED)
+    def check(texts):
+        run_screen(PLAY_SCREENS[name], texts)
 
     check()

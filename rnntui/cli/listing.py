@@ -45,14 +45,44 @@ def cmd_tasks(args: argparse.Namespace) -> int:
     if args.json:
         print_json(rows)
         return 0
+    console = Console()
+    if console.width < WIDE_TABLE:
+        # A block a task: five columns in a narrow terminal split words (`bidirectional=F` /
+        # `alse`); a label and its text, wrapped at spaces, never do.
+        for row in rows:
+            console.print(_task_block(row))
+        return 0
     table = Table(title="rnntui tasks", show_lines=True)
     for column in ("id", "what it learns", "data", "expect", "defaults · seed's recipe"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(row["id"], f"{row['title']}: {row['learns']}", row["data"], row["expect"],
                       _settings(row["defaults"], row["recipe"]))
-    Console().print(table)
+    console.print(table)
     return 0
+
+
+# Columns under which `rnntui tasks` prints a block per task instead of one wide table.
+WIDE_TABLE = 150
+
+
+def _task_block(row: dict) -> Any:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # folds only a word longer than the whole line
+    grid.add_row("learns", row["learns"])
+    grid.add_row("data", row["data"])
+    grid.add_row("expect", row["expect"])
+    grid.add_row("from", row["from"])
+    grid.add_row("defaults", " ".join(f"{k}={v}" for k, v in row["defaults"].items()))
+    differs = " ".join(f"{k}={v}" for k, v in row["recipe"].items()
+                       if row["defaults"].get(k) != v)
+    grid.add_row("recipe", f"(--recipe) {differs or 'the same'}")
+    return Group(Text.assemble((row["id"], "bold"), " · ", row["title"]), grid, Text(""))
 
 
 def _settings(defaults: dict, recipe: dict) -> str:

@@ -51,12 +51,12 @@ def _screen(module: str, name: str) -> Any:
 class RnntuiApp(KeyOrder, App[int]):
     """Owns the run store and the training service; screens ask it to train and navigate."""
 
-    # Absolute paths (subclasses live elsewhere): the shared look and no-colour rules, then a
-    # file for each screen with a layout of its own. Loaded here rather than by each screen's
-    # CSS_PATH: Textual loads a screen's own CSS when it is pushed, not for the first screen.
+    # Absolute paths (subclasses live elsewhere): the shared look and no-colour rules, and the
+    # first screen's layout. Textual loads a pushed screen's own CSS_PATH when it is first
+    # shown, never the first screen's: the form, training and compare screens name theirs,
+    # so the first frame does not parse CSS for screens not yet opened.
     CSS_PATH = [Path(__file__).with_name("app.tcss"),
-                *(Path(__file__).parent / "screens" / f"{name}.tcss"
-                  for name in ("tasks", "hparams", "training", "compare"))]
+                Path(__file__).parent / "screens" / "tasks.tcss"]
     TITLE = "rnntui"
     COMMANDS = App.COMMANDS | {RnntuiCommands}
     # Screens get -short below 24 rows (the app's smallest layout is 60×20): panes that

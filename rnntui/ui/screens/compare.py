@@ -44,6 +44,8 @@ DEFAULT_PICKS = 2  # runs ticked when none were asked for: the two newest
 class CompareScreen(Screen[None]):
     """Runs of `task_id` in a checkbox list, their curves, and a table of final figures."""
 
+    CSS_PATH = "compare.tcss"  # loaded when first shown (see RnntuiApp.CSS_PATH)
+
     HELP_TITLE = "compare"
     BINDINGS = [
         Binding("t", "next_task", "Next task", id="compare.next_task",

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from rnntui.play.dice import DiceReading, HeldOut
 from rnntui.runs import Run
@@ -31,6 +31,7 @@ from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.belief_map import BeliefMap
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
+from rnntui.ui.widgets.footer import KeyFooter
 
 
 class DiceScreen(PlayScreen):
@@ -129,7 +130,7 @@ class DiceScreen(PlayScreen):
                 yield Label(EXACT[exact_kind(self.run.hparams)][1])
                 yield ProbabilityBars(empty="…", id="dice-exact-bars")
         yield Static(id="dice-scores")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"dice · {self.run.name}"

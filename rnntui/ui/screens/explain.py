@@ -25,13 +25,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static, Switch
+from textual.widgets import Header, Input, Label, Static, Switch
 
 from rnntui.explain import (SEED_B, SEED_B_OUT, SEED_INPUTS, SEED_W_INPUT, SEED_W_OUT,
                             SEED_W_STATE, FieldError, HandStep, fmt, forward_by_hand,
                             parse_numbers)
 from rnntui.ui.keys import typing_ahead
 from rnntui.ui.widgets.inline_message import InlineMessage
+from rnntui.ui.widgets.footer import KeyFooter
 
 # (field id, label, the name forward_by_hand's messages use, the seed's value)
 FIELDS: tuple[tuple[str, str, str, Any], ...] = (
@@ -215,7 +216,7 @@ class ExplainScreen(Screen[None]):
         yield Static("steps: n next, b back (outside a field)", id="explain-steps-title")
         with VerticalScroll(id="explain-steps-pane", can_focus=True):
             yield Static(id="explain-steps")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "forward pass by hand"

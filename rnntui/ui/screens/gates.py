@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, ScrollableContainer
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from rnntui.nn import InputInfluence, LayerTrace, Trace
@@ -33,6 +33,7 @@ from rnntui.runs import Run
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
+from rnntui.ui.widgets.footer import KeyFooter
 
 SIGMOID_GATES = frozenset({"i", "f", "o", "z", "r"})
 UNBOUNDED = frozenset({"c", "pre"})  # coloured against their own largest magnitude
@@ -211,7 +212,7 @@ class GatesScreen(PlayScreen):
             yield GateHeatmap(id="gates-heatmap")
             with ScrollableContainer(id="gates-numbers-pane", can_focus=False):
                 yield Static(id="gates-numbers")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"gates · {self.run.name}"
@@ -326,6 +327,15 @@ class GatesScreen(PlayScreen):
     def on_gate_heatmap_cursor_moved(self, message: GateHeatmap.CursorMoved) -> None:
         self._draw_numbers()
 
+    @staticmethod
+    def _off_screen_text(heatmap: GateHeatmap) -> list[Text]:
+        left, right = heatmap.off_screen()
+        if not (left or right):
+            return []
+        sides = [f"{left} before ◀" if left else "", f"{right} after ▶" if right else ""]
+        return [Text(f"steps off screen: {', '.join(s for s in sides if s)} "
+                     "(←→ scroll to them, Home/End: first/last)", style="dim")]
+
     def _draw_numbers(self) -> None:
         layer, encoded = self.layer, self.encoded
         target = self.query_one("#gates-numbers", Static)
@@ -338,6 +348,7 @@ class GatesScreen(PlayScreen):
         parts: list = [
             Text.assemble((f"step {step + 1} of {len(encoded.tokens)}", "bold"),
                           f": read {token!r}"),
+            *self._off_screen_text(heatmap),
             Text.assemble((f"unit {unit + 1} of {layer.units}", "bold"), " (↑↓)"),
         ]
         parts.extend(equation(layer, self.direction, step, unit))
@@ -357,10 +368,11 @@ class GatesScreen(PlayScreen):
     # -- keys --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "layer":
-            return self.trace is not None and len(self.trace.layers) > 1
+            # None, not False: shown (dimmed, "not now" in ?) so a learner knows the keys
+            return True if self.trace is not None and len(self.trace.layers) > 1 else None
         if action == "direction":
             layer = self.layer
-            return layer is not None and len(layer.directions) > 1
+            return True if layer is not None and len(layer.directions) > 1 else None
         if action == "edit":  # typing already: "/" goes into the field
             return not self.field.has_focus
         return True

@@ -103,20 +103,19 @@ class HelpScreen(ModalScreen[None]):
         return text
 
     def _rows(self, actives: Iterable[ActiveBinding]) -> list[tuple[str, str]]:
-        rows: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
+        keys: dict[tuple[str, str], list[str]] = {}  # (action, text) → its keys, in order
         for active in actives:
             binding = active.binding
             # rnntui's own keys carry ids; widgets' navigation keys are summed up below.
             if not binding.id or not binding.description or binding.system:
                 continue
-            shown = self.app.get_key_display(binding)
-            if (shown, binding.description) in seen:
-                continue
-            seen.add((shown, binding.description))
             what = binding.tooltip or binding.description
-            rows.append((shown, what if active.enabled else f"{what} (not now)"))
-        return rows
+            what = what if active.enabled else f"{what} (not now)"
+            shown = keys.setdefault((binding.action, what), [])
+            display = self.app.get_key_display(binding)
+            if display not in shown:
+                shown.append(display)  # ? and F1: one row, "? / F1"
+        return [(" / ".join(shown), what) for (_, what), shown in keys.items()]
 
 
 def outside_field_bindings(screen: Screen) -> list[ActiveBinding]:

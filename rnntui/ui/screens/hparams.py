@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 class HparamsScreen(Screen[None]):
     """A form over `SCHEMA` for one task."""
 
+    CSS_PATH = "hparams.tcss"  # loaded when first shown (see RnntuiApp.CSS_PATH)
+
     HELP_TITLE = "hyperparameters"
     BODY = "#form"  # the focus starts there, and Esc leaves a field for it (rnntui.ui.keys)
     # Outside a field only: in one, every printable key types.

@@ -56,6 +56,7 @@ def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
 # Lines a poem of characters can have (`l`): a quatrain (绝句) or eight lines (律诗).
 LINE_CHOICES = (4, 8)
 
+
 class PoemScreen(WritingScreen):
     """A first line in, a poem out."""
 

@@ -27,7 +27,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from rnntui.play import LENGTHS, Play
 from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
@@ -37,6 +37,7 @@ from rnntui.ui.keys import Body, in_field
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.inline_message import InlineMessage
 from rnntui.ui.widgets.probability_bars import ProbabilityBars
+from rnntui.ui.widgets.footer import KeyFooter
 
 __all__ = ["TEMPERATURE_MAX", "BarsScreen", "PredictScreen", "WritingScreen", "predict_screen"]
 
@@ -116,7 +117,7 @@ class PredictScreen(PlayScreen):
             yield Static(f"trained on {self.reads.trained_on}", id="predict-trained",
                          classes="play-info")
             yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         """The kind's own widgets, between the trained-on line and the footer."""

@@ -106,13 +106,25 @@ class TasksScreen(Screen[None]):
 
     HELP_TITLE = "tasks"
     BODY = "#run-table"  # Esc leaves the filter for the runs it filters (rnntui.ui.keys)
+    # In footer order: the footer drops keys from its end when they do not fit (the runs
+    # list at 80 columns keeps Resume, Filter, Order, Note, Rename); ? lists them all.
     BINDINGS = [
-        Binding("t", "train", "Train", id="tasks.train",
-                tooltip="train the highlighted task with its default hyperparameters"),
         Binding("r", "resume", "Resume", id="runs.resume",
                 tooltip="train the highlighted run on from its checkpoint"),
+        Binding("slash", "filter", "Filter", id="runs.filter", key_display="/",
+                tooltip="show only the runs whose name, task or status holds what you type"),
+        Binding("o", "order", "Order", id="runs.order",
+                tooltip="order the runs: newest first, by task, best quality first, by name"),
+        Binding("n", "notes", "Note", id="runs.notes",
+                tooltip="write the highlighted run's note and tags (/ finds them)"),
+        Binding("m", "rename", "Rename", id="runs.rename",
+                tooltip="rename the highlighted run (refused while it trains)"),
+        Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
+                tooltip="show every run again"),
         Binding("d", "delete", "Delete", id="runs.delete",
                 tooltip="delete the highlighted run (asks first)"),
+        Binding("t", "train", "Train", id="tasks.train",
+                tooltip="train the highlighted task with its default hyperparameters"),
         Binding("c", "compare", "Compare", id="tasks.compare",
                 tooltip="overlay the curves of this task's runs"),
         # Not in the footer (it would push Quit and Help off an 80-column runs list): the
@@ -126,16 +138,6 @@ class TasksScreen(Screen[None]):
                 tooltip="go to the runs list (l again: back to the tasks)"),
         Binding("l", "tasks_list", "Tasks", id="runs.tasks", key_display="l",
                 tooltip="back to the task list"),
-        Binding("slash", "filter", "Filter", id="runs.filter", key_display="/",
-                tooltip="show only the runs whose name, task or status holds what you type"),
-        Binding("o", "order", "Order", id="runs.order",
-                tooltip="order the runs: newest first, by task, best quality first, by name"),
-        Binding("n", "notes", "Note", id="runs.notes",
-                tooltip="write the highlighted run's note and tags (/ finds them)"),
-        Binding("m", "rename", "Rename", id="runs.rename",
-                tooltip="rename the highlighted run (refused while it trains)"),
-        Binding("escape", "clear_filter", "Clear filter", id="runs.clear_filter",
-                tooltip="show every run again"),
         Binding("q", "app.quit", "Quit", id="tasks.quit",
                 tooltip="quit (a running training keeps its last complete epoch)"),
     ]

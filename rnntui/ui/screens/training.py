@@ -50,6 +50,8 @@ _OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan":
 class TrainingScreen(Screen[None]):
     """One run's training, live or from disk."""
 
+    CSS_PATH = "training.tcss"  # loaded when first shown (see RnntuiApp.CSS_PATH)
+
     HELP_TITLE = "training"
     BINDINGS = [
         Binding("space", "pause", "Pause", id="training.pause",

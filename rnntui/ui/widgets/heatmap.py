@@ -32,6 +32,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 CELL = 3  # columns per time step: room for a CJK character or a 3-letter word stub
+# Numbers (sine's samples) take 3 columns and a space between them, or "-.5.25" runs together.
+NUMBER_CELL = 4
 PINNED = 4  # header row + 3 rows of influence bars
 BAR_ROWS = PINNED - 1
 
@@ -127,6 +129,14 @@ def step_label(token: str, width: int = CELL) -> str:
     return text
 
 
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
 def _centre(text: str, width: int) -> str:
     pad = width - cell_len(text)
     left = pad // 2
@@ -182,6 +192,8 @@ class GateHeatmap(ScrollView, can_focus=True):
         self.step = 0
         self.unit = 0
         self._rows: list[tuple[GateBlock, int]] = []  # (block, unit); unit −1: title row
+        self.cell = CELL
+        """Columns a step takes: CELL, or NUMBER_CELL when every token is a number."""
 
     # -- data --------------------------------------------------------------------------------
     @property
@@ -206,7 +218,10 @@ class GateHeatmap(ScrollView, can_focus=True):
         self._rows = [(b, u) for b in self.blocks for u in range(-1, b.values.shape[1])]
         self.step = min(self.step, max(self.steps - 1, 0))
         self.unit = min(self.unit, max(self.units - 1, 0))
-        self.virtual_size = Size(self.label_width + self.steps * CELL, PINNED + len(self._rows))
+        self.cell = NUMBER_CELL if self.tokens and all(_is_number(t) for t in self.tokens) \
+            else CELL
+        self.virtual_size = Size(self.label_width + self.steps * self.cell,
+                                 PINNED + len(self._rows))
         self.refresh()
         self._follow_cursor()
         self.post_message(self.CursorMoved(self, self.step, self.unit))
@@ -258,11 +273,12 @@ class GateHeatmap(ScrollView, can_focus=True):
         if width <= 0 or height <= 0:
             return
         x, y = self.scroll_offset
-        left = self.step * CELL
+        cell = self.cell
+        left = self.step * cell
         if left < x:
             x = left
-        elif left + CELL > x + width:
-            x = left + CELL - width
+        elif left + cell > x + width:
+            x = left + cell - width
         if vertical and self._rows:
             block_rows = 1 + self.units
             row = min(y, len(self._rows) - 1) // block_rows * block_rows + 1 + self.unit
@@ -298,12 +314,31 @@ class GateHeatmap(ScrollView, can_focus=True):
                 return self._title_row(block, width, no_color)
             label, cells = self._unit_row(block, unit, no_color)
         visible = max(width - label_w, 0)
-        first = scroll_x // CELL
-        last = min(self.steps, (scroll_x + visible) // CELL + 1)
-        segments = cells(first, last)
-        strip = Strip(segments).crop(scroll_x - first * CELL, scroll_x - first * CELL + visible)
+        cell = self.cell
+        first = scroll_x // cell
+        last = min(self.steps, (scroll_x + visible) // cell + 1)
+        segments = [Segment(segment.text.ljust(cell), segment.style) if cell > CELL
+                    else segment for segment in cells(first, last)]
+        strip = Strip(segments).crop(scroll_x - first * cell, scroll_x - first * cell + visible)
+        if 2 <= y < PINNED:  # the label column's free rows: the steps off screen, each side
+            label = self._off_screen_label(y, first, scroll_x + visible)
         head = Strip(label).adjust_cell_length(label_w, self.rich_style)
         return Strip.join([head, strip]).adjust_cell_length(width, self.rich_style)
+
+    def off_screen(self, width: int | None = None) -> tuple[int, int]:
+        """How many steps lie left and right of the view (wholly out of it)."""
+        if width is None:
+            width = self.scrollable_content_region.width
+        visible = max(width - self.label_width, 0)
+        scroll_x = int(self.scroll_offset.x)
+        left = -(-scroll_x // self.cell)  # a step cut at the edge counts as shown
+        right = max(0, self.steps - (scroll_x + visible) // self.cell)
+        return min(left, self.steps), right
+
+    def _off_screen_label(self, y: int, first: int, end: int) -> list[Segment]:
+        left, right = self.off_screen()
+        text = (f"◀{left}" if left else "") if y == 2 else (f"{right}▶" if right else "")
+        return [Segment(text[:self.label_width], Style(bold=True, color="#d7af5f"))]
 
     def _header_row(self):
         label = [Segment("read".ljust(self.label_width), Style(dim=True))]
