@@ -13,7 +13,6 @@ from rnntui.tasks import TASKS
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.help import HelpScreen
-from rnntui.ui.screens.predict import predict_screen
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.heatmap import GateHeatmap
 from ui_host import HostApp, fixed_run, settle
@@ -57,7 +56,7 @@ async def test_runs_list_is_one_key_away_and_its_footer_lists_its_keys():
 
 async def test_no_footer_is_cut_mid_word_at_80_columns():
     run = fixed_run("poems")
-    app = HostApp(lambda: predict_screen(run, seed=1))
+    app = make_app(trainer_factory=FakeFactory(), start=(run, "predict"))
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         _footer_fits(app)
@@ -75,22 +74,25 @@ async def test_help_never_wraps_words_into_the_key_column():
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        lines = [line for line in screen_text(app).splitlines() if "█" in line]
-        body = [line.strip("█ ").rstrip() for line in lines[2:-2]]
-        key_width = min(len(re.match(r"^\S+( / \S+)?\s+", row).group(0))
-                        for row in body if row and not row.startswith(" "))
-        for row in body:  # a continuation line starts at the text column, never before
-            if row.startswith(" "):
-                assert len(row) - len(row.lstrip()) >= key_width - 1, row
+        help_screen = app.screen
+        keys = help_screen.query_one("#help-keys")
+        lines = help_screen.keys_text().plain.splitlines()
+        # Textual wrapped no line of its own (it would start a word under the keys)
+        assert keys.size.height == len(lines), (keys.size, len(lines))
+        width = len(lines[0]) - len(lines[0][lines[0].index("  "):].lstrip()) \
+            if "  " in lines[0] else 0
+        for line in lines:  # continuation lines start at the text column
+            if line.startswith(" ") and line.strip():
+                assert len(line) - len(line.lstrip()) >= width, line
 
 
 async def test_gates_heatmap_says_how_many_steps_are_off_screen():
-    run = fixed_run("onehot4")
+    run = fixed_run("poems")  # reads any length
     app = HostApp(lambda: GatesScreen(run))
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         screen = app.screen
-        screen.field.value = "abcde" * 12
+        screen.field.value = "床前明月光" * 10
         await settle(pilot)
         heatmap = screen.query_one(GateHeatmap)
         left, right = heatmap.off_screen()
@@ -113,7 +115,7 @@ async def test_sine_gate_labels_are_separated():
         await settle(pilot)
         header = next(line for line in screen_text(app).splitlines()
                       if line.startswith("read"))
-        assert ".12 -.34 .56 -.78" in header, header
+        assert " .12 -.3 .56 -.8 .90 " in header, header  # a space between any two
 
 
 async def test_poem_lines_are_a_key():
