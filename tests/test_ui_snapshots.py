@@ -54,7 +54,7 @@ def test_hyperparameters_screen_with_an_error(snap_compare):
         pilot.app.open_task("onehot4")
 
     assert snap_compare(app_with_runs(), run_before=open_form,
-                        press=["tab", "0", "tab", "tab"], terminal_size=SIZE)
+                        press=["tab", "tab", "0", "tab", "tab"], terminal_size=SIZE)
 
 
 def test_training_screen_of_a_finished_run(snap_compare):

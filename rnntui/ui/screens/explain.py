@@ -201,8 +201,8 @@ class ExplainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("a 2-unit RNN read by hand (seeds 002 §6, 004): edit any number; "
-                     "escape, then n / b step", id="explain-intro")
+        yield Static("a 2-unit RNN by hand (seeds 002 §6, 004): edit a number; "
+                     "esc, then n / b step", id="explain-intro")
         for field_id, label, _, value in FIELDS:
             with Horizontal(classes="field-row"):
                 yield Label(label)
