@@ -16,8 +16,8 @@ from rnntui.ui.app import make_app
 from rnntui.ui.keys import in_field
 from rnntui.ui.screens.hparams import HparamsScreen
 from rnntui.ui.screens.training import TrainingScreen
-from ui_host import TINY_WORD_INDEX, fixed_run, settle
-from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+from tests.ui_host import TINY_WORD_INDEX, fixed_run, settle
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
 SIZE = (100, 30)
 # What each play kind's screen shows once it answered (words or figures a learner reads).

@@ -14,8 +14,8 @@ from rnntui.ui.screens.explain import ExplainScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.hparams import HparamsScreen
 from rnntui.ui.screens.predict import predict_screen
-from ui_host import HostApp, fixed_run, settle
-from ui_support import FakeFactory, screen_text
+from tests.ui_host import HostApp, fixed_run, settle
+from tests.ui_support import FakeFactory, screen_text
 
 SIZE = (100, 30)
 

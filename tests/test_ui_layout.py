@@ -15,8 +15,8 @@ from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.help import HelpScreen
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.heatmap import GateHeatmap
-from ui_host import HostApp, fixed_run, settle
-from ui_support import FakeFactory, saved_run, screen_text
+from tests.ui_host import HostApp, fixed_run, settle
+from tests.ui_support import FakeFactory, saved_run, screen_text
 
 SMALL = (80, 24)
 

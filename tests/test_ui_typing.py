@@ -30,8 +30,8 @@ from rnntui.ui.screens.dice import DiceScreen
 from rnntui.ui.screens.explain import ExplainScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.predict import predict_screen
-from ui_host import TINY_WORD_INDEX, HostApp, fixed_run, settle
-from ui_support import FakeFactory, saved_run, screen_text
+from tests.ui_host import TINY_WORD_INDEX, HostApp, fixed_run, settle
+from tests.ui_support import FakeFactory, saved_run, screen_text
 
 SIZE = (100, 30)
 FAST = int(os.environ.get("RNNTUI_TYPING_EXAMPLES", "1"))
