@@ -282,6 +282,12 @@ class PoemScreen(WritingScreen):
             self._stop_generation(" ")
         super().on_play_screen_refused(message)
 
+    def clear_answer(self) -> None:
+        super().clear_answer()  # the bars
+        if self.poem_tokens or self.poem_seed:  # a poem written from an earlier first line
+            self.poem_status = f"✗ written after {self.poem_seed!r}, not the field's line"
+            self._draw_poem()
+
     def _draw_poem(self) -> None:
         separator = "" if self.by_character else " "
         text = poem_text(self.poem_seed, self.poem_tokens, separator)
