@@ -198,6 +198,7 @@ class PoemScreen(WritingScreen):
             self._stop_generation("stopped: the first line changed")
         if not text.strip() and self.acrostic:  # the acrostic writes every line: no error
             self.query_one(InlineMessage).note(f"enter writes lines starting {self.acrostic}")
+            super().clear_answer()  # the bars were the last line's
             return
         super().typed(text)
 
