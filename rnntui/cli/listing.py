@@ -81,7 +81,7 @@ def _task_block(row: dict) -> Any:
     grid.add_row("defaults", " ".join(f"{k}={v}" for k, v in row["defaults"].items()))
     differs = " ".join(f"{k}={v}" for k, v in row["recipe"].items()
                        if row["defaults"].get(k) != v)
-    grid.add_row("recipe", f"(--recipe) {differs or 'the same'}")
+    grid.add_row("recipe", f"(--recipe): {differs or 'the same'}")
     return Group(Text.assemble((row["id"], "bold"), " · ", row["title"]), grid, Text(""))
 
 
