@@ -47,6 +47,8 @@ MIN_COUNT = 2
 # corpus's training poems), among them ones users type first: 床 of 床前明月光 appears once
 # when 静夜思 is held out. Below this many training characters every character seen is kept.
 SMALL_CORPUS = 50_000
+# In a larger corpus a training window starts every seq_len // STRIDE_DIV tokens.
+STRIDE_DIV = 2
 
 
 def min_count_for(token_lists: Sequence[Sequence[str]]) -> int:
@@ -63,7 +65,7 @@ def stride_for(token_lists: Sequence[Sequence[str]], seq_len: int) -> int:
     half the rare characters as UNK targets: a tie on seed 0; stride 2: worse; README)."""
     if sum(len(t) for t in token_lists) < SMALL_CORPUS:
         return max(1, seq_len // 8)
-    return max(1, seq_len // 2)
+    return max(1, seq_len // STRIDE_DIV)
 
 
 def build_vocab(token_lists: Sequence[Sequence[str]],

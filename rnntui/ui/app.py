@@ -358,6 +358,12 @@ class RnntuiApp(App[int]):
         """The forward pass by hand (seeds 002 §6 and 004)."""
         self.push_screen(_screen("explain", "ExplainScreen")())
 
+    def open_doctor(self) -> None:
+        """The doctor's report (`rnntui doctor`), with the last trained run's settings."""
+        session = self.service.session
+        runs = {f"run {session.run.name}": dict(session.run.hparams)} if session else {}
+        self.push_screen(_screen("doctor", "DoctorScreen")(runs))
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
 
