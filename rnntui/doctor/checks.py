@@ -244,13 +244,11 @@ def locks(folder: Path) -> list[Finding]:
                                    "another one holds it)")))
         elif (run / HOLDER).exists() and isinstance(pid, int) and not alive(pid):
             stale.append(run.name)
-    out = held
+    out = held or [Finding("locks", OK, "no run is being written")]
     if stale:
         out.append(Finding("locks", INFO, f"{len(stale)} runs last written by processes that "
                            f"have ended ({', '.join(stale[:5])}{'…' if len(stale) > 5 else ''}):"
                            " their locks are free (the kernel dropped them); nothing to clean"))
-    if not held and not stale:
-        out.append(Finding("locks", OK, "no run is being written"))
     return out
 
 
@@ -340,6 +338,12 @@ def download_hosts() -> list[tuple[str, str, int]]:
     out = []
     for what, url in urls:
         parsed = urlparse(url)
+        # Through a proxy (https_proxy, as urllib and Keras use it) the proxy is the host
+        proxy = (os.environ.get(f"{parsed.scheme}_proxy")
+                 or os.environ.get(f"{parsed.scheme.upper()}_PROXY"))
+        if proxy:
+            parsed = urlparse(proxy if "://" in proxy else f"http://{proxy}")
+            what += f", through the proxy {parsed.hostname}"
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         out.append((what, parsed.hostname or "", port))
     return out
