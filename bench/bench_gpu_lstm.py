@@ -97,7 +97,7 @@ def run_rnntui(units: int, samples: int, maxlen: int, epochs: int,
     with backend.native_stderr_to(log):
         backend.route_logs(log)
         result = train(run, emit=events.append)
-    if result.status != "completed":
+    if getattr(result, "status", "failed") != "completed":
         raise SystemExit(f"rnntui's run did not complete: {result}")
     started = next(e for e in events if isinstance(e, TrainingStarted))
     epoch_seconds = [e.seconds for e in events if isinstance(e, EpochEnded)]
