@@ -237,7 +237,7 @@ def test_home_not_writable_is_a_problem(monkeypatch, tmp_path):
 
 
 def test_home_size_runs_and_locks(monkeypatch, isolated_home):
-    from rnntui.run_lock import HOLDER, LOCK, writing
+    from rnntui.runs.lock import HOLDER, LOCK, writing
 
     runs = isolated_home / "runs"
     live, stale = runs / "sine-live", runs / "sine-stale"

@@ -211,7 +211,7 @@ def home() -> list[Finding]:
 
 def locks(folder: Path) -> list[Finding]:
     """Each run whose lock is held, and by whom; holder records left by dead processes."""
-    from rnntui.run_lock import HOLDER, LOCK, holder
+    from rnntui.runs.lock import HOLDER, LOCK, holder
 
     if not folder.is_dir():
         return []
