@@ -415,5 +415,9 @@ class _Printer:
             clear = "\r\x1b[K" if self.live else ""
             print(f"{clear}epoch {event.epoch}/{self.epochs}  {figures}  "
                   f"({event.seconds:.2f} s)")
+        elif isinstance(event, ev.EpochSampled):
+            from rnntui.engine.samples import describe
+
+            print("\n".join(describe(event)))
         elif isinstance(event, ev.LogLine) and event.level != "info":
             print(event.text, file=sys.stderr)

@@ -42,6 +42,16 @@ class EpochEnded:
 
 
 @dataclass(frozen=True)
+class EpochSampled:
+    """What the network does now on the task's fixed inputs (rnntui.engine.samples)."""
+
+    epoch: int  # 1-based
+    lines: tuple[str, ...]  # e.g. ("5/5 windows right", "a→b b→c …") or a quatrain
+    figures: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0  # what taking the sample cost
+
+
+@dataclass(frozen=True)
 class CheckpointSaved:
     epoch: int
 
@@ -73,5 +83,5 @@ class TrainingFailed:
     detail: str = ""  # the traceback, for the log file
 
 
-Event = (TrainingStarted | BatchEnded | EpochEnded | CheckpointSaved | LogLine
+Event = (TrainingStarted | BatchEnded | EpochEnded | EpochSampled | CheckpointSaved | LogLine
          | TrainingFinished | TrainingFailed)
