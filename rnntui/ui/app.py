@@ -105,7 +105,7 @@ class RnntuiApp(App[int]):
         from rnntui.ui.status_line import status_text
 
         session, event = update
-        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved)):
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 
