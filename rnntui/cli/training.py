@@ -223,6 +223,8 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
                **result.quality, "baselines": result.baselines,
                "best_epoch": result.best_epoch, "stopped_early": result.stopped_early,
                "seconds": round(result.seconds, 3)}
+    if result.confusion is not None:  # a classifier: its confusion matrix on held-out data
+        summary["confusion"] = result.confusion
     if as_json:
         print_json(summary)
     else:
@@ -232,9 +234,18 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
         line = _standing(run.task_id, run.hparams.cell, result.quality, result.baselines)
         if line:
             print(line)
+        _print_confusion(result.confusion)
     if session.exit_code is not None:
         return session.exit_code
     return EXIT_NAN if result.status in ("nan", "diverged") else 0
+
+
+def _print_confusion(record: dict | None) -> None:
+    from rnntui.confusion import Confusion, describe
+
+    confusion = Confusion.from_dict(record) if record is not None else None
+    if confusion is not None:
+        print("\n".join(describe(confusion)))
 
 
 def _standing(task_id: str, cell: str, quality: dict[str, float],
@@ -349,6 +360,7 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     from rich.table import Table
 
     from rnntui.compare import difference, hparam_text
+    from rnntui.confusion import per_class_text
 
     quality = get_task(rows[0].task).quality.name if rows else "quality"
     what = ", ".join(differing) if differing else "nothing in their settings"
@@ -357,8 +369,11 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     table = Table(title=f"{rows[0].task if rows else ''}: runs compared (differ in: {what})",
                   caption=f"differences from #{rows.index(baseline) + 1} (pinned)"
                   if baseline else None, box=box.SIMPLE_HEAD)
-    for column in ("#", *differing, "params", quality, "best val", "epochs", "time"):
-        table.add_column(column, justify="left" if column in ("#", "cell") else "right")
+    per_class = any(row.per_class for row in rows)  # classifiers: accuracy class by class
+    for column in ("#", *differing, "params", quality, "best val", "epochs", "time",
+                   *(("per class",) if per_class else ())):
+        table.add_column(column, justify="left" if column in ("#", "cell", "per class")
+                         else "right")
     for number, row in enumerate(rows, start=1):
         pinned = baseline is not None and row is not baseline
         value = row.quality.get(quality)
@@ -374,12 +389,18 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
         params = "–" if row.params is None else f"{row.params:,}"
         kept = f" (best: {row.best_epoch})" if row.best_epoch is not None else ""
         table.add_row(f"#{number}", *(hparam_text(row.hparams.get(k)) for k in differing),
-                      params, shown, best, f"{row.epochs}{kept}", seconds)
+                      params, shown, best, f"{row.epochs}{kept}", seconds,
+                      *((per_class_text(row.per_class, many=4),) if per_class else ()))
     console = Console()
     console.print(table)
     for number, row in enumerate(rows, start=1):  # one line each
         pinned = " (pinned)" if row is baseline else ""
         console.print(f"#{number} {row.name}{pinned}", highlight=False, soft_wrap=True)
+    for number, row in enumerate(rows, start=1):  # what a short cell could not hold
+        if len(row.per_class) > 4:
+            console.print(f"#{number} accuracy per class: "
+                          f"{per_class_text(row.per_class, many=len(row.per_class))}",
+                          highlight=False, soft_wrap=True)
     for row in rows:
         if row.standing:
             console.print(row.standing, highlight=False, soft_wrap=True)

@@ -75,6 +75,8 @@ class TrainingFinished:
     best_epoch: int | None = None  # the epoch whose weights were kept (None: no validation)
     stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
     trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
+    # A classifier's confusion matrix on held-out data (rnntui.confusion.Confusion.to_dict).
+    confusion: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,7 @@ class Trainer:
             quality.update(self.task.extra_figures(self._predictor(keras, model), data,
                                                    self.hp))
         baselines = self.task.baselines(data, self.hp) if self.history else {}
+        confusion = self._confusion(model, data) if self.history else None
         metrics = self.history[-1] if self.history else {}
         if diverged:
             self.status = "diverged"
@@ -347,7 +348,7 @@ class Trainer:
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds, baselines=baselines,
                                 best_epoch=best_epoch, stopped_early=self.stopped_early,
-                                trained_epochs=trained)
+                                trained_epochs=trained, confusion=confusion)
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
@@ -381,6 +382,26 @@ class Trainer:
         except MirrorError:  # a layer the mirror does not know: Keras itself, slower
             return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
                                                               training=False))
+
+    def _confusion(self, model: Any, data: Dataset) -> dict | None:
+        """A classifier's confusion matrix on the task's held-out data, kept in the run
+        (rnntui.confusion); None for a task that names no classes. A side output: a
+        failure is a warning."""
+        from rnntui import confusion
+
+        classes = self.task.classes(self.hp)
+        if classes is None:
+            return None
+        try:
+            x, y, on = self.task.confusion_split(data)
+            outputs = model.predict(x, batch_size=max(self.hp.batch_size, 256), verbose=0)
+            counted = confusion.count(classes.names, classes.binary, outputs, y, on)
+            confusion.save(self.run.path, counted)
+        except Exception as exc:
+            self.emit(LogLine(f"no confusion matrix: {type(exc).__name__}: {exc}"
+                              .splitlines()[0], "warning"))
+            return None
+        return counted.to_dict()
 
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)

@@ -109,7 +109,14 @@ class TrainingSession:
                 status=status.status, epochs=status.epochs or len(self.history),
                 metrics=dict(status.metrics), quality=dict(status.quality),
                 message=status.message, baselines=dict(status.baselines),
-                best_epoch=status.best_epoch, stopped_early=status.stopped_early))
+                best_epoch=status.best_epoch, stopped_early=status.stopped_early,
+                confusion=self._confusion()))
+
+    def _confusion(self) -> dict | None:
+        from rnntui.confusion import load
+
+        confusion = load(self.run.path)
+        return confusion.to_dict() if confusion is not None else None
 
     # -- what the screen asks ----------------------------------------------------------------
     @property

@@ -23,6 +23,8 @@ from textual.widgets.selection_list import Selection
 
 from rnntui.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
                             legend)
+from rnntui.confusion import load as load_confusion
+from rnntui.confusion import per_class_text
 from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
@@ -73,12 +75,14 @@ class CompareScreen(Screen[None]):
         self.asked = list(selected or [])
         self.runs: list[Run] = []
         self._histories: dict[str, list[dict[str, float]]] = {}
+        self._confusions: dict[str, dict[str, float]] = {}  # run → per-class accuracy
         self.shown = ""
         """The metric of the right plot and the table's metric column (m switches it)."""
         self.pinned: str | None = None
         """The baseline run's name: the others' figures are differences from it."""
         self.smoothing = 0  # an index into SMOOTHING_WEIGHTS
         self.columns: tuple[str, ...] = ()  # the hyperparameter columns the table has now
+        self.per_class = False  # the table has a per-class accuracy column (classifiers)
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
@@ -116,6 +120,7 @@ class CompareScreen(Screen[None]):
         self.sub_title = f"compare · {task_id}"
         self.runs = list(reversed(self._runs_of(task_id)))  # oldest first: #1 is the first
         self._histories = {}
+        self._confusions = {}
         names = [r.name for r in self.runs]
         picks = [n for n in asked if n in names]
         for name in reversed(names):  # add the newest others until there are two
@@ -134,7 +139,8 @@ class CompareScreen(Screen[None]):
         self.query_one(CursorLine).hide_values()
         for plot in self.query(CurvePlot):
             plot.place_cursor(None)
-        await self._new_table(self._hp_columns(picks))
+        await self._new_table(self._hp_columns(picks),
+                              any(self._per_class(r) for r in self.runs if r.name in picks))
         empty = self.query_one("#compare-empty", Static)
         empty.display = not self.runs
         empty.update(Text(f"No runs of {task_id} yet: train it (t on the tasks screen) and "
@@ -188,7 +194,7 @@ class CompareScreen(Screen[None]):
                 keys.update(dict.fromkeys(record))
         return list(keys) or [self.shown]
 
-    async def _new_table(self, columns: tuple[str, ...]) -> None:
+    async def _new_table(self, columns: tuple[str, ...], per_class: bool = False) -> None:
         """A fresh table for this task's columns.
 
         Its columns are made once: re-adding columns to a table (clear(columns=True)) kept
@@ -205,10 +211,12 @@ class CompareScreen(Screen[None]):
         for key, label in (("#", "#"), *((c, SHORT.get(c, c)) for c in columns),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
-                           ("time", "time")):
+                           ("time", "time"), *((("per_class", "per class"),)
+                                               if per_class else ())):
             table.add_column(label, key=key)
         self.table = table
         self.columns = columns
+        self.per_class = per_class
         await old.remove()
 
     def history(self, run: Run) -> list[dict[str, float]]:
@@ -228,8 +236,9 @@ class CompareScreen(Screen[None]):
     async def redraw(self) -> None:
         chosen = set(self.query_one(SelectionList).selected)
         columns = self._hp_columns(chosen)
-        if columns != self.columns:
-            await self._new_table(columns)
+        per_class = any(self._per_class(run) for run in self.runs if run.name in chosen)
+        if columns != self.columns or per_class != self.per_class:
+            await self._new_table(columns, per_class)
         picked = [(i, run) for i, run in enumerate(self.runs) if run.name in chosen]
         shown = self.shown
         histories = {run.name: self.history(run) for _, run in picked}
@@ -292,7 +301,9 @@ class CompareScreen(Screen[None]):
             mark = " ◆" if run is baseline else ""
             cells = (f"#{i + 1}{mark}", *(self._hp_cell(hp, c) for c in self.columns), params,
                      f"{len(histories[run.name])}/{hp.epochs}", *shown_values,
-                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
+                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—",
+                     *((per_class_text(self._per_class(run), many=4),)
+                       if self.per_class else ()))
             table.add_row(*(Text(c) for c in cells), key=run.name)
             line = standing(network_name(hp.cell), values["quality"], status.baselines,
                             task.quality)
@@ -309,6 +320,14 @@ class CompareScreen(Screen[None]):
         standing_lines = self.query_one("#compare-standing", Static)
         standing_lines.update(Text("\n".join(beside)))
         standing_lines.display = bool(beside)
+
+    def _per_class(self, run: Run) -> dict[str, float]:
+        """The run's accuracy per class on held-out data ({} when it has no confusion
+        matrix), read once a screen."""
+        if run.name not in self._confusions:
+            confusion = load_confusion(run.path)
+            self._confusions[run.name] = confusion.per_class() if confusion else {}
+        return self._confusions[run.name]
 
     @staticmethod
     def _hp_cell(hp: object, key: str) -> str:
@@ -380,7 +399,7 @@ class CompareScreen(Screen[None]):
         metrics = self.metrics()
         index = metrics.index(self.shown) if self.shown in metrics else -1
         self.shown = metrics[(index + 1) % len(metrics)]
-        await self._new_table(self.columns)  # the metric column's heading changes
+        await self._new_table(self.columns, self.per_class)  # the metric heading changes
         await self.redraw()
 
     async def action_smooth(self) -> None:

@@ -240,9 +240,18 @@ class TrainingScreen(Screen[None]):
                               done.quality.get(task.quality.name), done.baselines, task.quality)
             if beside:
                 text.append("\n" + beside)
+            text.append(self._confusion_text(done.confusion))
             if done.message:
                 text.append("\n" + done.message)
         outcome.update(text)
+
+    @staticmethod
+    def _confusion_text(record: dict | None) -> str:
+        """A classifier's confusion matrix for the result box ('' for other tasks)."""
+        from rnntui.confusion import Confusion, box_lines
+
+        confusion = Confusion.from_dict(record) if record is not None else None
+        return "" if confusion is None else "\n" + "\n".join(box_lines(confusion))
 
     @staticmethod
     def _write_log(line: ev.LogLine, log: TrainingLog) -> None:
