@@ -37,6 +37,7 @@ class RunSummary:
     hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
     # A classifier's accuracy per class on held-out data (rnntui.confusion), class → share.
     per_class: dict[str, float] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)  # the data files it read
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,6 +68,7 @@ def summarize(run: Run) -> RunSummary:
         train_seconds=status.train_seconds, baselines=dict(status.baselines),
         best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
         per_class=confusion.per_class() if confusion is not None else {},
+        source=run.source.to_dict(),
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from rnntui import paths
+from rnntui.cli import seeding
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, print_json)
 from rnntui.config import SCHEMA, parse_assignments
@@ -36,6 +37,7 @@ def register(sub: Any) -> None:
                        help="end with one JSON line: run, epochs, metrics and quality")
     _add_devices_option(train)
     add_backend_option(train)
+    seeding.add_option(train)
     train.set_defaults(handler=cmd_train)
 
     compare = sub.add_parser("compare", help="train several cells with otherwise equal "
@@ -75,6 +77,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.epochs is not None:
         overrides["epochs"] = str(args.epochs)
     if args.resume:
+        if args.seeds is not None:
+            raise UserError("--seeds trains new runs: give a task, not --resume")
         if args.task or args.data or args.corpus or args.column or args.recipe \
                 or set(overrides) - {"epochs"}:
             raise UserError("--resume continues a run as it was: give only --epochs with it")
@@ -100,6 +104,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                             column=getattr(args, "column", None))
         _check_source_flags(task, source)
         _check_source(task, source)
+        if args.seeds is not None:  # one run per seed (cli/seeding.py)
+            return seeding.train_seeds(task, overrides, args, source, hp)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
     try:
@@ -344,12 +350,22 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
             raise UserError(f"--baseline {args.baseline}: not one of the compared runs "
                             f"({', '.join(r.name for r in rows)})")
         baseline = matches[0]
+    # Runs that differ only in their seed, as groups with mean ± sd (cli/seeding.py).
+    groups = seeding.seed_groups(rows)
+    grouped = any(len(group) > 1 for group in groups)
     if args.json:
         print_json({"task": task_id, "differing": differing,
                     "baseline": baseline.name if baseline else None,
-                    "runs": [r.to_dict() for r in rows]})
+                    "runs": [r.to_dict() for r in rows],
+                    "groups": [{"runs": [r.name for r in group],
+                                "seeds": [r.hparams.get("seed") for r in group],
+                                "mean_sd": {k: v.to_dict() for k, v in
+                                            seeding.group_rows(group).items()}}
+                               for group in groups]})
     else:
         _print_comparison(rows, differing, baseline)
+        if grouped:
+            seeding.print_groups(groups, differing)
 
 
 def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = None) -> None:
