@@ -15,6 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from rnntui.config import Param
+
+# The form's seeds field: not a hyperparameter of a run (each run has one seed) but how many
+# runs the form trains.
+SEEDS = Param("seeds", int, "runs to train, one per seed (seed, seed+1 …); 2 or more: the "
+              "compare view opens on them with their mean ± sd as a band", low=1, high=20)
 CORES_PER_RUN = 2  # a training uses two cores well (TensorFlow's threads); more runs share
 T = TypeVar("T")
 

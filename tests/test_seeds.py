@@ -147,3 +147,37 @@ def test_seeds_train_in_parallel_child_processes(tmp_path):
     assert [type(r) for r in results] == [ev.TrainingFinished, ev.TrainingFinished]
     assert {i for i, e in seen if isinstance(e, ev.EpochEnded)} == {0, 1}
     assert all(run.epochs_done == 2 for run in runs)
+
+
+async def test_the_forms_seeds_field_trains_a_run_per_seed_then_compares_them():
+    from rnntui.ui.app import make_app
+    from rnntui.ui.screens.compare import CompareScreen
+    from rnntui.ui.screens.hparams import HparamsScreen
+    from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "enter")  # onehot4's form
+        form = app.screen
+        assert isinstance(form, HparamsScreen)
+        seeds = form.query_one("#field-seeds")
+        seeds.control.value = "0"
+        await pilot.pause()
+        assert "seeds" in form.errors  # refused where it was typed
+        seeds.control.value = "3"
+        await pilot.pause()
+        assert not form.errors
+        form.action_train()
+        for n, seed in enumerate((3, 4, 5), start=1):  # onehot4's seed is 3
+            await wait_for(pilot, lambda n=n: len(factory.trainers) == n)
+            trainer = factory.last
+            assert trainer.run.hparams.seed == seed
+            assert f"seed {n} of 3" in screen_text(app)
+            trainer.feed(started(trainer.run), epoch(1, 1.0 - n / 10, 0.5), finished(1))
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert screen.asked == [t.run.name for t in factory.trainers]
+        picked = list(enumerate(screen.runs))
+        assert [len(unit) for unit in screen.units(picked)] == [3]  # one band of three
