@@ -25,7 +25,7 @@ FLUSH_SECONDS = 2  # TensorBoard polls its files; a live curve needs them on dis
 EPOCH_TAG = "epoch/{}"  # epoch/loss, epoch/val_loss, epoch/accuracy, epoch/learning_rate
 BATCH_LOSS_TAG = "batch/loss"
 SAMPLE_TAG = "samples"  # TensorBoard's Text tab: the epoch's sample (rnntui.engine.samples)
-SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_40, sample/right
+SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_30, sample/right
 
 
 class EventFiles:

@@ -132,7 +132,7 @@ class EpochSample:
 
     Attributes:
         lines: a few short lines of text, e.g. "abcd→e ✓ bcde→a ✓" or a quatrain.
-        figures: name → number, e.g. {"right": 5, "of": 5} or {"rmse_free_40": 0.02}.
+        figures: name → number, e.g. {"right": 5, "windows": 5} or {"rmse_free_30": 0.02}.
     """
 
     lines: tuple[str, ...]

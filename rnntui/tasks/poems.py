@@ -427,7 +427,7 @@ class PoemsTask(Task):
     def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample | None:
         """A quatrain from 床前明月光 at the task's temperature, drawn with the run's seed
         (the same draws every epoch, so what changes is the network), as `predict` writes
-        it. Words (tokens=word) have no lines: the first 24 tokens written instead."""
+        it. Words (tokens=word) have no lines: the first 24 tokens it writes from nothing."""
         import numpy as np
 
         from rnntui.poetry.writing import PoemWriter, WritingOptions
@@ -438,7 +438,8 @@ class PoemsTask(Task):
         lines = self.lines_for(hp)
         options = WritingOptions(temperature=self.temperature, lines=lines,
                                  length=96 if lines else 24, rhyme=lines is not None)
-        poem = writer.write(SAMPLE_START, options, rng=np.random.default_rng(hp.seed))
+        first = SAMPLE_START if lines else ""  # a text read word by word starts afresh
+        poem = writer.write(first, options, rng=np.random.default_rng(hp.seed))
         shown = poem.lines if lines else [poem.text]
         # The probability it gave each written character: how sure it now is of its poem.
         mean_p = float(np.mean(poem.steps)) if poem.steps else float("nan")
