@@ -97,7 +97,7 @@ def count(names: tuple[str, ...], binary: bool, outputs: Any, labels: Any, on: s
 
 
 def save(folder: Path, confusion: Confusion) -> None:
-    from rnntui.runs import atomic_write
+    from rnntui.runs.files import atomic_write
 
     atomic_write(folder / FILE, json.dumps(confusion.to_dict(), ensure_ascii=False))
 

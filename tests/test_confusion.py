@@ -89,7 +89,7 @@ async def test_the_result_box_of_a_saved_classifier_run_shows_its_per_class_accu
 
 def test_compare_summary_and_table_carry_per_class_accuracy(capsys):
     from rnntui.cli import main
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     store = RunStore()
     runs = []

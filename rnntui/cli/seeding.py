@@ -133,7 +133,7 @@ def group_rows(summaries: list[Any]) -> dict[str, Any]:
 
 def report_group(task_id: str, runs: list[Any], as_json: bool) -> None:
     """Print the seeds' runs and their figures as mean ± sd (JSON with --json)."""
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     summaries = [summarize(run) for run in runs]
     spreads = group_rows(summaries)
@@ -180,7 +180,7 @@ def print_groups(groups: list[list[Any]], differing: list[str]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from rnntui.compare import hparam_text
+    from rnntui.runs.compare import hparam_text
 
     shown = [k for k in differing if k != "seed"]
     table = Table(title="runs of the same settings grouped: mean ± sd over their seeds",

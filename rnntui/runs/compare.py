@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rnntui.confusion import load as load_confusion
-from rnntui.runs import Run
+from rnntui.runs.store import Run
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
