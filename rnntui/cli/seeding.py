@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from rnntui import paths
@@ -22,10 +23,16 @@ def add_option(parser: Any) -> None:
                         "parallel where the cores allow; report each figure as mean ± sd")
 
 
-def train_seeds(task: Any, overrides: dict[str, str], args: argparse.Namespace,
-                source: Any, base: Any) -> int:
-    """Create and train one run per seed of `base` (checked hyperparameters)."""
-    from rnntui.cli.training import _forget_if_empty, _scale_batch, _Session
+def train_seeds(task: Any, args: argparse.Namespace, source: Any, base: Any, *,
+                session: Any, scale: Callable[[Any, int], Any],
+                forget: Callable[[Any, Any], None]) -> int:
+    """Create and train one run per seed of `base` (checked hyperparameters).
+
+    Args:
+        session: cli.training's headless session (signals become a cooperative stop).
+        scale: the batch size per device (cli.training._scale_batch).
+        forget: drops a run that never saved an epoch (cli.training._forget_if_empty).
+    """
     from rnntui.runs import RunStore
 
     try:
@@ -33,7 +40,7 @@ def train_seeds(task: Any, overrides: dict[str, str], args: argparse.Namespace,
     except SeedError as exc:
         raise UserError(str(exc)) from None
     store = RunStore()
-    hps = [_scale_batch(task.hparams({**base.to_dict(), "seed": seed}), args.devices)
+    hps = [scale(task.hparams({**base.to_dict(), "seed": seed}), args.devices)
            for seed in seeds]
     runs = [store.create(task.id, hp, source) for hp in hps]
     workers = 1 if args.devices > 1 else parallel_workers(len(runs))
@@ -45,7 +52,6 @@ def train_seeds(task: Any, overrides: dict[str, str], args: argparse.Namespace,
         print("one seed: a plain run, no mean ± sd (a spread needs two or more seeds)",
               file=sys.stderr)
     progress = SeedProgress(seeds, [hp.epochs for hp in hps])
-    session = _Session(args.devices)
     if workers > 1:
         from rnntui.engine.seed_runs import train_in_parallel
 
@@ -60,7 +66,7 @@ def train_seeds(task: Any, overrides: dict[str, str], args: argparse.Namespace,
     progress.close()
     for run in runs:
         if not run.has_checkpoint:
-            _forget_if_empty(store, run)
+            forget(store, run)
     kept = [run for run in runs if run.has_checkpoint]
     report_group(task.id, [store.open(run.path) for run in kept], args.json)
     if session.exit_code is not None:

@@ -105,7 +105,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         _check_source_flags(task, source)
         _check_source(task, source)
         if args.seeds is not None:  # one run per seed (cli/seeding.py)
-            return seeding.train_seeds(task, overrides, args, source, hp)
+            return seeding.train_seeds(task, args, source, hp, session=_Session(args.devices),
+                                       scale=_scale_batch, forget=_forget_if_empty)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
     try:
