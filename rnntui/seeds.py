@@ -86,7 +86,8 @@ class Spread:
         """'0.9812 ± 0.0103' ('–' when no run has the figure)."""
         if self.n == 0 or not math.isfinite(self.mean):
             return "–"
-        return f"{self.mean:.{digits}g} ± {self.sd:.2g}" if self.n > 1 else f"{self.mean:.{digits}g}"
+        mean = f"{self.mean:.{digits}g}"
+        return f"{mean} ± {self.sd:.2g}" if self.n > 1 else mean
 
     def to_dict(self) -> dict[str, float]:
         return {"mean": self.mean, "sd": self.sd, "n": self.n}

@@ -386,7 +386,10 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     table = Table(title=f"{rows[0].task if rows else ''}: runs compared (differ in: {what})",
                   caption=f"differences from #{rows.index(baseline) + 1} (pinned)"
                   if baseline else None, box=box.SIMPLE_HEAD)
-    per_class = any(row.per_class for row in rows)  # classifiers: accuracy class by class
+    # Classifiers: accuracy class by class, in a column up to 4 classes (imdb, dice), else a
+    # line a run under the table (letters, recall: a column of 5-26 would crowd 80 columns).
+    per_class = (any(row.per_class for row in rows)
+                 and max(len(row.per_class) for row in rows) <= 4)
     for column in ("#", *differing, "params", quality, "best val", "epochs", "time",
                    *(("per class",) if per_class else ())):
         table.add_column(column, justify="left" if column in ("#", "cell", "per class")

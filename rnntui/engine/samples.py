@@ -13,7 +13,6 @@ log and no more samples for the session; training goes on. No Keras at import.
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 from collections.abc import Callable
@@ -132,8 +131,3 @@ def describe(event: EpochSampled) -> list[str]:
     """A sample as the CLI prints it: 'epoch 3 sample' then its lines, indented."""
     return [f"epoch {event.epoch} sample ({event.seconds * 1000:.1f} ms):",
             *(f"  {line}" for line in event.lines)]
-
-
-def figures_text(figures: dict[str, float]) -> str:
-    return "  ".join(f"{k} {v:.4g}" if math.isfinite(v) else f"{k} {v}"
-                     for k, v in figures.items())
