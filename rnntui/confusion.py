@@ -157,11 +157,13 @@ def describe(confusion: Confusion, max_matrix: int = MATRIX_CLASSES) -> list[str
 
 
 def box_lines(confusion: Confusion) -> list[str]:
-    """The matrix for the app's result box, which has a few lines: per-class accuracy on one
-    line, then the matrix itself up to BOX_CLASSES classes, else the commonest mistakes."""
-    lines = [f"per-class accuracy on {confusion.on}: {per_class_text(confusion.per_class())}"]
+    """The matrix for the app's result box, which has a few lines: up to BOX_CLASSES classes
+    the matrix itself (its last column is each class's accuracy); beyond, the per-class
+    accuracy on one line and the commonest mistakes on another."""
     if len(confusion.classes) <= BOX_CLASSES:
-        return lines + matrix_lines(confusion)
+        head, *rows = matrix_lines(confusion)
+        return [f"{head}   (confusion on {confusion.on}: rows true, columns named)", *rows]
+    lines = [f"per-class accuracy on {confusion.on}: {per_class_text(confusion.per_class())}"]
     mistakes = confusion.most_confused()
     if mistakes:
         lines.append("commonest mistakes (true→named): "

@@ -18,9 +18,9 @@ class SampleLog(Static):
     DEFAULT_CSS = """
     SampleLog {
         height: auto;
-        max-height: 6;
+        max-height: 5;
         padding: 0 1;
-        border: round $primary 50%;
+        border-top: round $primary 50%;  /* a titled rule, no box: the plots keep the rows */
         overflow-y: auto;
     }
     """
