@@ -91,6 +91,11 @@ def test_cli_seeds_zero_is_a_clear_message(capsys):
     with pytest.raises(SystemExit):
         main(["train", "--resume", "x", "--seeds", "2"])
     assert "--seeds trains new runs" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "onehot4", "--cells", "simple,lstm", "--seeds", "0"])
+    assert exit_info.value.code == 2
+    assert "--seeds 0: the number of runs" in capsys.readouterr().err
+    assert RunStore().list() == []
 
 
 async def test_the_compare_view_draws_a_band_and_refuses_one_for_a_single_run():

@@ -10,6 +10,7 @@ from typing import Any
 
 from rnntui import paths
 from rnntui.cli import seeding
+from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, print_json)
 from rnntui.config import SCHEMA, parse_assignments
@@ -58,6 +59,8 @@ def register(sub: Any) -> None:
     compare.add_argument("--column", metavar="NAME", help="sine: the CSV column to forecast")
     compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
+    compare.add_argument("--seeds", type=int, metavar="N", help="train each cell N times, "
+                         "one per seed, one after another; each cell's figures as mean ± sd")
     _add_devices_option(compare)
     add_backend_option(compare)
     compare.set_defaults(handler=cmd_compare)
@@ -291,6 +294,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_source_flags(task, source)
     hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
                         args.devices) for cell in cells]
+    if args.seeds is not None:  # each cell once per seed: grouped as mean ± sd at the end
+        try:
+            hps = [task.hparams({**hp.to_dict(), "seed": seed}) for hp in hps
+                   for seed in seeds_from(hp.seed, args.seeds)]
+        except SeedError as exc:
+            raise UserError(str(exc)) from None
     _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
@@ -299,7 +308,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run = store.create(task.id, hp, source)
         runs.append(run)
         if not args.json:
-            print(f"-- {hp.cell}")
+            print(f"-- {hp.cell}" + (f", seed {hp.seed}" if args.seeds is not None else ""))
         try:
             session.train(run, _Printer(hp))
         except (DataUnavailable, UserError):
@@ -317,9 +326,9 @@ def _compare_saved(task: Any, args: argparse.Namespace) -> int:
     from rnntui.runs.compare import summarize
 
     if args.cells or args.overrides or args.recipe or args.epochs is not None or args.data \
-            or args.corpus or args.column:
+            or args.corpus or args.column or args.seeds is not None:
         raise UserError("--runs compares saved runs as they are: give no training options "
-                        "(--cells, --set, --recipe, --epochs, --data …) with it")
+                        "(--cells, --set, --recipe, --epochs, --seeds, --data …) with it")
     store = RunStore()
     if args.runs.strip() == "all":
         runs = [i.run for i in reversed(store.list())
