@@ -227,8 +227,9 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
         print_json(summary)
     else:
         figures = ", ".join(f"{k} {fmt(v)}" for k, v in result.quality.items())
-        print(f"{result.status}: {run.name} after {result.epochs} epochs"
-              + (f"; {figures}" if figures else ""))
+        from rnntui.outcome import headline
+
+        print(f"{headline(result)} ({run.name})" + (f"; {figures}" if figures else ""))
         line = _standing(run.task_id, run.hparams.cell, result.quality, result.baselines)
         if line:
             print(line)

@@ -65,6 +65,7 @@ class TrainingFinished:
     best_epoch: int | None = None  # the epoch whose weights were kept (None: no validation)
     stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
     trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
+    diverged_at: int | None = None  # the epoch the training loss blew up (diverged)
 
 
 @dataclass(frozen=True)

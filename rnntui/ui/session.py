@@ -105,7 +105,8 @@ class TrainingSession:
                 status=status.status, epochs=status.epochs or len(self.history),
                 metrics=dict(status.metrics), quality=dict(status.quality),
                 message=status.message, baselines=dict(status.baselines),
-                best_epoch=status.best_epoch, stopped_early=status.stopped_early))
+                best_epoch=status.best_epoch, stopped_early=status.stopped_early,
+                trained_epochs=status.trained_epochs, diverged_at=status.diverged_at))
 
     # -- what the screen asks ----------------------------------------------------------------
     @property

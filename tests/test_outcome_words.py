@@ -1,0 +1,29 @@
+"""How a training's end reads (issue 21 §6): trained N epochs, kept epoch K."""
+
+from __future__ import annotations
+
+from rnntui.engine import events as ev
+from rnntui.outcome import headline
+from rnntui.runs import RunStatus
+
+
+def test_an_earlier_kept_epoch_is_named_beside_the_epochs_trained():
+    done = ev.TrainingFinished("completed", 1, {}, best_epoch=1, trained_epochs=4)
+    assert headline(done) == "✓ completed: trained 4 epochs, kept epoch 1"
+    assert headline(ev.TrainingFinished("completed", 1, {})) == "✓ completed: trained 1 epoch"
+    assert headline(ev.TrainingFinished("stopped", 3, {})) == "■ stopped: trained 3 epochs"
+
+
+def test_a_diverged_run_says_where_it_blew_up_and_what_it_kept():
+    done = ev.TrainingFinished("diverged", 9, {}, best_epoch=9, trained_epochs=40,
+                               diverged_at=38)
+    assert headline(done) == "✗ diverged at epoch 38, best epoch 9 kept"
+    saved = RunStatus.from_dict({"status": "diverged", "epochs": 9, "best_epoch": 9,
+                                 "trained_epochs": 40, "diverged_at": 38})
+    assert headline(saved) == "✗ diverged at epoch 38, best epoch 9 kept"
+
+
+def test_nan_says_what_was_kept():
+    done = ev.TrainingFinished("nan", 2, {}, best_epoch=2, trained_epochs=5)
+    assert headline(done) == "✗ loss became NaN in epoch 6, best epoch 2 kept"
+    assert headline(ev.TrainingFinished("nan", 0, {})) == "✗ loss became NaN in epoch 1, nothing kept"
