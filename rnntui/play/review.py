@@ -138,19 +138,33 @@ class ReviewPlay(Play):
         assert self._word_index is not None
         return encode_review(text, self._word_index, self.hp.num_words)
 
+    def no_label(self, words: list[tuple[str, bool]]) -> str:
+        """Why a review gets no label at all ('' when it gets one): not one of its words is
+        among those the network knows, so it reads only unknown marks and its "positive
+        0.592" for `😀 电影很好` would be a guess dressed as an answer."""
+        if any(known for _, known in words):
+            return ""
+        count = f"{len(words)} word{'s' if len(words) != 1 else ''}" if words else "no word"
+        return (f"no label: none of its {count} is among the {self.hp.num_words:,} it knows, "
+                "so it would only be guessing")
+
     def encode(self, text: str) -> Encoded:
         ids, words = self._review(text)
         never = [w for w, known in words if not known]
-        warning = (f"{len(never)} of {len(words)} words not among the {self.hp.num_words:,} "
-                   "it was trained on (read as unknown)") if never else ""
+        warning = self.no_label(words) or ((
+            f"{len(never)} of {len(words)} words not among the {self.hp.num_words:,} "
+            "it was trained on (read as unknown)") if never else "")
         return Encoded(tuple(["<start>"] + [w if ok else f"{w}?" for w, ok in words]),
                        np.asarray(ids[-MAX_INPUT:], dtype=np.int32), "", warning)
 
-    def sentiment(self, text: str) -> tuple[float, list[tuple[str, bool]]]:
-        """P(positive) for a typed review, and its words marked known or out-of-vocabulary."""
+    def sentiment(self, text: str) -> tuple[float | None, list[tuple[str, bool]]]:
+        """P(positive) for a typed review (None when it knows none of its words: see
+        `no_label`), and its words marked known or out-of-vocabulary."""
         from rnntui.tasks.base import pad_sequences
 
         ids, words = self._review(text)
+        if self.no_label(words):
+            return None, words
         # Padded (and cut) as in training: a network that pools over every step has seen
         # the padding's states in every review.
         window = pad_sequences([ids], self.hp.seq_len)[0]
