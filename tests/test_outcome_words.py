@@ -27,3 +27,18 @@ def test_nan_says_what_was_kept():
     done = ev.TrainingFinished("nan", 2, {}, best_epoch=2, trained_epochs=5)
     assert headline(done) == "✗ loss became NaN in epoch 6, best epoch 2 kept"
     assert headline(ev.TrainingFinished("nan", 0, {})) == "✗ loss became NaN in epoch 1, nothing kept"
+
+
+def test_baselines_by_their_names_and_perplexity_to_one_decimal():
+    # issue 21 §6: "kneser_ney_5gram 269.3412" on screen and CLI text
+    from rnntui.cli.common import fmt_figure
+    from rnntui.standing import baseline_name, standing
+    from rnntui.tasks import get_task
+
+    assert baseline_name("kneser_ney_5gram") == "Kneser-Ney 5-gram"
+    assert baseline_name("last value") == "last value"
+    line = standing("LSTM", 121.4376, {"kneser_ney_5gram": 269.3412},
+                    get_task("poems").quality)
+    assert line.startswith("LSTM 121.4 vs Kneser-Ney 5-gram 269.3: ")
+    assert fmt_figure("perplexity", 121.4376) == "121.4"
+    assert fmt_figure("accuracy", 0.5) == "0.5000"

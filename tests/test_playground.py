@@ -379,3 +379,22 @@ def test_predict_json_carries_the_warnings(trained, capsys):
     assert main(["predict", str(trained["onehot4"].path), "aaaa", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert len(out["warnings"]) == 1 and "none of the 5 windows" in out["warnings"][0]
+
+
+def test_predict_word_index_is_kept_with_the_run(trained, tmp_path, capsys, monkeypatch):
+    # issue 21 §5: README says the word index given is kept with the run; it was not
+    from rnntui.cli import main
+
+    run = trained["imdb"]
+    play = open_play(run)
+    play.stored_copy.unlink(missing_ok=True)
+    index = tmp_path / "word_index.json"
+    index.write_text(json.dumps({"great": 1, "movie": 2}), encoding="utf-8")
+    assert main(["predict", str(run.path), "great movie", "--word-index", str(index),
+                 "--json"]) == 0
+    capsys.readouterr()
+    assert play.stored_copy.is_file()
+    index.unlink()  # gone: the run's own copy answers from now on, offline
+    later = open_play(RunStore(run.path.parent).open(run.path))
+    assert later.missing() is None
+    assert later.sentiment("great movie")[0] is not None

@@ -103,7 +103,7 @@ def _playground(name: str, word_index: str | None = None) -> Play:
         if word_index:
             from rnntui.tasks.imdb import load_word_index
 
-            play.use_word_index(load_word_index(word_index))
+            play.use_word_index(load_word_index(word_index), keep=True)
         else:
             play.find_word_index(download=True)
     return play

@@ -10,7 +10,7 @@ from typing import Any
 
 from rnntui import paths
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
-                               fmt, print_json)
+                               fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
@@ -226,7 +226,7 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
     if as_json:
         print_json(summary)
     else:
-        figures = ", ".join(f"{k} {fmt(v)}" for k, v in result.quality.items())
+        figures = ", ".join(f"{k} {fmt_figure(k, v)}" for k, v in result.quality.items())
         from rnntui.outcome import headline
 
         print(f"{headline(result)} ({run.name})" + (f"; {figures}" if figures else ""))
@@ -364,7 +364,7 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
         pinned = baseline is not None and row is not baseline
         value = row.quality.get(quality)
         shown = (difference(value, baseline.quality.get(quality)) if pinned
-                 else fmt(value if value is not None else float("nan")))
+                 else fmt_figure(quality, value if value is not None else float("nan")))
         if row.best_val is None:
             best = "–"
         elif pinned:

@@ -88,10 +88,22 @@ class ReviewPlay(Play):
     def stored_copy(self) -> Path:
         return self.run.path / WORD_INDEX
 
-    def use_word_index(self, word_index: dict[str, int]) -> None:
-        """Use this word index for typed reviews (a `--word-index` file, tests)."""
+    def use_word_index(self, word_index: dict[str, int], keep: bool = False) -> None:
+        """Use this word index for typed reviews (a `--word-index` file, tests); with
+        `keep`, also keep a copy with the run (as README promises for `--word-index`), so
+        its later plays find it offline."""
         self._word_index = dict(word_index)
         self._missing = None
+        if keep:
+            self._keep_copy(self._word_index)
+
+    def _keep_copy(self, words: dict[str, int]) -> None:
+        if self.stored_copy.is_file():
+            return
+        try:  # a copy with the run: it plays offline from now on
+            atomic_write(self.stored_copy, json.dumps(words))
+        except OSError:
+            pass  # a read-only run folder still plays while the file lasts
 
     def find_word_index(self, download: bool = False) -> None:
         """Look for the word index (see the module's order), keeping a copy with the run.
@@ -111,11 +123,7 @@ class ReviewPlay(Play):
             if not download:
                 raise DataUnavailable(WORD_INDEX_HELP.format(why="not cached"))
             words = download_word_index()
-        if not self.stored_copy.is_file():
-            try:  # a copy with the run: it plays offline from now on
-                atomic_write(self.stored_copy, json.dumps(words))
-            except OSError:
-                pass  # a read-only run folder still plays while the cache lasts
+        self._keep_copy(words)
         self._word_index = words
 
     def missing(self) -> DataUnavailable | None:
