@@ -172,6 +172,8 @@ class CompareScreen(Screen[None]):
             history = self.history(run)
             if history and f"val_{metric}" in history[-1]:
                 return f"val_{metric}"
+        if metric == "loss":  # a figure read from the loss (perplexity): not the loss twice
+            return next(iter(self.metrics()), metric)
         return metric
 
     def _hp_columns(self, names: list[str] | set[str]) -> tuple[str, ...]:
@@ -186,7 +188,9 @@ class CompareScreen(Screen[None]):
         for run in self.runs:
             for record in self.history(run)[-1:]:
                 keys.update(dict.fromkeys(record))
-        return list(keys) or [self.shown]
+        # The training loss has its own column and plot: m cycling to it showed two "loss"
+        # columns side by side.
+        return [k for k in keys if k != "loss"] or [self.shown]
 
     async def _new_table(self, columns: tuple[str, ...]) -> None:
         """A fresh table for this task's columns.
