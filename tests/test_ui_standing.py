@@ -70,3 +70,19 @@ async def test_the_compare_view_puts_each_run_beside_its_baselines():
         assert lines[0].startswith("#1 LSTM 1.000 vs ") and "chance 0.125: +87.5 points" in lines[0]
         assert lines[1].startswith("#2 SimpleRNN 0.200 vs ") and "+7.5 points" in lines[1]
         assert all(line.endswith("best epoch 1 kept") for line in lines)
+
+
+async def test_the_result_box_time_is_the_compare_views():
+    # issue 21 §6: the box said the session's time (loading, compiling), compare the epochs'
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.train("onehot4")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        trainer = factory.last
+        trainer.feed(started(trainer.run))
+        trainer.feed(ev.TrainingFinished("completed", 2, {"accuracy": 1.0, "loss": 0.1},
+                                         {"accuracy": 1.0}, "", 95.0, train_seconds=62.4))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        text = screen_text(app)
+        assert "trained 2 epochs in 1 min 02 s" in text and "1 min 35 s" not in text

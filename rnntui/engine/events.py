@@ -66,6 +66,9 @@ class TrainingFinished:
     stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
     trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
     diverged_at: int | None = None  # the epoch the training loss blew up (diverged)
+    # Time inside epochs, every session of the run together (status.json's train_seconds):
+    # what the compare view shows, so the result box says the same.
+    train_seconds: float | None = None
 
 
 @dataclass(frozen=True)

@@ -380,7 +380,8 @@ class Trainer:
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds, baselines=baselines,
                                 best_epoch=best_epoch, stopped_early=self.stopped_early,
-                                trained_epochs=trained, diverged_at=self.diverged_at)
+                                trained_epochs=trained, diverged_at=self.diverged_at,
+                                train_seconds=round(self.train_seconds, 3))
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:

@@ -106,7 +106,8 @@ class TrainingSession:
                 metrics=dict(status.metrics), quality=dict(status.quality),
                 message=status.message, baselines=dict(status.baselines),
                 best_epoch=status.best_epoch, stopped_early=status.stopped_early,
-                trained_epochs=status.trained_epochs, diverged_at=status.diverged_at))
+                trained_epochs=status.trained_epochs, diverged_at=status.diverged_at,
+                train_seconds=status.train_seconds))
 
     # -- what the screen asks ----------------------------------------------------------------
     @property

@@ -296,7 +296,7 @@ class CompareScreen(Screen[None]):
             mark = " ◆" if run is baseline else ""
             cells = (f"#{i + 1}{mark}", *(self._hp_cell(hp, c) for c in self.columns), params,
                      f"{len(histories[run.name])}/{hp.epochs}", *shown_values,
-                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
+                     figures.duration(seconds) if isinstance(seconds, (int, float)) else "—")
             table.add_row(*(Text(c) for c in cells), key=run.name)
             line = standing(network_name(hp.cell), values["quality"], status.baselines,
                             task.quality)

@@ -225,7 +225,9 @@ class TrainingScreen(Screen[None]):
             done = session.finished
             assert done is not None
             outcome.set_classes(f"outcome-{done.status}")
-            took = f" in {figures.duration(done.seconds)}" if done.seconds else ""
+            # Training time, as the compare view shows it (loading and compiling apart).
+            spent = done.train_seconds if done.train_seconds is not None else done.seconds
+            took = f" in {figures.duration(spent)}" if spent else ""
             text.append(f"{headline(done)}{took}\n", style="bold")
             text.append(figures.quality_line(task, done.quality))
             beside = standing(network_name(self.session.run.hparams.cell),
