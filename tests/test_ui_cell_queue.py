@@ -5,7 +5,7 @@ from __future__ import annotations
 from rnntui.engine import events as ev
 from rnntui.ui.app import make_app
 from rnntui.ui.cell_queue import CellQueue
-from ui_support import FakeFactory, finished, started, wait_for
+from tests.ui_support import FakeFactory, finished, started, wait_for
 
 
 def test_a_diverged_or_nan_cell_is_a_result_a_stop_or_failure_is_not():
