@@ -117,13 +117,16 @@ class LettersPlay(TokenPlay):
         if length is not None and len(tokens) < length:
             return (f"{len(tokens)} {unit}{'s' if len(tokens) != 1 else ''}: it was trained "
                     f"on windows of exactly {length}, so this answer is a guess")
+        never = super()._warning(tokens)  # a letter it never read says more: first
+        if never:
+            return never
         windows = self.reads.windows
         window = "".join(tokens)
         if windows is not None and window not in windows:
             named = ", ".join(windows[:6]) + (", …" if len(windows) > 6 else "")
             return (f"{window} is none of the {len(windows)} windows it was trained on "
                     f"({named}): the answer is a guess")
-        return super()._warning(tokens)
+        return ""
 
     def embedding_points(self) -> list[tuple[str, float, float]]:
         """Each letter at its learned 2-d embedding (empty: no 2-d Embedding layer)."""
