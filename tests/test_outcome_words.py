@@ -42,3 +42,19 @@ def test_baselines_by_their_names_and_perplexity_to_one_decimal():
     assert line.startswith("LSTM 121.4 vs Kneser-Ney 5-gram 269.3: ")
     assert fmt_figure("perplexity", 121.4376) == "121.4"
     assert fmt_figure("accuracy", 0.5) == "0.5000"
+
+
+def test_compare_names_each_runs_ending_a_diverged_cell_among_them(tmp_path):
+    # issue 21 §3: a diverged cell is a result of the comparison, said as one
+    from rnntui.runs import RunStore
+    from rnntui.runs.compare import summarize
+    from rnntui.tasks import get_task
+
+    store = RunStore(tmp_path)
+    run = store.create("recall", get_task("recall").hparams({"cell": "simple"}))
+    run.save_checkpoint(lambda path: path.write_bytes(b"x"), [{"loss": 1.0}] * 9)
+    run.save_status(status="diverged", epochs=9, best_epoch=9, trained_epochs=40,
+                    diverged_at=38)
+    summary = summarize(store.open(run.path))
+    assert summary.outcome == "✗ diverged at epoch 38, best epoch 9 kept"
+    assert summary.to_dict()["outcome"] == summary.outcome

@@ -380,7 +380,8 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     console.print(table)
     for number, row in enumerate(rows, start=1):  # one line each
         pinned = " (pinned)" if row is baseline else ""
-        console.print(f"#{number} {row.name}{pinned}", highlight=False, soft_wrap=True)
+        ended = f": {row.outcome}" if row.outcome else ""
+        console.print(f"#{number} {row.name}{pinned}{ended}", highlight=False, soft_wrap=True)
     for row in rows:
         if row.standing:
             console.print(row.standing, highlight=False, soft_wrap=True)

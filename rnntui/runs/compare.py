@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rnntui.runs.store import Run
+from rnntui.outcome import headline
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
@@ -33,6 +34,7 @@ class RunSummary:
     baselines: dict[str, float] = field(default_factory=dict)  # measured in its training run
     best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
     standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
+    outcome: str = ""  # how its training ended (rnntui.outcome): a diverged cell is a result
     hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,6 +64,7 @@ def summarize(run: Run) -> RunSummary:
         quality=quality, best_val_name=name, best_val=best,
         train_seconds=status.train_seconds, baselines=dict(status.baselines),
         best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
+        outcome=headline(status) if status.ended else "",
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 
