@@ -103,7 +103,7 @@ def _playground(name: str, word_index: str | None = None) -> Play:
         if word_index:
             from rnntui.tasks.imdb import load_word_index
 
-            play.use_word_index(load_word_index(word_index))
+            play.use_word_index(load_word_index(word_index), keep=True)
         else:
             play.find_word_index(download=True)
     return play
@@ -166,6 +166,7 @@ def _predict_forecast(play: Any, args: argparse.Namespace) -> Answer:
             "free_running": [float(v) for v in forecast.rollout]}
     if encoded.warning:
         data["warning"] = encoded.warning
+    data["warnings"] = [encoded.warning] if encoded.warning else []
     lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
              f"held-out series, {steps} samples: RMSE {forecast.rmse_one_step:.4f} one step "
              f"ahead, rmse_free {forecast.rmse_rollout:.4f} running on its own forecasts"]
@@ -184,6 +185,9 @@ def _predict_review(play: Any, args: argparse.Namespace) -> Answer:
     unknown = [w for w, known in words if not known]
     data = {"run": play.run.name, "positive": prob, "words": len(words),
             "unknown_words": unknown}
+    if prob is None:  # not one known word: a sentence, no label
+        data["warnings"] = [play.no_label(words)]
+        return data, [play.no_label(words)]
     verdict = "positive" if prob >= 0.5 else "negative"
     lines = [f"{verdict}: P(positive) = {prob:.3f}"]
     if unknown:
@@ -268,6 +272,7 @@ def _predict_letters(play: Any, args: argparse.Namespace) -> Answer:
             "top": [{"token": t, "probability": p} for t, p in top]}
     if encoded.warning:
         data["warning"] = encoded.warning
+    data["warnings"] = [encoded.warning] if encoded.warning else []
     lines = [f"{shown(''.join(encoded.tokens))} → {top[0][0]}", describe_prediction(top)]
     lines += [f"({note})" for note in (encoded.note, encoded.warning) if note]
     return data, lines

@@ -13,14 +13,17 @@ from typing import Any
 import numpy as np
 
 from rnntui.architecture import count_params, describe, plan_model
+from rnntui.config import ConfigError
 from rnntui.engine import backend
 from rnntui.engine.batches import epoch_batches, split_validation, steps_per_epoch
 from rnntui.engine.control import TrainControl
+from rnntui.engine.distribute import evaluation_batch
 from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
 from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
+from rnntui.engine.samples import EpochSampler
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
 from rnntui.runs.fit import FIT_ENTRY, Fit, fit_for, keras_shape
@@ -66,6 +69,24 @@ def divergence(start: float, losses: list[float]) -> str | None:
     return None
 
 
+def diverged_at(start: float, losses: list[float]) -> int | None:
+    """The first epoch (1-based) after the lowest one whose training loss is already past
+    what `divergence` calls diverged, or None when the run did not diverge.
+
+    A SimpleRNN that explodes at epoch 38 of 40 diverged at 38, not at 40, where the
+    check (run once, on the whole curve) sees it.
+    """
+    if divergence(start, losses) is None:
+        return None
+    low_at = min(range(len(losses)), key=losses.__getitem__)
+    low = losses[low_at]
+    over = low + max(GAVE_BACK * (start - low), MIN_SWING * start) if low < start else math.inf
+    for epoch in range(low_at + 1, len(losses)):
+        if losses[epoch] > min(over, ROSE_ABOVE * start):
+            return epoch + 1
+    return len(losses)
+
+
 class _Snapshot:
     """Weights and optimizer state at the end of the last complete epoch, in memory, so a
     stop or a NaN in the middle of an epoch can go back to it before saving."""
@@ -105,8 +126,10 @@ def _make_callback(keras: Any) -> type:
 class Trainer:
     """One training session of a run. Use `train()` rather than this class directly."""
 
-    def __init__(self, run: Run, emit: Emit, control: TrainControl):
+    def __init__(self, run: Run, emit: Emit, control: TrainControl, samples: bool = True):
         self.run = run
+        self.samples = samples  # take the task's sample at each epoch's end (engine.samples)
+        self.sampler: EpochSampler | None = None  # made once the data is loaded
         self.emit = emit
         self.control = control
         self.task = get_task(run.task_id)
@@ -134,11 +157,15 @@ class Trainer:
         self.params = 0
         self.expected: Fit | None = None  # what the model must be (known once data loads)
 
-        # Early stopping: with validation data and patience > 0, the best epoch so far
-        # (1-based), its val_loss and its weights; the weights kept at the end are its.
+        # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
+        # whenever there is validation data: the weights kept at the end are its with a
+        # patience (early stopping), and also, patience or not, when the run diverged or hit
+        # NaN (a SimpleRNN that explodes at epoch 38 keeps its epoch 9, not the wreck).
         self.patience = self.hp.patience
         self.best: tuple[int, float, _Snapshot] | None = None
         self.stopped_early = False
+        self.nan_what = ""  # what became NaN, for the message written at the end
+        self.diverged_at: int | None = None
         self.start_loss = self.history[0].get("loss", math.nan) if self.history else math.nan
 
     # -- callbacks ---------------------------------------------------------------------------
@@ -195,6 +222,8 @@ class Trainer:
         self.snapshot = _Snapshot(model)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        if self.sampler is not None:
+            self.sampler(model, epoch + 1)
         self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
@@ -204,12 +233,12 @@ class Trainer:
         `patience` epochs (Keras's EarlyStopping with restore_best_weights, kept here so
         the best weights also survive a stop, a NaN and the checkpoint)."""
         loss = metrics.get("val_loss")
-        if not self.patience or loss is None:
+        if loss is None:
             return
         epoch = len(self.history)
         if self.best is None or loss < self.best[1]:
             self.best = (epoch, loss, self.snapshot or _Snapshot(model))
-        elif epoch - self.best[0] >= self.patience:
+        elif self.patience and epoch - self.best[0] >= self.patience:
             model.stop_training = True
             self.stopped_early = True
             self.emit(LogLine(f"validation loss rising since epoch {self.best[0] + 1}: "
@@ -235,12 +264,16 @@ class Trainer:
     def _nan(self, model: Any, what: str) -> None:
         model.stop_training = True
         self.status = "nan"
+        self.message = self._nan_message(what, len(self.history))
+        self.nan_what = what
+
+    def _nan_message(self, what: str, kept: int, best: bool = False) -> str:
         lr = self.hp.learning_rate
-        kept = len(self.history)
-        kept_text = (f"the last good epoch ({kept}) is kept" if kept
+        kept_text = ((f"the best epoch ({kept}) is kept" if best else
+                      f"the last good epoch ({kept}) is kept") if kept
                      else "no epoch had completed, so nothing is saved")
-        self.message = (f"{what}: training stopped; {kept_text}. The learning rate "
-                        f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
+        return (f"{what}: training stopped; {kept_text}. The learning rate "
+                f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, model: Any) -> None:
@@ -270,6 +303,8 @@ class Trainer:
             self.emit(LogLine(note))
         spec = self.task.model_spec(self.hp, data)
         plan = plan_model(spec, self.hp)
+        self.sampler = EpochSampler(keras, self.task, data, self.hp, self.run.path,
+                                    self.emit, enabled=self.samples)
         if data.vocab is not None and self.run.vocab() is None:
             self.run.save_vocab(data.vocab)
         self.expected = fit_for(self.run)
@@ -284,12 +319,17 @@ class Trainer:
                 set_seed_states(model, states)  # older checkpoints: dropout draws anew
             self.emit(LogLine(f"resuming {self.run.name} after epoch {len(self.history)}"))
             loss = self.history[-1].get("val_loss")
-            if self.patience and loss is not None:
+            if loss is not None:
                 # Only the weights on disk can be kept, so the best starts from them.
                 self.best = (len(self.history), loss, _Snapshot(model))
         else:
             model = build_model(spec, self.hp)
-        train_samples = len(self._train_arrays(data)[0])
+        x_train, _, x_val, _ = self._train_arrays(data)
+        train_samples = len(x_train)
+        # Data-parallel: sets too small to share out are refused now, before any training.
+        for evaluated in (x_val, self.task.quality_split(data)[0]):
+            if evaluated is not None:
+                evaluation_batch(len(evaluated), self.hp.batch_size, backend.active_replicas())
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = steps_per_epoch(train_samples, self.batch_size)
         self.params = count_params(plan)
@@ -303,22 +343,29 @@ class Trainer:
         if self.snapshot is not None and self.status in ("stopped", "nan"):
             self.snapshot.restore(model)
         trained = len(self.history)
-        diverged = (divergence(self.start_loss, [h.get("loss", math.nan) for h in self.history])
-                    if self.status == "completed" else None)
-        best_epoch = self._keep_best(model)
+        losses = [h.get("loss", math.nan) for h in self.history]
+        diverged = divergence(self.start_loss, losses) if self.status == "completed" else None
+        # Without a patience the last epoch is kept, unless the run went wrong: then its best.
+        best_epoch = (self._keep_best(model)
+                      if self.patience or diverged or self.status == "nan" else None)
+        if self.status == "nan" and best_epoch is not None:
+            self.message = self._nan_message(self.nan_what, best_epoch, best=True)
         self.save(model)
         quality = self._quality(model, data) if self.history else {}
         if self.history:
             quality.update(self.task.extra_figures(self._predictor(keras, model), data,
                                                    self.hp))
         baselines = self.task.baselines(data, self.hp) if self.history else {}
+        confusion = self._confusion(model, data) if self.history else None
         metrics = self.history[-1] if self.history else {}
         if diverged:
             self.status = "diverged"
             lr = self.hp.learning_rate
             kept = (f"the best epoch ({best_epoch}) is kept" if best_epoch is not None
                     else "the last epoch is kept")
-            self.message = (f"{diverged}: training diverged; {kept}. The learning rate "
+            at = self.diverged_at = diverged_at(self.start_loss, losses)
+            self.message = (f"{diverged}: training diverged at epoch {at}; {kept}. The "
+                            f"learning rate "
                             f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
         elif self.status == "stopped":
             self.message = (f"stopped after epoch {trained}; resume with "
@@ -336,11 +383,14 @@ class Trainer:
                              quality=quality, metrics=metrics,
                              train_seconds=round(self.train_seconds, 3), params=self.params,
                              baselines=baselines, best_epoch=best_epoch,
-                             stopped_early=self.stopped_early)
+                             stopped_early=self.stopped_early, trained_epochs=trained,
+                             diverged_at=self.diverged_at)
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds, baselines=baselines,
                                 best_epoch=best_epoch, stopped_early=self.stopped_early,
-                                trained_epochs=trained)
+                                trained_epochs=trained, diverged_at=self.diverged_at,
+                                train_seconds=round(self.train_seconds, 3),
+                                confusion=confusion)
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
@@ -355,8 +405,11 @@ class Trainer:
         validation: dict[str, Any] = {}
         if x_val is not None:
             validation["validation_data"] = (x_val, y_val)
+            validation["validation_batch_size"] = evaluation_batch(
+                len(x_val), self.batch_size, backend.active_replicas())
         choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
-        batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history))
+        batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history),
+                                multiple=backend.active_replicas())
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
                   initial_epoch=len(self.history), shuffle=False, verbose=0,
                   callbacks=[_make_callback(keras)(self)], **validation)
@@ -375,22 +428,43 @@ class Trainer:
             return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
                                                               training=False))
 
+    def _confusion(self, model: Any, data: Dataset) -> dict | None:
+        """A classifier's confusion matrix on the task's held-out data, kept in the run
+        (rnntui.confusion); None for a task that names no classes. A side output: a
+        failure is a warning."""
+        from rnntui import confusion
+
+        classes = self.task.classes(self.hp)
+        if classes is None:
+            return None
+        try:
+            x, y, on = self.task.confusion_split(data)
+            outputs = model.predict(x, batch_size=max(self.hp.batch_size, 256), verbose=0)
+            counted = confusion.count(classes.names, classes.binary, outputs, y, on)
+            confusion.save(self.run.path, counted)
+        except Exception as exc:
+            self.emit(LogLine(f"no confusion matrix: {type(exc).__name__}: {exc}"
+                              .splitlines()[0], "warning"))
+            return None
+        return counted.to_dict()
+
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)
-        evaluated = model.evaluate(x, y, batch_size=max(self.hp.batch_size, 256), verbose=0,
-                                   return_dict=True)
+        batch = evaluation_batch(len(x), max(self.hp.batch_size, 256), backend.active_replicas())
+        evaluated = model.evaluate(x, y, batch_size=batch, verbose=0, return_dict=True)
         return {self.task.quality.name: self.task.quality_value(evaluated)}
 
 
-def train(run: Run, emit: Emit | None = None,
-          control: TrainControl | None = None) -> TrainingFinished | TrainingFailed:
+def train(run: Run, emit: Emit | None = None, control: TrainControl | None = None,
+          samples: bool = True) -> TrainingFinished | TrainingFailed:
     """Train `run` up to its `epochs`, resuming from its checkpoint if it has one.
 
     Every outcome comes back as an event (and is also emitted): `TrainingFinished` (completed,
     stopped or NaN, with the last complete epoch saved) or `TrainingFailed` for an error, with
     a one-line message and the traceback for the log; also when another process is writing
     the run (run_lock), which then is left as it is. `DataUnavailable` is re-raised so a
-    caller can tell "no data" apart.
+    caller can tell "no data" apart. `samples=False` takes no epoch samples (a benchmark's
+    baseline; rnntui.engine.samples).
     """
     # TensorBoard sees what the user sees; the files close on the result event (a failure
     # to load data comes before TrainingStarted, so before they open).
@@ -399,23 +473,23 @@ def train(run: Run, emit: Emit | None = None,
     control = control or TrainControl()
     try:
         with writing(run.path):
-            result = _train_locked(run, emit, control)
+            result = _train_locked(run, emit, control, samples)
     except RunError as exc:  # the lock itself: nothing was read or written
         result = TrainingFailed(str(exc))
     emit(result)
     return result
 
 
-def _train_locked(run: Run, emit: Emit,
-                  control: TrainControl) -> TrainingFinished | TrainingFailed:
+def _train_locked(run: Run, emit: Emit, control: TrainControl,
+                  samples: bool = True) -> TrainingFinished | TrainingFailed:
     try:
-        return Trainer(run, emit, control).fit()
+        return Trainer(run, emit, control, samples).fit()
     except Exception as exc:
         from rnntui.tasks import DataUnavailable
 
         if isinstance(exc, DataUnavailable):
             raise
-        what = str(exc) if isinstance(exc, RunError) else (  # already says what is wrong
+        what = str(exc) if isinstance(exc, (RunError, ConfigError)) else (  # says what is wrong
             f"training failed: {type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:

@@ -109,6 +109,25 @@ class LettersPlay(TokenPlay):
                     f"reads the last {self.hp.seq_len} letters, as it was trained")
         return tokens, ""
 
+    def _warning(self, tokens: list[str]) -> str:
+        """A window shorter than training's, or one training never fed it (onehot4 answered
+        `a` and `aaaa` as if it knew them)."""
+        length = self.reads.length
+        unit = self.reads.unit
+        if length is not None and len(tokens) < length:
+            return (f"{len(tokens)} {unit}{'s' if len(tokens) != 1 else ''}: it was trained "
+                    f"on windows of exactly {length}, so this answer is a guess")
+        never = super()._warning(tokens)  # a letter it never read says more: first
+        if never:
+            return never
+        windows = self.reads.windows
+        window = "".join(tokens)
+        if windows is not None and window not in windows:
+            named = ", ".join(windows[:6]) + (", …" if len(windows) > 6 else "")
+            return (f"{window} is none of the {len(windows)} windows it was trained on "
+                    f"({named}): the answer is a guess")
+        return ""
+
     def embedding_points(self) -> list[tuple[str, float, float]]:
         """Each letter at its learned 2-d embedding (empty: no 2-d Embedding layer)."""
         embedding = self.net.embedding

@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rnntui.confusion import load as load_confusion
 from rnntui.runs.store import Run
+from rnntui.outcome import headline
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
@@ -33,7 +35,11 @@ class RunSummary:
     baselines: dict[str, float] = field(default_factory=dict)  # measured in its training run
     best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
     standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
+    outcome: str = ""  # how its training ended (rnntui.outcome): a diverged cell is a result
     hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
+    # A classifier's accuracy per class on held-out data (rnntui.confusion), class → share.
+    per_class: dict[str, float] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)  # the data files it read
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,12 +62,16 @@ def summarize(run: Run) -> RunSummary:
     name, best = best_validation(run.task_id, history)
     task = get_task(run.task_id)
     quality = dict(status.quality)
+    confusion = load_confusion(run.path)
     return RunSummary(
         name=run.name, task=run.task_id, cell=run.hparams.cell, units=run.hparams.units,
         params=run.params(), epochs=run.epochs_done, status=status.status,
         quality=quality, best_val_name=name, best_val=best,
         train_seconds=status.train_seconds, baselines=dict(status.baselines),
         best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
+        per_class=confusion.per_class() if confusion is not None else {},
+        source=run.source.to_dict(),
+        outcome=headline(status) if status.ended else "",
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 

@@ -30,14 +30,15 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import HParams
-from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality,
-                               SourceField, Task, encode_tokens)
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, EpochSample, PlayInput,
+                               Probe, Quality, SourceField, Task, encode_tokens)
 from rnntui.tasks.corpus import END, UNK, read_corpus_files, read_poems, tokenize
 
 if TYPE_CHECKING:
     from rnntui.poetry.prepare import PreparedCorpus
 
 HELD_OUT = 0.1
+SAMPLE_START = "床前明月光"  # each epoch's sample: the quatrain the network writes from it
 # Tokens seen once in the training poems are read as UNK: the network learns how often "some
 # rare character" comes (2.9% of tang300's held-out characters never occur in training), and
 # its softmax is not spread over hundreds of characters it saw a single time. Measured on
@@ -47,6 +48,12 @@ MIN_COUNT = 2
 # corpus's training poems), among them ones users type first: 床 of 床前明月光 appears once
 # when 静夜思 is held out. Below this many training characters every character seen is kept.
 SMALL_CORPUS = 50_000
+# In a larger corpus a training window starts every seq_len // STRIDE_DIV tokens: every
+# seq_len (windows side by side, each target trained on once an epoch). Windows overlapping
+# by half (2, before issue 26) read every target twice an epoch, for twice the time: on the
+# 10,000-poem default corpus two epochs side by side reached 0.625x the Kneser-Ney 5-gram where
+# one overlapping epoch, the same updates and time, reached 0.70x (bench_poems_speed.py).
+STRIDE_DIV = 1
 
 
 def min_count_for(token_lists: Sequence[Sequence[str]]) -> int:
@@ -56,14 +63,14 @@ def min_count_for(token_lists: Sequence[Sequence[str]]) -> int:
 
 
 def stride_for(token_lists: Sequence[Sequence[str]], seq_len: int) -> int:
-    """Tokens between the starts of training windows: half a window, but an eighth in a small
-    corpus (below SMALL_CORPUS), whose few windows give the network few updates before it
+    """Tokens between the starts of training windows: a window (see STRIDE_DIV), but an
+    eighth in a small corpus (below SMALL_CORPUS), whose few windows give the network few updates before it
     overfits: read at four times the offsets, each epoch of the starter corpus is 4× the
     updates; its first epoch beats the Kneser-Ney 3-gram on 2 of 3 seeds' splits (stride 16,
     half the rare characters as UNK targets: a tie on seed 0; stride 2: worse; README)."""
     if sum(len(t) for t in token_lists) < SMALL_CORPUS:
         return max(1, seq_len // 8)
-    return max(1, seq_len // 2)
+    return max(1, seq_len // STRIDE_DIV)
 
 
 def build_vocab(token_lists: Sequence[Sequence[str]],
@@ -280,7 +287,11 @@ class PoemsTask(Task):
     # (160-295 s on a CPU shared with four other jobs). 5 epochs of it reach 0.451x the
     # Kneser-Ney 5-gram's perplexity on the test poems (121 against 269, `rnntui score`),
     # with the validation loss still falling; 1,160 s on a CPU shared four ways.
-    defaults = {**recipe, "units": 256, "seq_len": 32, "dropout": 0.5, "embedding_dim": 128,
+    # Issue 26, item 8 (a default that reaches 0.5x the 5-gram within 2 minutes of training):
+    # windows side by side (STRIDE_DIV) and dropout 0.2 instead of 0.5, which in the first
+    # epochs only slows learning (epoch 1: 0.715x against 0.832x; epoch 2: 0.539x against
+    # 0.625x), bench/bench_poems_speed.py; README "Poems: figures".
+    defaults = {**recipe, "units": 256, "seq_len": 32, "dropout": 0.2, "embedding_dim": 128,
                 "learning_rate": 0.005, "batch_size": 32, "epochs": 5,
                 "script": "simplified", "form": "regulated", "max_poems": 10_000,
                 # Keep the best epoch rather than the last (on a small corpus the held-out
@@ -427,6 +438,27 @@ class PoemsTask(Task):
         vocab = self.vocab(hp, source)
         return Dataset(x_train=np.zeros((0, hp.seq_len), np.int32),
                        y_train=np.zeros((0, hp.seq_len), np.int32), vocab=vocab)
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample | None:
+        """A quatrain from 床前明月光 at the task's temperature, drawn with the run's seed
+        (the same draws every epoch, so what changes is the network), as `predict` writes
+        it. Words (tokens=word) have no lines: the first 24 tokens it writes from nothing."""
+        import numpy as np
+
+        from rnntui.poetry.writing import PoemWriter, WritingOptions
+
+        if probe.network is None or data.vocab is None:
+            return None
+        writer = PoemWriter(probe.network, data.vocab, hp.script)
+        lines = self.lines_for(hp)
+        options = WritingOptions(temperature=self.temperature, lines=lines,
+                                 length=96 if lines else 24, rhyme=lines is not None)
+        first = SAMPLE_START if lines else ""  # a text read word by word starts afresh
+        poem = writer.write(first, options, rng=np.random.default_rng(hp.seed))
+        shown = poem.lines if lines else [poem.text]
+        # The probability it gave each written character: how sure it now is of its poem.
+        mean_p = float(np.mean(poem.steps)) if poem.steps else float("nan")
+        return EpochSample(tuple(shown), {"mean_p": mean_p})
 
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         return math.exp(min(float(evaluated["loss"]), 50.0))

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from rnntui.config import ConfigError, HParams
 from rnntui.engine import events as ev
+from rnntui.outcome import headline as outcome_headline
 from rnntui.runs import Run, RunError, RunStore
 from rnntui.tasks import TASKS, DataSource, get_task
 from rnntui.ui import messages
@@ -96,7 +97,7 @@ class RnntuiApp(KeyOrder, App[int]):
         from rnntui.ui.status_line import status_text
 
         session, event = update
-        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved)):
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 
@@ -218,6 +219,19 @@ class RnntuiApp(KeyOrder, App[int]):
             return False
         return self._train_next_cell()
 
+    def train_seeds(self, task_id: str, hparams: HParams, count: int) -> bool:
+        """Train `hparams` once per seed (its seed, +1 …) in turn, then open the compare
+        view on them: their mean ± sd as a band (rnntui.seeds)."""
+        self.current_task_id = task_id
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            self.cells = CellQueue.of_seeds(task_id, hparams, count)
+        except (ConfigError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot train the seeds", severity="error")
+            return False
+        return self._train_next_cell()
+
     def _train_next_cell(self) -> bool:
         cells = self.cells
         assert cells is not None
@@ -238,23 +252,31 @@ class RnntuiApp(KeyOrder, App[int]):
             return False
         session = self.service.session
         assert session is not None
-        session.note(f"comparing cells: {cells.label()} ({hp.cell}); "
-                     + ("the next starts when this one completes" if cells.waiting
-                        else "the compare view opens when it completes"))
+        which = hp.cell if cells.what == "cell" else f"seed {hp.seed}"
+        session.note(f"comparing {cells.what}s: {cells.label()} ({which}); "
+                     + ("the next starts when this one ends" if cells.waiting
+                        else "the compare view opens when it ends")
+                     + (f"; so far: {cells.results()}" if cells.ended else ""),
+                     "warning" if any("✗" in line for line in cells.ended) else "info")
         self.service.updated.publish((session, None))
         return True
 
     def _cell_ended(self, event: Any, session: Any) -> None:
-        """A queued cell ended: go on after a completed run; otherwise drop the rest."""
+        """A queued cell ended: go on after a result (a diverged cell is one); after a
+        stop or a failure drop the rest."""
         cells = self.cells
         if cells is None or session is None or session.name not in cells.started:
             return
-        if isinstance(event, ev.TrainingFinished) and event.status == "completed":
+        if isinstance(event, ev.TrainingFinished) and cells.goes_on_after(event.status):
             cells.go_on = True  # the next starts once this worker has ended
+            cells.record(session.run.hparams, outcome_headline(event))
+            if event.status != "completed":
+                session.note(f"{cells.label()}: {outcome_headline(event)}; the next "
+                             f"{cells.what} trains", "warning")
             return
         self.cells = None
-        session.note(f"the cell comparison stopped after {cells.label()}; c compares the "
-                     "runs that trained", "warning")
+        session.note(f"the {cells.what} comparison stopped after {cells.label()}; c "
+                     "compares the runs that trained", "warning")
         self.service.updated.publish((session, None))
 
     def resume(self, run: Run, epochs: int | None = None) -> bool:
@@ -348,6 +370,12 @@ class RnntuiApp(KeyOrder, App[int]):
     def action_explain(self) -> None:
         """The forward pass by hand (seeds 002 §6 and 004)."""
         self.push_screen(screen_class("explain", "ExplainScreen")())
+
+    def open_doctor(self) -> None:
+        """The doctor's report (`rnntui doctor`), with the last trained run's settings."""
+        session = self.service.session
+        runs = {f"run {session.run.name}": dict(session.run.hparams)} if session else {}
+        self.push_screen(screen_class("doctor", "DoctorScreen")(runs))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

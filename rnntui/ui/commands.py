@@ -40,6 +40,9 @@ class RnntuiCommands(Provider):
              f"overlay the curves of runs of {app.current_task_id}"),
             ("Forward pass by hand", app.action_explain,
              "the seeds' 2-unit RNN worked out step by step, with the numbers"),
+            ("Doctor: check this machine", app.open_doctor,
+             "what `rnntui doctor` says: backends and GPUs, the fused kernel, terminal, "
+             "run store, data caches, network, each with its fix"),
             ("Toggle theme", app.action_toggle_theme, "switch between dark and light"),
         ]
         return commands

@@ -27,6 +27,7 @@ from rnntui.tasks import get_task
 from rnntui.ui import figures, messages
 from rnntui.ui.columns import Points
 from rnntui.ui.curves import epoch_curve, metric_key
+from rnntui.outcome import headline
 from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
                                TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
@@ -34,6 +35,7 @@ from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.plots import KEPT_POINTS, CurvePlot, Series
 from rnntui.ui.widgets.progress import TrainingProgress
+from rnntui.ui.widgets.sample_log import SampleLog
 from rnntui.ui.widgets.training_log import TrainingLog
 
 if TYPE_CHECKING:
@@ -43,8 +45,6 @@ REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look l
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
 _STATE_BADGES = {STARTING: "◌ starting", RUNNING: "● training", PAUSED: "‖ paused",
                  FINISHED: "■ finished", FAILED: "✗ failed", "saved": "■ saved"}
-_OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan": "✗ stopped: NaN",
-                  "diverged": "✗ diverged"}
 
 
 class TrainingScreen(Screen[None]):
@@ -107,6 +107,7 @@ class TrainingScreen(Screen[None]):
             yield CurvePlot("loss", log_y=True, id="loss-plot")
             yield CurvePlot(self.metric, id="metric-plot")
         yield CursorLine(id="training-cursor")
+        yield SampleLog(id="sample")
         yield TrainingLog(id="log", max_lines=LOG_LINES)
         yield KeyFooter()
 
@@ -161,6 +162,9 @@ class TrainingScreen(Screen[None]):
         self._catch_up_log()
         if isinstance(event, (ev.LogLine, ev.CheckpointSaved)):
             return
+        if isinstance(event, ev.EpochSampled):
+            self._show_sample()
+            return
         if event is None:  # paused, resumed or asked to stop: the badge and the keys
             self._show_state()
             self.refresh_bindings()
@@ -195,6 +199,7 @@ class TrainingScreen(Screen[None]):
         self.query_one(TrainingProgress).show(session)
         self._show_outcome()
         self._draw_plots()
+        self._show_sample()
         self.refresh_bindings()
         # The log may have shrunk (an ended run shows its outcome): keep its end in view.
         log = self.query_one(TrainingLog)
@@ -228,17 +233,27 @@ class TrainingScreen(Screen[None]):
             done = session.finished
             assert done is not None
             outcome.set_classes(f"outcome-{done.status}")
-            mark = _OUTCOME_MARKS.get(done.status, done.status)
-            took = f" in {figures.duration(done.seconds)}" if done.seconds else ""
-            text.append(f"{mark} after {done.epochs} epochs{took}\n", style="bold")
+            # Training time, as the compare view shows it (loading and compiling apart).
+            spent = done.train_seconds if done.train_seconds is not None else done.seconds
+            took = f" in {figures.duration(spent)}" if spent else ""
+            text.append(f"{headline(done)}{took}\n", style="bold")
             text.append(figures.quality_line(task, done.quality))
             beside = standing(network_name(self.session.run.hparams.cell),
                               done.quality.get(task.quality.name), done.baselines, task.quality)
             if beside:
                 text.append("\n" + beside)
+            text.append(self._confusion_text(done.confusion))
             if done.message:
                 text.append("\n" + done.message)
         outcome.update(text)
+
+    @staticmethod
+    def _confusion_text(record: dict | None) -> str:
+        """A classifier's confusion matrix for the result box ('' for other tasks)."""
+        from rnntui.confusion import Confusion, box_lines
+
+        confusion = Confusion.from_dict(record) if record is not None else None
+        return "" if confusion is None else "\n" + "\n".join(box_lines(confusion))
 
     @staticmethod
     def _write_log(line: ev.LogLine, log: TrainingLog) -> None:
@@ -300,6 +315,7 @@ class TrainingScreen(Screen[None]):
         epoch = self.query_one("#metric-plot", CurvePlot).cursor
         history = self.session.history
         index = int(epoch) - 1 if epoch is not None else -1
+        self._show_sample()
         if not 0 <= index < len(history):
             line.hide_values()
             return
@@ -307,6 +323,16 @@ class TrainingScreen(Screen[None]):
         line.show(epoch, [("", {k: record[k] for k in keys if k in record})
                           for keys in (("loss", "val_loss"),
                                        (self.metric, f"val_{self.metric}"))])
+
+    def _show_sample(self) -> None:
+        """The cursor's epoch's sample once the cursor is placed, else the newest."""
+        samples = self.session.samples
+        epoch = self.query_one("#metric-plot", CurvePlot).cursor
+        pane = self.query_one(SampleLog)
+        if epoch is not None:
+            pane.show(samples.get(int(epoch)), len(samples), at_cursor=True)
+        else:
+            pane.show(samples[max(samples)] if samples else None, len(samples))
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
