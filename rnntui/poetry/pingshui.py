@@ -3,8 +3,9 @@ character's tone class (平 or 仄) and its rhyme groups, from the `pingshui-rhy
 table (MIT, ~40 KB of JSON).
 
 The table is keyed by traditional characters (尽 is unknown to it, 盡 is 仄), so a character is
-looked up as OpenCC writes it in traditional script (in its line, where the line is known:
-phrase-level conversion picks 後 or 后 by context), then as itself. The package's modules
+looked up as itself where the table has it (征 is a traditional character too), else as
+OpenCC writes it in traditional script (in its line, where the line is known: phrase-level
+conversion picks 後 or 后 by context). The package's modules
 import `pkg_resources` (gone from setuptools 81), so its JSON is read straight from the
 installed package folder without importing the package.
 
@@ -96,6 +97,7 @@ def _traditional(text: str) -> str:
     return to_script(text, "traditional")
 
 
+@lru_cache(maxsize=65536)
 def readings(char: str, traditional: str | None = None) -> tuple[Reading, ...]:
     """A character's readings, in either script.
 
@@ -109,7 +111,10 @@ def readings(char: str, traditional: str | None = None) -> tuple[Reading, ...]:
     if len(char) != 1 or ord(char) < 0x2E80:
         return ()
     book = table()
-    for form in (traditional or _traditional(char), char):
+    # The character itself first where the book has it (征 is 征, not 徵, in 西征): a
+    # character that is also a traditional one is most often that one; else its
+    # traditional form (尽 → 盡), converted in its line where the line is known.
+    for form in (char, traditional or _traditional(char)):
         if form in book:
             return book[form]
     return ()
@@ -122,6 +127,7 @@ def _pinyin():
     return pinyin, Style
 
 
+@lru_cache(maxsize=65536)
 def usual_class(char: str) -> str:
     """平 or 仄 by the tone of a character's usual Mandarin reading ('' for none): the
     most common reading, which decides a 平/上去 character where no context does."""
@@ -166,6 +172,7 @@ def ping_groups(char: str, traditional: str | None = None) -> tuple[str, ...]:
     return tuple(r.group for r in found if r.tone == PING)
 
 
+@lru_cache(maxsize=65536)
 def line_traditional(line: str) -> str:
     """A line in traditional script, converted as a phrase (the same length for the
     characters of a poem)."""

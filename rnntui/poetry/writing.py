@@ -569,34 +569,32 @@ class PoemWriter:
         bars, for writing and for candidate lines."""
         where = where or self._where(tokens, options, heads, typed=len(start.tokens))
         base = self._network_logits(logits, options)
-        allow = self._allowed_ids(start, tokens, options, where)
-        if allow is None:
+        allow = np.isfinite(base)
+        ruled = False
+        # In order: form, rhyme, tones; a rule that would leave nothing the network can
+        # write here (no character of the vocabulary fits it and the ones before) gives way.
+        for mask in self._rule_masks(start, tokens, options, where):
+            narrowed = allow & mask
+            if narrowed.any():
+                allow, ruled = narrowed, True
+        if not ruled:
             return base, 1.0
-        masked = np.where(allow, base, -np.inf)
-        if not np.isfinite(masked).any():  # the rules leave nothing it knows: its own pick
-            return base, 0.0
         share = float(_softmax(base)[allow].sum())
-        return masked, share
+        return np.where(allow, base, -np.inf), share
 
-    def _allowed_ids(self, start: PoemStart, tokens: list[str], options: WritingOptions,
-                     where: _Where) -> np.ndarray | None:
-        """A boolean mask of what the rules allow next (None: anything)."""
+    def _rule_masks(self, start: PoemStart, tokens: list[str], options: WritingOptions,
+                    where: _Where) -> list[np.ndarray]:
+        """Boolean masks of what each rule allows next, in order (form, rhyme, tones)."""
         v = len(self.vocab)
         p = len(where.current)
         line_n = where.done
-        allow: np.ndarray | None = None
-
-        def only(mask: np.ndarray) -> None:
-            nonlocal allow
-            allow = mask if allow is None else (allow & mask)
-
+        masks: list[np.ndarray] = []
         if (options.whole_first_line and where.done == 0 and start.tokens
                 and len(where.current) == len(start.tokens) and self._marks
                 and not options.form):
             mark_mask = np.zeros(v, dtype=bool)
             mark_mask[sorted(self._marks)] = True
-            only(mark_mask)
-        book = None
+            masks.append(mark_mask)
         if options.form:
             book = self.book()
             mark = COMMA if line_n % 2 == 0 else STOP
@@ -605,18 +603,18 @@ class PoemWriter:
                 mark_mask[self.index[mark]] = True
             size = where.size
             if size is not None:
-                only(mark_mask if p >= size else book["han"])
+                masks.append(mark_mask if p >= size else book["han"])
             elif p < min(SIZES):
-                only(book["han"])
+                masks.append(book["han"])
             elif p in SIZES and p < max(SIZES):
-                only(book["han"] | mark_mask)
+                masks.append(book["han"] | mark_mask)
             elif p < max(SIZES):
-                only(book["han"])
+                masks.append(book["han"])
             else:
-                only(mark_mask)
+                masks.append(mark_mask)
         size = where.size
         if options.rhyme and size and p == size - 1 and line_n % 2 == 1:
-            book = book or self.book()
+            book = self.book()
             if where.target:
                 mask = np.zeros(v, dtype=bool)
                 for g in where.target:
@@ -628,22 +626,23 @@ class PoemWriter:
                 for ch in where.used:
                     if ch in self.index:
                         mask[self.index[ch]] = False
-            if mask.any():
-                only(mask)
+            masks.append(mask)
         if options.tones and where.first_kinds:
-            book = book or self.book()
+            book = self.book()
             want: set[str] = set()
             total = max(where.total or 4, line_n + 1)
             for kind, s in where.first_kinds:
-                if p >= s or p in meter.free_positions(s):
+                if p >= s:
+                    continue  # a line of 5 that goes on is one of 7
+                if p in meter.free_positions(s):
                     want = {PING, ZE}
                     break
                 kinds = meter.line_kinds(kind, total)
                 if line_n < len(kinds):
                     want.add(meter.line_type(kinds[line_n], s)[p])
             if want and want != {PING, ZE}:
-                only(book["ping"] if PING in want else book["ze"])
-        return allow
+                masks.append(book["ping"] if PING in want else book["ze"])
+        return masks
 
     def _banned(self, options: WritingOptions) -> list[int]:
         """Ids never written: the unknown token (it names no character), and the end of the
