@@ -20,7 +20,8 @@ written from is a `PoemStart`; the candidate bars of a front end come from that 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -309,6 +310,11 @@ class PoemWriter:
                 of mixed lengths, of a length other than 5 or 7 or the size asked, or an
                 acrostic the typed lines do not start with.
         """
+        with one_blas_thread():
+            return self._write(first, options, rng, start)
+
+    def _write(self, first: str, options: WritingOptions, rng: np.random.Generator | None,
+               start: PoemStart | None) -> WrittenPoem:
         self._check(options)
         if start is None and first.strip() and not meter.has_han(first):
             raise WritingError("no Chinese character in the first line: type one, e.g. "
@@ -358,6 +364,11 @@ class PoemWriter:
         Raises:
             WritingError: as `write`; also when the poem is already whole.
         """
+        with one_blas_thread():
+            return self._next_lines(start, k, options)
+
+    def _next_lines(self, start: PoemStart, k: int,
+                    options: WritingOptions) -> list[CandidateLine]:
         self._check(options)
         if k < 1:
             raise WritingError("candidates must be 1 or more")
@@ -667,6 +678,21 @@ class PoemWriter:
                                "lines of 5 or 7")
         if not 1 <= options.length <= 5000:
             raise WritingError("length must be from 1 to 5000")
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """One BLAS thread while a poem is written: each step is one small matrix-vector
+    product, which OpenBLAS splits across threads from a vocabulary of a few thousand up,
+    and on a busy 2-core CPU the threads' hand-offs cost 35× the product (a 256 × 4,200
+    float32 product: 17 ms with its threads, 0.5 ms with one; bench_candidates.py)."""
+    try:
+        from threadpoolctl import threadpool_limits  # scikit-learn's dependency
+    except ImportError:  # pragma: no cover - comes with scikit-learn
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def token_lines(tokens: Sequence[str]) -> list[list[str]]:
