@@ -200,6 +200,19 @@ class PoemPlay(TokenPlay):
         except WritingError as exc:
             raise InputError(str(exc)) from None
 
+    def encode(self, text: str) -> Encoded:
+        encoded = super().encode(text)
+        if self.script:
+            typed = "".join(text.split())
+            converted = to_script(typed, self.script)
+            if converted != typed:  # said, so a learner knows what the network read
+                from dataclasses import replace
+
+                note = f"read as {converted} ({self.script} script, converted by OpenCC)"
+                encoded = replace(encoded, note="; ".join(n for n in (note, encoded.note)
+                                                          if n))
+        return encoded
+
     def _split(self, text: str) -> list[str]:
         if self.script:  # 白日依山盡 reads as 白日依山尽 on a simplified run, and back
             text = to_script(text, self.script)
