@@ -45,7 +45,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         net = load_network(run.model_path)
     except MirrorError as exc:
         raise UserError(f"{run.name}: {exc}") from None
-    score = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
+    score = score_poems(net, vocab, train, task.training_targets(run.hparams, train, vocab), poems,
+                        run.hparams.tokens)
     what = args.file or f"its {len(held_out):,} held-out test poems"
     if args.samples < 0:
         raise UserError(f"--samples {args.samples}: must be 0 (none) or more")

@@ -79,7 +79,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 or set(overrides) - {"epochs"}:
             raise UserError("--resume continues a run as it was: give only --epochs with it")
         run = store.open(args.resume)
-        from rnntui.run_lock import writing
+        from rnntui.runs.lock import writing
 
         # Held from before the config changes to the last save: a second writer of the
         # run is refused (exit 2) before it touches anything.
@@ -248,7 +248,7 @@ def _standing(task_id: str, cell: str, quality: dict[str, float],
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     task = get_task(args.task)
     if args.runs is not None:
@@ -296,7 +296,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def _compare_saved(task: Any, args: argparse.Namespace) -> int:
     """`rnntui compare TASK --runs A,B`: runs already trained, nothing trains."""
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     if args.cells or args.overrides or args.recipe or args.epochs is not None or args.data \
             or args.corpus or args.column:
@@ -323,7 +323,7 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
                        args: argparse.Namespace) -> None:
     """Print the comparison (table or JSON), with the hyperparameters that differ and, with
     --baseline, the others' figures as differences from that run."""
-    from rnntui.compare import differing_hparams
+    from rnntui.runs.compare import differing_hparams
 
     differing = differing_hparams(runs)
     baseline = None
@@ -348,7 +348,7 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     from rich.console import Console
     from rich.table import Table
 
-    from rnntui.compare import difference, hparam_text
+    from rnntui.runs.compare import difference, hparam_text
 
     quality = get_task(rows[0].task).quality.name if rows else "quality"
     what = ", ".join(differing) if differing else "nothing in their settings"

@@ -23,8 +23,8 @@ from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
-from rnntui.fit import FIT_ENTRY, Fit, fit_for, keras_shape
-from rnntui.run_lock import writing
+from rnntui.runs.fit import FIT_ENTRY, Fit, fit_for, keras_shape
+from rnntui.runs.lock import writing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import Dataset, get_task
 

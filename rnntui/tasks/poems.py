@@ -321,6 +321,14 @@ class PoemsTask(Task):
                                   "for free verse or prose)")
         return prepared, origin
 
+    def training_targets(self, hp: HParams, train_poems: Sequence[str],
+                         vocab: Sequence[str]) -> tuple[tuple[int, ...], ...]:
+        """The training poems as the network learnt them (rare characters as UNK targets,
+        drawn from the run's seed), without END: what the n-gram baselines are fitted on."""
+        index = {t: i for i, t in enumerate(vocab)}
+        return training_streams([tokenize(p, hp.tokens) for p in train_poems], index,
+                                hp.seed)[2]
+
     def training_poems(self, hp: HParams, source: DataSource, vocab: Sequence[str]
                        ) -> tuple[list[str], list[str], str]:
         """A trained run's training and test poems (the held-out half its figures are

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from rnntui.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
+from rnntui.runs.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
                             legend)
 from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
@@ -35,7 +35,7 @@ from rnntui.ui.widgets.plots import CurvePlot, Series
 from rnntui.ui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 _MARKERS = ("hd", "dot", "braille", "x", "+", "o")  # curves differ without colour too
 DEFAULT_PICKS = 2  # runs ticked when none were asked for: the two newest
@@ -82,8 +82,8 @@ class CompareScreen(Screen[None]):
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

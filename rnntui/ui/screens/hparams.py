@@ -29,7 +29,7 @@ from rnntui.ui.widgets.file_field import FileField
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 
 class HparamsScreen(Screen[None]):
@@ -64,8 +64,8 @@ class HparamsScreen(Screen[None]):
         self._checked: tuple[dict[str, Any], dict[str, str | None]] | None = None
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -37,7 +37,7 @@ from rnntui.ui.widgets.progress import TrainingProgress
 from rnntui.ui.widgets.training_log import TrainingLog
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look live
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
@@ -92,8 +92,8 @@ class TrainingScreen(Screen[None]):
         self._seen: tuple | None = None  # what was shown when the screen was covered
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rnntui.runs import Run
+from rnntui.runs.store import Run
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
