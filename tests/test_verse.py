@@ -186,6 +186,11 @@ def test_the_ping_and_ze_odds_of_the_next_character_sum_to_one():
     w = writer(0)
     ping, ze = w.tone_split(w.start("白日依山尽，"))
     assert 0 < ping < 1 and ping + ze == pytest.approx(1.0)
+    assert w.tone_split(w.start("白日依山尽")) == (0.0, 0.0)  # a mark comes next
+    poem = w.write("白日依山尽，", WritingOptions(), rng=np.random.default_rng(0))
+    assert len(poem.ping) == len(poem.written)  # at each step
+    assert [p is None for p in poem.ping] == [c in "，。" for c in poem.written]
+    assert poem.ping[0] == pytest.approx(ping)  # the first is the bars' split
 
 
 # -- the command line ---------------------------------------------------------------------------

@@ -247,7 +247,7 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
                 "acrostic": args.acrostic, "prefix": args.prefix, "temperature": temperature,
                 "top_k": args.top_k, "top_p": args.top_p, "rhyme": args.rhyme,
                 "form": args.form, "tones": args.tones, "chars": args.chars,
-                "kept": poem.kept, "next_ping": ping, "next_ze": ze,
+                "kept": poem.kept, "ping": poem.ping, "next_ping": ping, "next_ze": ze,
                 "next": [{"token": t, "probability": p} for t, p in top]}, []
     rhyme = rhyme_words(poem)
     kept = kept_words(poem)

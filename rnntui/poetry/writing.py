@@ -113,6 +113,9 @@ class WrittenPoem:
             the network's own).
         kept: at each step, the share of the network's probability the rules left (1.0
             everywhere with every rule off): what the network alone had learnt of them.
+        ping: at each step, the network's probability (its own, before the rules) that
+            the character is 平 rather than 仄, over the Chinese characters (a character
+            that reads either way by its usual reading); None where it wrote a mark.
     """
 
     text: str
@@ -122,6 +125,7 @@ class WrittenPoem:
     rhyme_class: frozenset[str] = frozenset()
     steps: list[float] = field(default_factory=list)
     kept: list[float] = field(default_factory=list)
+    ping: list[float | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -266,14 +270,23 @@ class PoemWriter:
         """The network's probability that the next character is 平 and that it is 仄,
         over the Chinese characters it may write next (a character that reads either way
         counts by its most common reading); (0, 0) where a mark comes next."""
+        try:
+            masked, _ = self._masked(start.logits, start, list(start.tokens), options,
+                                     self._heads(options))
+        except WritingError:
+            masked = self._network_logits(start.logits, options)
+        if not (np.isfinite(masked) & self.book()["han"]).any():
+            return 0.0, 0.0  # the rules put a mark next
+        p = self._ping_share(start.logits, options)
+        return (0.0, 0.0) if p is None else (p, 1.0 - p)
+
+    def _ping_share(self, logits: np.ndarray, options: WritingOptions) -> float | None:
         book = self.book()
-        probs = _softmax(self._network_logits(start.logits, options))
-        han = probs * book["han"]
-        total = float(han.sum())
+        probs = _softmax(self._network_logits(logits, options))
+        total = float(probs[book["han"]].sum())
         if total <= 0:
-            return 0.0, 0.0
-        p = float(probs[book["han"] & book["usual_ping"]].sum()) / total
-        return p, 1.0 - p
+            return None
+        return float(probs[book["han"] & book["usual_ping"]].sum()) / total
 
     def check(self, first: str, options: WritingOptions = WritingOptions()) -> None:
         """Refuse, in one line, a typed start or setting the rules cannot write from.
@@ -328,6 +341,7 @@ class PoemWriter:
         written: list[str] = []
         steps: list[float] = []
         kept: list[float] = []
+        ping: list[float | None] = []
         for _ in range(options.length):
             where = self._where(tokens, options, heads, typed=len(start.tokens))
             if where.total is not None and where.done >= where.total:
@@ -346,6 +360,7 @@ class PoemWriter:
             steps.append(float(probs[token]))
             if token == self.index[END]:
                 break
+            ping.append(self._ping_share(logits, options) if char not in LINE_ENDS else None)
             tokens.append(char)
             written.append(char)
             logits, state = self.net.step_logits(token, state)
@@ -353,7 +368,7 @@ class PoemWriter:
         rhyme = meter.rhyme(lines, options.repeat_rhyme)
         return WrittenPoem("".join(tokens), "".join(written), lines, rhyme.rhymed,
                            frozenset({rhyme.group}) if rhyme.group else frozenset(), steps,
-                           kept)
+                           kept, ping)
 
     def next_lines(self, start: PoemStart, k: int = 5,
                    options: WritingOptions = WritingOptions()) -> list[CandidateLine]:

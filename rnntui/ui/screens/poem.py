@@ -14,7 +14,7 @@ instead: rhyme, acrostic and top-p do not apply to it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on, work
@@ -39,9 +39,10 @@ SIZE_STEPS = (None, 5, 7)
 CANDIDATES = 5
 
 
-def tones_text(reading, poem: str = "") -> Text:
+def tones_text(reading, poem: str = "", ping: Sequence[Sequence[float | None]] = ()) -> Text:
     """Each line of a `rnntui.poetry.meter.Reading` (with its mark, from `poem`) and its 平仄
-    under it, the places that break the pattern in reverse, then the pattern's name."""
+    under it, the places that break the pattern in reverse, then (`ping`, a line's written
+    characters) the network's P(平) in percent under each, then the pattern's name."""
     text = Text()
     breaks = set(reading.fit.breaks)
     written = poem_lines(poem) if poem else []
@@ -50,6 +51,11 @@ def tones_text(reading, poem: str = "") -> Text:
         text.append(line + mark + "\n", style="bold")
         for i, tone in enumerate(shown):
             text.append(tone, style="reverse red" if (n, i) in breaks else "dim")
+        row = list(ping[n]) if n < len(ping) else []
+        if any(p is not None for p in row):  # the network's odds of a 平, a character
+            text.append("   network P(平) % " + " ".join(
+                "··" if p is None else f"{min(round(100 * p), 99):2d}" for p in row[:len(line)]),
+                style="dim italic")
         text.append("\n")
     described = reading.fit.describe(len(reading.lines))
     if reading.fit.pattern is None:
@@ -80,6 +86,22 @@ def poem_text(seed: str, tokens: Sequence[str], separator: str = "") -> Text:
     if ended:
         text.append(" ⏎", style="dim")
     return text
+
+
+def ping_rows(poem) -> list[list[float | None]]:
+    """A written poem's P(平) per character, by line (None: a typed character)."""
+    from rnntui.poetry.meter import has_han
+
+    values = iter(poem.ping)
+    typed = len(poem.text) - len(poem.written)
+    rows: list[list[float | None]] = [[]]
+    for i, ch in enumerate(poem.text):
+        value = next(values, None) if i >= typed else None
+        if ch in LINE_ENDS:
+            rows.append([])
+        elif has_han(ch) or i >= typed:
+            rows[-1].append(value)
+    return [row for row in rows if row] if rows else []
 
 
 class PoemScreen(WritingScreen):
@@ -153,6 +175,7 @@ class PoemScreen(WritingScreen):
         rhyme: str = ""  # whether the written poem rhymes, in words ("" for words)
         reading: object = None  # its tones (rnntui.poetry.meter.Reading), characters only
         kept: str = ""  # what the network alone gave the rules, in words
+        ping: list = field(default_factory=list)  # per line, the network's P(平) a character
 
     @dataclass
     class CandidatesFound(Message, bubble=False):
@@ -182,6 +205,7 @@ class PoemScreen(WritingScreen):
         self.tones = False
         self.chars: int | None = None  # characters a line (None: the first line's)
         self.reading = None  # the written poem's tones, once it is whole
+        self.ping: list = []  # per line, the network's P(平) at each written character
         self.candidate_lines: list = []
 
     def compose_body(self) -> ComposeResult:
@@ -434,6 +458,7 @@ class PoemScreen(WritingScreen):
         post = self.post_message
         rhyme = kept = ""
         reading = None
+        ping: list = []
         with self.reporting("generation failed", seed):
             play = self.handle.get()
             if self.by_character:
@@ -452,6 +477,7 @@ class PoemScreen(WritingScreen):
                     reading = read_tones(poem.text)
                 except MeterError:
                     reading = None
+                ping = ping_rows(poem)
             else:
                 tokens = play.generate(seed, self.length, self.temperature, rng=self.rng,
                                        lines=self.lines)
@@ -461,7 +487,7 @@ class PoemScreen(WritingScreen):
                 post(self.TokenGenerated(generation, token))
                 if self.token_pause and worker.cancelled_event.wait(self.token_pause):
                     return
-        post(self.GenerationEnded(generation, rhyme, reading, kept))
+        post(self.GenerationEnded(generation, rhyme, reading, kept, ping))
 
     def on_poem_screen_token_generated(self, message: TokenGenerated) -> None:
         if message.generation != self.generation:
@@ -486,6 +512,7 @@ class PoemScreen(WritingScreen):
         if message.kept:
             self.poem_status += f"\n{message.kept} (f turns the form rule off)"
         self.reading = message.reading
+        self.ping = message.ping
         self._draw_poem()
 
     def on_play_screen_refused(self, message) -> None:
@@ -499,7 +526,7 @@ class PoemScreen(WritingScreen):
         if self.reading is not None and not self.generating:
             # the whole poem, its 平仄 under each line
             text = tones_text(self.reading, self.poem_seed + "".join(
-                t for t in self.poem_tokens if t != END))
+                t for t in self.poem_tokens if t != END), self.ping)
         else:
             text = poem_text(self.poem_seed, self.poem_tokens, separator)
         if self.candidate_lines:
