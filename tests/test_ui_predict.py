@@ -343,3 +343,7 @@ async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
         app.screen.field.value = "白日依山盡，"
         await settle(pilot)
         assert not message.is_error and "白日依山尽" in message.text  # converted, and said
+        await pilot.press("ctrl+o", *"明龘", "enter")  # a head the run never saw
+        await settle(pilot)
+        assert message.is_error and "does not know 龘" in message.text
+        assert app.focused.id == "poem-acrostic" and app.screen.acrostic == ""

@@ -309,7 +309,14 @@ class PoemScreen(WritingScreen):
     @on(Input.Submitted, "#poem-acrostic")
     def _acrostic_given(self, event: Input.Submitted) -> None:
         event.stop()
-        self.acrostic = "".join(event.value.split())
+        heads = "".join(event.value.split())
+        unknown = self._unknown_heads(heads)
+        if unknown:  # said where it was typed; the field keeps what was typed
+            self.query_one(InlineMessage).error(
+                f"the network does not know {unknown}: choose other characters to start "
+                "the lines with")
+            return
+        self.acrostic = heads
         row = self.query_one("#poem-acrostic-row")
         row.remove_class("-editing")
         row.set_class(bool(self.acrostic), "-set")  # it stays in view while it is used
@@ -318,6 +325,20 @@ class PoemScreen(WritingScreen):
         self.query_one(InlineMessage).note(
             f"acrostic {self.acrostic}: enter writes a poem whose lines start with them"
             if self.acrostic else "no acrostic")
+
+    def _unknown_heads(self, heads: str) -> str:
+        """The characters of `heads` the run's vocabulary lacks (in its script)."""
+        from rnntui.poetry.script import to_script
+
+        script = self.run.hparams.get("script")
+        converted = to_script(heads, script) if script and heads else heads
+        try:
+            known = set(self.run.vocab() or ())
+        except (OSError, ValueError):  # a damaged vocabulary is said when the run opens
+            return ""
+        if not known:
+            return ""
+        return "".join(c for c, t in zip(heads, converted) if t not in known)
 
     def settings(self) -> Text:
         # One line of 80 columns: the settings and their keys, tersely.
