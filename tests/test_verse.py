@@ -204,10 +204,17 @@ def test_rnntui_tones_prints_each_line_and_the_pattern(capsys):
     assert main(["tones", JING]) == 0
     out = capsys.readouterr().out
     assert "平仄仄仄平" in out and "breaks at line 2 place 4" in out
-    with pytest.raises(SystemExit) as exit_:
-        main(["tones", "no chinese here"])
-    assert exit_.value.code == 2
-    assert "no Chinese character" in capsys.readouterr().err
+    for args, message in ((["no chinese here"], "no Chinese character"),
+                          (["白日依山尽，黄河入海流。", "--form", "七绝"],
+                           "a 七绝 has lines of 7 characters; these have 5"),
+                          ([DENG + DENG, "--form", "五绝"], "a 五绝 has 4 lines; the text has 8"),
+                          (["床前明月光，疑是地上。"], "mixed line lengths")):
+        with pytest.raises(SystemExit) as exit_:
+            main(["tones", *args])
+        assert exit_.value.code == 2
+        assert message in capsys.readouterr().err
+    assert main(["tones", DENG, "--form", "五律", "--json"]) == 0  # its first four lines
+    assert json.loads(capsys.readouterr().out)["pattern"].startswith("五律 仄起")
 
 
 def test_real_tang_verse_rhymes_and_keeps_the_patterns_by_the_book():

@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
                          "of 5 or 7 characters, ，and 。in their places, 4 or 8 lines)")
     predict.add_argument("--chars", type=int, default=None, choices=(5, 7), metavar="{5,7}",
                          help="poems: characters a line (default: the first line's)")
+    predict.add_argument("--repeat-rhyme", action="store_true", help="poems: let one "
+                         "character end two rhyme lines (default: never twice)")
     predict.add_argument("--tones", action="store_true", help="poems: the tone rule: every "
                          "character not free (一三五不论) of the regulated pattern's class")
     predict.add_argument("--candidates", type=int, default=None, metavar="K", help="poems: "
@@ -161,6 +163,7 @@ _FLAGS_OF_KIND = (
     ("--no-form", lambda a: not a.form, "poem"),
     ("--chars", lambda a: a.chars is not None, "poem"),
     ("--tones", lambda a: a.tones, "poem"),
+    ("--repeat-rhyme", lambda a: a.repeat_rhyme, "poem"),
     ("--candidates", lambda a: a.candidates is not None, "poem"),
     ("--horizon", lambda a: a.horizon is not None, "forecast"),
 )
@@ -228,7 +231,7 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
                              lines=play.lines if args.lines is None else (args.lines or None),
                              length=args.length, rhyme=args.rhyme, acrostic=args.acrostic,
                              prefix=args.prefix, form=args.form, size=args.chars,
-                             tones=args.tones)
+                             tones=args.tones, repeat_rhyme=args.repeat_rhyme)
     play.check(args.text, options)  # a first line the rules cannot go on from: one line
     # One state for the bars and the poem: at temperature 0 the poem's next character is
     # the top bar.

@@ -13,6 +13,9 @@ def register(sub: Any) -> None:
     tones = sub.add_parser("tones", help="poems: each line's 平仄 (平水韵) and the regulated "
                            "pattern (五绝/七绝/五律/七律) it fits or breaks")
     tones.add_argument("text", help="a poem or some of its lines, e.g. 白日依山尽，黄河入海流。")
+    tones.add_argument("--form", choices=("五绝", "七绝", "五律", "七律"), default=None,
+                       help="read against this form's patterns only (default: the one the "
+                       "lines fit)")
     tones.add_argument("--json", action="store_true", help="print JSON")
     tones.set_defaults(handler=cmd_tones)
 
@@ -23,6 +26,8 @@ def cmd_tones(args: argparse.Namespace) -> int:
     try:
         reading = read_tones(args.text)
         check_uniform(reading.lines)
+        if args.form:
+            reading = read_tones(args.text, args.form)
     except MeterError as exc:
         raise UserError(str(exc)) from None
     if args.json:

@@ -29,6 +29,7 @@ _OPPOSITE = {PING: ZE, ZE: PING}
 PAIR = {"A": "B", "C": "D", "B": "D", "D": "B"}  # 对: the couplet's second line
 STICK = {"B": "C", "D": "A"}  # 粘: the next couplet's first line
 FORM_NAMES = {(5, 4): "五绝", (7, 4): "七绝", (5, 8): "五律", (7, 8): "七律"}
+FORMS = {name: key for key, name in FORM_NAMES.items()}  # 五绝 → (5, 4)
 
 
 class MeterError(ValueError):
@@ -135,7 +136,7 @@ class Fit:
 
 
 def fit(lines: Sequence[str], classes: Sequence[Sequence[str]] | None = None,
-        first_rhymed: bool | None = None) -> Fit:
+        first_rhymed: bool | None = None, form: str | None = None) -> Fit:
     """The regulated pattern `lines` (without their marks) fit best.
 
     A character that fits either class never breaks; an unknown one is not checked. Between
@@ -148,7 +149,8 @@ def fit(lines: Sequence[str], classes: Sequence[Sequence[str]] | None = None,
     free = free_positions(size)
     best: Fit | None = None
     # fewer lines than a 绝句 (a couplet, say): the first lines of the patterns
-    for pattern in patterns(size, 4 if len(lines) <= 4 else 8):
+    total = FORMS[form][1] if form else (4 if len(lines) <= 4 else 8)
+    for pattern in patterns(size, total):
         breaks, checked = [], 0
         for n, (want, got) in enumerate(zip(pattern.tones, classes)):
             for i, (w, g) in enumerate(zip(want, got)):
@@ -248,21 +250,35 @@ class Reading:
                 "rhymed": self.rhyme.rhymed, "rhyme_group": self.rhyme.group or None}
 
 
-def read_tones(text: str) -> Reading:
+def read_tones(text: str, form: str | None = None) -> Reading:
     """The tones of a poem (any script): each line's classes, the pattern, the rhyme.
 
+    Args:
+        text: the poem, or some of its lines.
+        form: read against this form's patterns only (五绝, 七绝, 五律, 七律; None: the one
+            its lines fit).
+
     Raises:
-        MeterError: text with no Chinese character.
+        MeterError: text with no Chinese character, or a form its lines cannot fit.
     """
+    if form is not None and form not in FORMS:
+        raise MeterError(f"unknown form {form!r}: one of {', '.join(FORMS)}")
     if not has_han(text):
         raise MeterError("no Chinese character in the text: type a line of a poem, e.g. "
                          "白日依山尽，黄河入海流。")
     lines = [ln.rstrip(LINE_ENDS) for ln in poem_lines("".join(text.split()))]
     lines = ["".join(c for c in ln if _is_han(c)) for ln in lines]
     lines = [ln for ln in lines if ln]
+    if form is not None:
+        size, total = FORMS[form]
+        if any(len(ln) != size for ln in lines):
+            raise MeterError(f"a {form} has lines of {size} characters; these have "
+                             + ", ".join(sorted({str(len(ln)) for ln in lines})))
+        if len(lines) > total:
+            raise MeterError(f"a {form} has {total} lines; the text has {len(lines)}")
     classes = [line_classes(ln) for ln in lines]
     rhymes = rhyme(lines)
-    found = fit(lines, classes, (0 in rhymes.lines) if rhymes.rhymed else None)
+    found = fit(lines, classes, (0 in rhymes.lines) if rhymes.rhymed else None, form)
     shown = []
     for n, (line, row) in enumerate(zip(lines, classes)):
         want = found.pattern.tones[n] if found.pattern and n < found.pattern.lines else ""
