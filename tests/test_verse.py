@@ -162,6 +162,7 @@ def test_candidate_lines_are_the_likeliest_in_form_with_their_network_log_probab
     start = w.start("白日依山尽，")
     lines = w.next_lines(start, 5, WritingOptions())
     assert len(lines) == 5 and len({c.line for c in lines}) == 5
+    assert len({c.line[:2] for c in lines}) == 5  # kept diverse: a start each
     scores = [c.log_probability for c in lines]
     assert scores == sorted(scores, reverse=True)
     for c in lines:

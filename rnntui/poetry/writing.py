@@ -373,8 +373,9 @@ class PoemWriter:
     def next_lines(self, start: PoemStart, k: int = 5,
                    options: WritingOptions = WritingOptions()) -> list[CandidateLine]:
         """The k likeliest next lines after `start` under the rules: a beam search of width
-        k over the network's own log-probabilities (before temperature), each line ended
-        by its mark, with its tones and rhyme.
+        k over the network's own log-probabilities (before temperature), kept diverse (the
+        best line of each start of two characters first, `_diverse`), each line ended by
+        its mark, with its tones and rhyme.
 
         Raises:
             WritingError: as `write`; also when the poem is already whole.
@@ -405,6 +406,7 @@ class PoemWriter:
             if where.total is not None and where.done >= where.total:
                 raise WritingError(f"the poem has its {where.total} lines: no next line")
         beams = [(tokens, logits, state, lp)]
+        line_at = len(tokens)  # where the candidate line starts
         finished: list[tuple[list[str], float]] = []
         for _ in range(16):
             grown = []
@@ -421,7 +423,8 @@ class PoemWriter:
                     grown.append((lp + float(network[i]), tokens, int(i), state))
             grown.sort(key=lambda g: -g[0])
             beams = []
-            for lp, tokens, i, state in grown[:k - len(finished)]:
+            for lp, tokens, i, state in _diverse(grown, k - len(finished), line_at,
+                                                 self.vocab):
                 char = self.vocab[i]
                 if i == self.index[END] or char in LINE_ENDS:
                     finished.append(([*tokens, char] if char in LINE_ENDS else tokens, lp))
@@ -442,18 +445,21 @@ class PoemWriter:
         line = lines[n] if n < len(lines) else lines[-1]
         bare = line.rstrip(LINE_ENDS)
         classes = meter.line_classes(bare)
-        tones = "".join(resolved_class(c) if cls == EITHER else (cls or "？")
-                        for c, cls in zip(bare, classes))
         breaks: tuple[int, ...] = ()
         first = lines[0].rstrip(LINE_ENDS) if lines else ""
         size = len(first)
         total = max(options.lines or 4, n + 1)
         kind = self._first_kind(first)
+        want = ""
         if kind and len(bare) == size and n < total:
             want = meter.line_type(meter.line_kinds(kind, total)[n], size)
             free = meter.free_positions(size)
             breaks = tuple(i for i, (w, g) in enumerate(zip(want, classes))
                            if i not in free and g and g != EITHER and g != w)
+        # a character that reads either way reads as its place in the pattern asks (长 in
+        # a rhyme place: cháng, 平), else by its usual reading
+        tones = "".join((want[i] if want else resolved_class(c)) if cls == EITHER
+                        else (cls or "？") for i, (c, cls) in enumerate(zip(bare, classes)))
         rhymes, group = None, ""
         if n % 2 == 1 and bare:
             groups = ping_groups(bare[-1])
@@ -693,6 +699,25 @@ class PoemWriter:
                                "lines of 5 or 7")
         if not 1 <= options.length <= 5000:
             raise WritingError("length must be from 1 to 5000")
+
+
+def _diverse(grown: list, width: int, line_at: int, vocab: Sequence[str]) -> list:
+    """The `width` best of a beam's expansions (sorted best first), one a line's first two
+    characters where there are enough: a plain beam's lines differ in a character or two
+    (头头头头霜, 头头头头乡), which gives a learner little to choose from; the best line
+    of each start is kept first, then the best of the rest fill the width."""
+    picked, starts, rest = [], set(), []
+    for g in grown:
+        _, tokens, i, _ = g
+        start = tuple([*tokens[line_at:], vocab[i]][:2])
+        if start in starts:
+            rest.append(g)
+            continue
+        starts.add(start)
+        picked.append(g)
+        if len(picked) == width:
+            return picked
+    return sorted(picked + rest[:width - len(picked)], key=lambda g: -g[0])
 
 
 @contextmanager
