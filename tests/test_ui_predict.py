@@ -347,3 +347,8 @@ async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
         await settle(pilot)
         assert message.is_error and "does not know 龘" in message.text
         assert app.focused.id == "poem-acrostic" and app.screen.acrostic == ""
+        app.screen.field.value = "床前明月光"
+        await pilot.press("ctrl+u", "明", "enter")  # the typed first line must start with 明
+        await settle(pilot)
+        assert app.screen.acrostic == "明"
+        assert message.is_error and "line 1 must start with 明" in message.text

@@ -325,6 +325,9 @@ class PoemScreen(WritingScreen):
         self.query_one(InlineMessage).note(
             f"acrostic {self.acrostic}: enter writes a poem whose lines start with them"
             if self.acrostic else "no acrostic")
+        self.candidate_lines = []
+        if self.field.value.strip():  # a typed first line must start with the first head
+            self.typed(self.field.value)
 
     def _unknown_heads(self, heads: str) -> str:
         """The characters of `heads` the run's vocabulary lacks (in its script)."""
