@@ -196,6 +196,16 @@ class PoemWriter:
         self.script = script
         self._marks = {self.index[m] for m in LINE_ENDS if m in self.index}
         self._book: dict[str, Any] | None = None
+        # A vocabulary of words (an English text read word by word) has no lines of 5 or 7
+        # characters: the form and tone rules do not apply to it.
+        self.verse = any(len(t) == 1 and meter.has_han(t) for t in self.vocab)
+
+    def _for_vocab(self, options: WritingOptions) -> WritingOptions:
+        """`options` with the form and tone rules off for a vocabulary of no Chinese
+        character."""
+        if self.verse or not (options.form or options.tones):
+            return options
+        return replace(options, form=False, tones=False)
 
     # -- the vocabulary in the rhyme book -------------------------------------------------
     def book(self) -> dict[str, Any]:
@@ -255,6 +265,7 @@ class PoemWriter:
         `<unk>`, only what the rules allow), renormalized. At temperature 0 the poem's next
         character is the first of these. A typed start the rules refuse gives the
         network's own bars (`check` says why)."""
+        options = self._for_vocab(options)
         try:
             masked, _ = self._masked(start.logits, start, list(start.tokens), options,
                                      self._heads(options))
@@ -294,6 +305,7 @@ class PoemWriter:
         Raises:
             WritingError: see `write`.
         """
+        options = self._for_vocab(options)
         self._check(options)
         if first.strip() and not meter.has_han(first):
             raise WritingError("no Chinese character in the first line: type one, e.g. "
@@ -328,6 +340,7 @@ class PoemWriter:
 
     def _write(self, first: str, options: WritingOptions, rng: np.random.Generator | None,
                start: PoemStart | None) -> WrittenPoem:
+        options = self._for_vocab(options)
         self._check(options)
         if start is None and first.strip() and not meter.has_han(first):
             raise WritingError("no Chinese character in the first line: type one, e.g. "
@@ -385,6 +398,7 @@ class PoemWriter:
 
     def _next_lines(self, start: PoemStart, k: int,
                     options: WritingOptions) -> list[CandidateLine]:
+        options = self._for_vocab(options)
         self._check(options)
         if k < 1:
             raise WritingError("candidates must be 1 or more")

@@ -89,7 +89,7 @@ class RnntuiApp(App[int]):
         from rnntui.ui.status_line import status_text
 
         session, event = update
-        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved)):
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 
@@ -211,6 +211,19 @@ class RnntuiApp(App[int]):
             return False
         return self._train_next_cell()
 
+    def train_seeds(self, task_id: str, hparams: HParams, count: int) -> bool:
+        """Train `hparams` once per seed (its seed, +1 …) in turn, then open the compare
+        view on them: their mean ± sd as a band (rnntui.seeds)."""
+        self.current_task_id = task_id
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            self.cells = CellQueue.of_seeds(task_id, hparams, count)
+        except (ConfigError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot train the seeds", severity="error")
+            return False
+        return self._train_next_cell()
+
     def _train_next_cell(self) -> bool:
         cells = self.cells
         assert cells is not None
@@ -231,7 +244,8 @@ class RnntuiApp(App[int]):
             return False
         session = self.service.session
         assert session is not None
-        session.note(f"comparing cells: {cells.label()} ({hp.cell}); "
+        which = hp.cell if cells.what == "cell" else f"seed {hp.seed}"
+        session.note(f"comparing {cells.what}s: {cells.label()} ({which}); "
                      + ("the next starts when this one completes" if cells.waiting
                         else "the compare view opens when it completes"))
         self.service.updated.publish((session, None))
@@ -246,8 +260,8 @@ class RnntuiApp(App[int]):
             cells.go_on = True  # the next starts once this worker has ended
             return
         self.cells = None
-        session.note(f"the cell comparison stopped after {cells.label()}; c compares the "
-                     "runs that trained", "warning")
+        session.note(f"the {cells.what} comparison stopped after {cells.label()}; c "
+                     "compares the runs that trained", "warning")
         self.service.updated.publish((session, None))
 
     def resume(self, run: Run, epochs: int | None = None) -> bool:
