@@ -235,3 +235,26 @@ def test_real_tang_verse_rhymes_and_keeps_the_patterns_by_the_book():
     figures = conformance(prepared.train + prepared.validation + prepared.test)
     assert figures.poems > 200 and figures.in_form == 1.0
     assert figures.rhymed > 0.75 and figures.tone_places > 0.9 and figures.tones > 0.5
+
+
+def test_the_form_rule_does_not_apply_to_a_vocabulary_of_words():
+    from rnntui.nn import Network
+    from rnntui.nn.cells import LSTMCell
+    from rnntui.nn.layers import Dense, Embedding, Recurrent
+    from rnntui.poetry.writing import PoemWriter
+    from rnntui.tasks.corpus import END, UNK
+
+    vocab = [END, UNK, "the", "cat", "sat", "on", "mat", "."]
+    rng = np.random.default_rng(0)
+    v, e, u = len(vocab), 4, 6
+    cell = LSTMCell(rng.normal(0, 0.8, (e, 4 * u)), rng.normal(0, 0.8, (u, 4 * u)),
+                    rng.normal(0, 0.5, 4 * u))
+    bias = np.zeros(v)
+    bias[0] = 3.0  # END likely: the network ends its text soon
+    net = Network([Embedding("emb", rng.normal(0, 1, (v, e))), Recurrent("lstm", cell, False),
+                   Dense("out", rng.normal(0, 1, (u, v)), bias, "softmax")])
+    w = PoemWriter(net, vocab, None)
+    assert not w.verse
+    poem = w.write("", WritingOptions(lines=None, length=24, rhyme=False),
+                   rng=np.random.default_rng(1))
+    assert len(poem.steps) > len(poem.written)  # it ended itself: END is not banned
