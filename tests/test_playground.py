@@ -206,7 +206,51 @@ def test_cli_predict_acrostic_starts_each_line_with_its_character(trained, capsy
     assert main(["predict", run, "--acrostic", "春夏秋冬", "--seed", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line[0] for line in lines[1:5]] == list("春夏秋冬")
-    assert lines[5].startswith("(lines 2 and 4")
+    assert lines[5].startswith("(lines ") and "(平水韵)" in lines[5]
+    assert out["lines"][-1].endswith("。") and len({len(line) for line in out["lines"]}) == 1
+
+
+def test_cli_predict_candidates_lists_the_likeliest_next_lines(trained, capsys):
+    run = str(trained["poems"].path)
+    assert main(["predict", run, "床前明月光，", "--candidates", "3", "--json"]) == 0
+    out = _json_out(capsys)
+    assert len(out["candidates"]) == 3
+    for c in out["candidates"]:
+        assert set(c) >= {"line", "log_probability", "tones", "breaks", "rhymes"}
+        assert len(c["line"]) == 6 and c["line"][-1] == "。" and c["log_probability"] < 0
+    scores = [c["log_probability"] for c in out["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    assert main(["predict", run, "床前明月光，", "--candidates", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("1. ")
+
+
+def test_cli_predict_refuses_first_lines_the_form_cannot_go_on_from(trained, capsys):
+    run = str(trained["poems"].path)
+    for args, message in ((["abc"], "no Chinese character"),
+                          (["床前明月光，明月光。"], "mixed line lengths"),
+                          (["床前明月光", "--chars", "7"], "cannot fit a form of 7"),
+                          (["床前明月光", "--acrostic", "明月"], "line 1 must start with 明"),
+                          (["床前明月光", "--candidates", "0"], "--candidates 0")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["predict", run, *args])
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_cli_score_gives_the_verse_figures_alone_and_with_the_rules(trained, capsys,
+                                                                   tmp_path):
+    run = str(trained["poems"].path)
+    poems = tmp_path / "held.txt"
+    poems.write_text("白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n"
+                     "床前明月光，疑是地上霜。举头望明月，低头思故乡。\n", encoding="utf-8")
+    assert main(["score", run, str(poems), "--samples", "5", "--json"]) == 0
+    verse = _json_out(capsys)["verse"]
+    assert set(verse) == {"network", "rules", "rules_tones", "real"}
+    assert verse["rules"]["in_form"] == 1.0 and verse["rules"]["rhymed"] == 1.0
+    assert verse["rules_tones"]["tones"] == 1.0
+    assert all(0 <= verse[k]["in_form"] <= 1 for k in verse)
+    assert verse["real"] == {"poems": 2, "in_form": 1.0, "rhymed": 1.0, "tones": 0.5,
+                             "tone_places": verse["real"]["tone_places"]}
 
 
 def test_a_traditional_first_line_reads_as_simplified_on_a_simplified_run(trained, capsys):
