@@ -408,3 +408,20 @@ def test_cells_ablate_gives_the_held_out_figure_beside_the_intact_one(poems_run,
     assert set(held["intact"]) == set(held["ablated"]) >= {"accuracy", "perplexity"}
     assert held["intact"]["perplexity"] != held["ablated"]["perplexity"]
     assert math.isfinite(held["ablated"]["perplexity"])
+
+
+def test_predict_and_score_ablate_show_the_intact_answer_beside(poems_run, capsys):
+    from rnntui.cli import main
+
+    assert main(["predict", str(poems_run.path), "春", "--lines", "1", "--ablate", "0:0",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["ablate"] == ["0:0"] and out["intact"] and out["ablated"]
+    assert main(["score", str(poems_run.path), "--ablate", "0:0,0:3", "--ablate-mode", "mean",
+                 "--json"]) == 0
+    scored = json.loads(capsys.readouterr().out)
+    assert scored["intact"]["events"] == scored["ablated"]["events"]
+    assert scored["intact"]["perplexity"] != scored["ablated"]["perplexity"]
+    with pytest.raises(SystemExit):
+        main(["score", str(poems_run.path), "--ablate", "0:99"])
+    assert "layer 0 has 8 units" in capsys.readouterr().err

@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
                        help="poems to score (text or chinese-poetry JSON; default: the "
                        "run's own held-out poems)")
     score.add_argument("--json", action="store_true", help="print JSON")
+    from rnntui.cli.units import add_ablate_options
+
+    add_ablate_options(score)
     score.set_defaults(handler=cmd_score)
 
 
@@ -43,6 +46,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         raise UserError(f"{run.name}: {exc}") from None
     score = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
     what = args.file or f"its {len(held_out):,} held-out test poems"
+    if args.ablate:
+        return _score_ablated(run, args, net, vocab, train, poems, score, what)
     if args.json:
         print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict()})
         return 0
@@ -54,4 +59,30 @@ def cmd_score(args: argparse.Namespace) -> int:
           f"{score.baselines['kneser_ney_2gram']:.1f}")
     if score.in_training:
         print(f"note: {score.in_training:,} of these poems are training poems of the run")
+    return 0
+
+
+def _score_ablated(run: Any, args: argparse.Namespace, net: Any, vocab: Any, train: Any,
+                   poems: Any, intact: Any, what: str) -> int:
+    """The perplexity with `--ablate`'s units pinned, beside the intact network's."""
+    from rnntui.cli.units import pins_for
+    from rnntui.play import open_play
+    from rnntui.poetry.scoring import score_poems
+    from rnntui.units.ablation import ablated, describe
+    from rnntui.units.source import UnitsRun
+
+    units = UnitsRun(open_play(run))
+    units.net = net  # the network being scored
+    pinned, means = pins_for(units, args.ablate, args.ablate_mode)
+    with ablated(net, pinned, args.ablate_mode, means):
+        changed = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
+    label = describe(pinned, args.ablate_mode)
+    if args.json:
+        print_json({"run": run.name, "file": args.file, "ablate": [str(u) for u in pinned],
+                    "mode": args.ablate_mode, "intact": intact.to_dict(),
+                    "ablated": changed.to_dict()})
+        return 0
+    print(f"{run.name} on {what}: {intact.events:,} events")
+    print(f"perplexity per token: intact {intact.perplexity:.1f}, {label} "
+          f"{changed.perplexity:.1f} (Kneser-Ney 5-gram {intact.baseline:.1f})")
     return 0
