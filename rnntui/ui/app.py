@@ -38,6 +38,11 @@ PLAY_SCREENS = {"letters": ("letters", "LettersScreen"), "sequence": ("sequence"
                 "review": ("review", "ReviewScreen"), "dice": ("dice", "DiceScreen")}
 
 
+# Screens that show one run and take only it, by the name a screen asks for (RUN_SCREENS).
+RUN_VIEWS = {"gates": ("gates", "GatesScreen"), "units": ("units", "UnitsScreen"),
+             "saturation": ("saturation", "SaturationScreen")}
+
+
 def _screen(module: str, name: str) -> Any:
     """A screen class from `rnntui.ui.screens.<module>`, imported when first needed.
 
@@ -141,8 +146,8 @@ class RnntuiApp(App[int]):
             self.open_run(run)
         elif screen == "compare":
             self.compare(run.task_id, [run.name])
-        elif screen == "gates":
-            self.push_screen(_screen("gates", "GatesScreen")(run))
+        elif screen in RUN_VIEWS:
+            self.push_screen(_screen(*RUN_VIEWS[screen])(run))
         elif screen == "predict":
             kind = get_task(run.task_id).play_input(run.hparams).kind
             self.push_screen(_screen(*PLAY_SCREENS[kind])(run))
@@ -344,6 +349,23 @@ class RnntuiApp(App[int]):
             self._train_next_cell()
 
     # -- actions -----------------------------------------------------------------------------
+    def open_units(self, screen: str = "units") -> None:
+        """The unit (or saturation) view of the run on screen, else of the current task's
+        newest trained run (the palette's command)."""
+        run = getattr(self.screen, "run", None) or getattr(
+            getattr(self.screen, "session", None), "run", None)
+        if run is None:
+            for info in self.store.list():  # newest first
+                if info.run is not None and info.run.task_id == self.current_task_id \
+                        and info.run.has_checkpoint:
+                    run = info.run
+                    break
+        if run is None:
+            self.notify(f"no trained {self.current_task_id} run yet: train one first",
+                        severity="warning")
+            return
+        self.open_screen(run, screen)
+
     def action_help(self) -> None:
         help_screen = _screen("help", "HelpScreen")
         if isinstance(self.screen, help_screen):

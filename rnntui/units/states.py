@@ -132,13 +132,20 @@ def collect(net: Network, texts: Sequence[UnitText],
     values = np.empty((int(offsets[-1]), len(units)))
     kept_outputs: list[np.ndarray | None] = [None] * len(texts)
     body_index = {id(layer): i for i, layer in enumerate(net.body)}
+    # The layers above the last recurrent one (the head: a softmax over thousands of
+    # characters costs more than the LSTM itself) only run when the outputs are wanted.
+    last = max(i for i, layer in enumerate(net.body)
+               if isinstance(layer, (Recurrent, Bidirectional)))
+    run = net.body if outputs else net.body[:last + 1]
     for members in _groups(texts):
         if not lengths[members[0]]:
             continue
         batch = np.stack([np.asarray(texts[i].x) for i in members])
         batch, _ = net.as_batch(batch)
         caches = [{} for _ in net.body]
-        out = net.run_body(net.input_vectors(batch), caches)
+        out = net.input_vectors(batch)
+        for index, layer in enumerate(run):
+            out = layer.forward(out, caches[index])
         if outputs:
             for k, i in enumerate(members):
                 kept_outputs[i] = out[k]

@@ -32,6 +32,7 @@ from textual.widgets import Footer, Input, Static
 from rnntui.play import LENGTHS, Play
 from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
 from rnntui.runs import Run
+from rnntui.ui import messages
 from rnntui.tasks import get_task
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.command_input import CommandInput
@@ -89,6 +90,8 @@ class PredictScreen(PlayScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="predict.back",
                 tooltip="back to the previous screen"),
+        Binding("ctrl+n", "units", "Units", id="predict.units", key_display="^n",
+                tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("ctrl+r", "reload", "Reload", id="predict.reload",
                 tooltip="read the newest checkpoint (while the run trains)"),
     ]
@@ -160,6 +163,9 @@ class PredictScreen(PlayScreen):
         """Enter in the input."""
 
     # -- reload ------------------------------------------------------------------------------
+    def action_units(self) -> None:
+        self.post_message(messages.RunScreenAsked(self.run, "units"))
+
     def action_reload(self) -> None:
         self.before_reload()
         self.handle.reload()
