@@ -425,3 +425,10 @@ def test_predict_and_score_ablate_show_the_intact_answer_beside(poems_run, capsy
     with pytest.raises(SystemExit):
         main(["score", str(poems_run.path), "--ablate", "0:99"])
     assert "layer 0 has 8 units" in capsys.readouterr().err
+
+
+def test_a_typed_poem_is_read_after_the_start_token_as_the_held_out_ones(poems_run):
+    units = UnitsRun.open(poems_run)
+    typed = units.typed("春眠")
+    assert typed.steps[0] == END and len(typed) == 3
+    assert units.task.feature_values(units.hp, "line_position", typed) == [0, 1, 2]

@@ -289,6 +289,12 @@ class Task(ABC):
         """
         raise KeyError(name)
 
+    def typed_unit_text(self, hp: HParams, text: UnitText,
+                        labels: Sequence[str] | None) -> UnitText:
+        """A typed text as the unit views read it, so that it is read as the held-out texts
+        are (default: as typed)."""
+        return text
+
     def unit_texts(self, hp: HParams, data: Dataset,
                    labels: Sequence[str] | None) -> list[UnitText]:
         """The held-out inputs the unit views read by default: each row of the quality

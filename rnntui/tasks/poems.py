@@ -311,6 +311,20 @@ class PoemsTask(Task):
             return next_is_mark(text.steps)
         raise KeyError(name)
 
+    def typed_unit_text(self, hp: HParams, text: UnitText,
+                        labels: Sequence[str] | None) -> UnitText:
+        """A typed start read after END, as every held-out poem is (and as training read
+        each poem), so its states are comparable with theirs."""
+        import numpy as np
+
+        if not labels or END not in labels or (text.steps and text.steps[0] == END):
+            return text
+        end = list(labels).index(END)
+        x = np.asarray(text.x)
+        start = (np.asarray([end], dtype=x.dtype) if x.ndim == 1
+                 else np.eye(x.shape[1], dtype=x.dtype)[[end]])
+        return UnitText(np.concatenate([start, x]), (END, *text.steps), text.known)
+
     def unit_texts(self, hp: HParams, data: Dataset,
                    labels: Sequence[str] | None) -> list[UnitText]:
         """The test poems, each read from its start as in training and scoring: END,

@@ -100,7 +100,8 @@ class UnitsRun:
         if not text.strip():
             raise UnitsError("the text is empty: type or give something to read")
         encoded = self.play.encode(text)
-        return UnitText(encoded.x, tuple(encoded.tokens))
+        return self.task.typed_unit_text(self.hp, UnitText(encoded.x, tuple(encoded.tokens)),
+                                         self.play.step_labels())
 
     def from_file(self, path: str | Path) -> list[UnitText]:
         """Each non-empty line of a UTF-8 file as one text.
