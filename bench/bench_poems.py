@@ -81,8 +81,8 @@ def main() -> None:
     hp = run.hparams
     task = get_task("poems")
     train, held, origin = task.training_poems(hp, run.source, run.vocab())
-    score = score_poems(load_network(run.model_path), run.vocab(), train, held, hp.tokens,
-                        hp.seed)
+    score = score_poems(load_network(run.model_path), run.vocab(), train,
+                        task.training_targets(hp, train, run.vocab()), held, hp.tokens)
     print(f"{origin}: {len(train):,} poems to train, {len(held):,} test poems (no shared line); "
           f"{score.events:,} events, {score.unknown:,} of them <unk>; "
           f"{len(run.vocab()):,} tokens; {run.epochs_done} epochs in {seconds:.0f} s "

@@ -1,7 +1,7 @@
 """What the robustness tests (`test_robust_*.py`) share: hostile inputs, hypothesis settings,
 the CLI run in-process or as a child, and the checks every error message must pass.
 
-Not a test module (no test_ prefix); the tests import it by name, as they do `ui_support`.
+Not a test module (no test_ prefix); tests import it as `tests.robust_support`.
 """
 
 from __future__ import annotations

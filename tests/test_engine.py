@@ -74,6 +74,13 @@ def test_two_epochs_of_every_task(task_id, tmp_path):
         assert result.baselines
     assert run.status().baselines == result.baselines
     assert all(math.isfinite(v) for v in result.baselines.values())
+    # a sample an epoch (rnntui.engine.samples); a confusion matrix for a classifier
+    sampled = [e for e in seen if isinstance(e, ev.EpochSampled)]
+    assert [e.epoch for e in sampled] == [1, 2] and all(e.lines for e in sampled)
+    classes = get_task(task_id).classes(run.hparams)
+    assert (result.confusion is not None) == (classes is not None)
+    if classes is not None:
+        assert result.confusion["classes"] == list(classes.names)
 
 
 def test_resume_continues_epochs_history_and_optimizer(tmp_path):

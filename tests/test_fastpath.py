@@ -6,7 +6,7 @@ from rnntui.fastpath import COST, fast_path
 from rnntui.tasks import get_task
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.hparams import HparamsScreen
-from ui_support import FakeFactory, screen_text
+from tests.ui_support import FakeFactory, screen_text
 
 
 def test_only_recurrent_dropout_takes_lstm_and_gru_off_the_fused_kernel():

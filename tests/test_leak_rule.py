@@ -42,7 +42,7 @@ async def test_the_form_names_the_leak_under_the_switch_and_refuses_to_train():
     from textual.widgets import Button
 
     from rnntui.ui.app import make_app
-    from ui_support import FakeFactory, screen_text
+    from tests.ui_support import FakeFactory, screen_text
 
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)

@@ -15,7 +15,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from rnntui.nn import MirrorError, Network, load_network, summary_rows, weights_text  # noqa: E402
+from rnntui.nn import (MirrorError, Network, load_network, network_from_keras,  # noqa: E402
+                       summary_rows, weights_text)
 
 TOL = 1e-5
 CELLS = {
@@ -106,7 +107,7 @@ def case(request):
     cell, shape = request.param
     model = build_model(cell, shape)
     x = sample_input(model)
-    return model, Network.from_keras(model), x, np.asarray(model(x, training=False))
+    return model, network_from_keras(model), x, np.asarray(model(x, training=False))
 
 
 def test_outputs_match_keras(case):
@@ -163,7 +164,7 @@ def test_summary_matches_keras(case):
 @pytest.mark.parametrize("cell", ["lstm", "gru", "gru_before"])
 def test_trace_satisfies_the_cell_equations(cell):
     model = build_model(cell, "2-bi-emb-seq-relu-sigmoid", seed=3)
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     _, trace = net.forward(sample_input(model)[0], trace=True)
     for layer_trace in trace.layers:
         for direction, g in layer_trace.gates.items():
@@ -188,7 +189,7 @@ def test_trace_satisfies_the_cell_equations(cell):
 
 def test_simple_rnn_trace_pre_activation():
     model = build_model("simple", "1-emb-seq-softmax")
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     _, trace = net.forward(sample_input(model)[0], trace=True)
     g = trace.layers[0].gates["forward"]
     np.testing.assert_allclose(np.tanh(g["pre"]), g["h"], atol=1e-12)
@@ -200,7 +201,7 @@ def test_saved_file_loads_like_from_keras(cell, tmp_path):
     model.save(tmp_path / "model.keras")
     x = sample_input(model)
     from_file = load_network(tmp_path)  # the run folder form
-    np.testing.assert_array_equal(from_file.forward(x), Network.from_keras(model).forward(x))
+    np.testing.assert_array_equal(from_file.forward(x), network_from_keras(model).forward(x))
     np.testing.assert_allclose(from_file.forward(x), np.asarray(model(x)), atol=TOL)
 
 
@@ -234,7 +235,7 @@ def test_go_backwards_layer_matches_keras():
     for layer in model.layers:
         layer.set_weights([rng.normal(0, 0.5, w.shape) for w in layer.get_weights()])
     x = rng.normal(size=(2, 5, 2))
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     np.testing.assert_allclose(net.forward(x), np.asarray(model(x)), atol=TOL)
     with pytest.raises(MirrorError, match="cannot be stepped"):
         net.initial_state()
@@ -243,7 +244,7 @@ def test_go_backwards_layer_matches_keras():
 @pytest.mark.parametrize("cell", ["simple", "lstm", "gru_before"])
 def test_stepping_equals_the_full_pass(cell):
     model = build_model(cell, "1-emb-seq-softmax")
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     ids = sample_input(model)[0]
     expected = np.asarray(model(ids[None]))[0]
     state = net.initial_state()
@@ -254,7 +255,7 @@ def test_stepping_equals_the_full_pass(cell):
 
 def test_stepping_a_one_hot_model_with_ids_and_vectors():
     model = build_model("lstm", "1-vec-last-softmax")
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     x = np.eye(FEATURES)[[0, 2, 1, 1, 0, 2]]
     expected = np.asarray(model(x[None]))[0]
     by_vector, by_id = net.initial_state(), net.initial_state()
@@ -266,7 +267,7 @@ def test_stepping_a_one_hot_model_with_ids_and_vectors():
 
 
 def test_bidirectional_cannot_step():
-    net = Network.from_keras(build_model("gru", "1-bi-vec-last-softmax"))
+    net = network_from_keras(build_model("gru", "1-bi-vec-last-softmax"))
     assert not net.can_step
     with pytest.raises(MirrorError, match="Bidirectional"):
         net.initial_state()
@@ -276,7 +277,7 @@ def test_bidirectional_cannot_step():
 
 def test_weights_text_names_every_gate_block():
     model = build_model("lstm", "2-bi-emb-seq-relu-sigmoid")
-    text = weights_text(Network.from_keras(model))
+    text = weights_text(network_from_keras(model))
     first, dense = model.layers[1].name, model.layers[-1].name
     for gate in "ifco":
         assert f"{first}/forward/kernel[{gate}]\n(3, 4)\n" in text
@@ -285,7 +286,7 @@ def test_weights_text_names_every_gate_block():
     table = np.asarray(model.layers[0].get_weights()[0], dtype=np.float64)
     assert np.array2string(table, precision=8, max_line_width=100) in text
 
-    gru = weights_text(Network.from_keras(build_model("gru", "1-vec-last-softmax")))
+    gru = weights_text(network_from_keras(build_model("gru", "1-vec-last-softmax")))
     assert "/input_bias[z]\n(4,)" in gru and "/recurrent_bias[h]\n(4,)" in gru
 
 
@@ -293,7 +294,7 @@ def test_trace_to_dict_is_json():
     import json
 
     model = build_model("lstm", "2-bi-emb-seq-relu-sigmoid")
-    _, trace = Network.from_keras(model).forward(sample_input(model)[0], trace=True)
+    _, trace = network_from_keras(model).forward(sample_input(model)[0], trace=True)
     data = json.loads(json.dumps(trace.to_dict()))
     first = data["layers"][0]
     assert first["kind"] == "LSTM" and set(first["gates"]) == {"forward", "backward"}

@@ -14,7 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 from rnntui.play import open_play, shown
 from tests.conftest import subprocess_env
-from ui_host import TINY_WORD_INDEX, fixed_run
+from tests.ui_host import TINY_WORD_INDEX, fixed_run
 
 # Runs `rnntui` and reports whether TensorFlow or Keras got imported along the way.
 _PROBE = ("import sys\nfrom rnntui.cli import main\n"

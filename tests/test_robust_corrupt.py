@@ -17,11 +17,11 @@ import pytest
 from rnntui.engine import events as ev
 from rnntui.runs import RunError, RunStore
 from rnntui.tasks import get_task
-from robust_support import assert_clear_error, call_main, run_cli
+from tests.robust_support import assert_clear_error, call_main, run_cli
 
 
 def _copy_of_fixed_run(store: RunStore, name: str, kind: str = "onehot4"):
-    from ui_host import fixed_run
+    from tests.ui_host import fixed_run
 
     source = fixed_run(kind)
     shutil.copytree(source.path, store.root / name)
@@ -103,7 +103,7 @@ def test_a_damaged_checkpoint_does_not_resume_and_says_so(damaged_store):
 async def test_the_app_starts_and_lists_damaged_runs_beside_good_ones(damaged_store):
     from rnntui.ui.app import make_app
     from rnntui.ui.screens.training import TrainingScreen
-    from ui_support import FakeFactory, screen_text
+    from tests.ui_support import FakeFactory, screen_text
 
     store, good, names = damaged_store
     app = make_app(trainer_factory=FakeFactory(), store=store)
@@ -132,7 +132,7 @@ def test_a_data_dir_that_cannot_be_written(tmp_path, monkeypatch):
 
 async def test_the_app_starts_on_a_data_dir_that_cannot_be_written(tmp_path, monkeypatch):
     from rnntui.ui.app import make_app
-    from ui_support import FakeFactory
+    from tests.ui_support import FakeFactory
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -148,7 +148,7 @@ async def test_the_app_starts_on_a_data_dir_that_cannot_be_written(tmp_path, mon
 
 
 def test_a_full_disk_while_saving_keeps_the_last_good_checkpoint(isolated_home, monkeypatch):
-    from rnntui import runs
+    from rnntui.runs import store as runs
     from rnntui.engine.train import train
     from rnntui.nn import load_network
 

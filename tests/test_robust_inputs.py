@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for, parse_assignments
 from rnntui.play import InputError, open_play
 from rnntui.tasks import TASKS
-from robust_support import HOSTILE, HUGE, TEXT, VALUE, assert_clear_error, assert_clear_message, \
+from tests.robust_support import HOSTILE, HUGE, TEXT, VALUE, assert_clear_error, assert_clear_message, \
     call_main, examples
 
 # -- hyperparameters ---------------------------------------------------------------------------
@@ -98,7 +98,7 @@ async def test_the_form_names_any_typed_value_under_its_field_and_keeps_running(
     from textual.widgets import Input
 
     from rnntui.ui.app import make_app
-    from ui_support import FakeFactory
+    from tests.ui_support import FakeFactory
 
     values = _typed_values()
     factory = FakeFactory()
@@ -138,7 +138,7 @@ async def test_the_form_names_any_typed_value_under_its_field_and_keeps_running(
 
 @pytest.fixture(scope="module")
 def playgrounds():
-    from ui_host import fixed_run
+    from tests.ui_host import fixed_run
 
     return {kind: open_play(fixed_run(kind)) for kind in ("onehot4", "poems", "sine")}
 
@@ -199,7 +199,7 @@ def test_rnntui_predict_answers_or_fails_in_one_line(playgrounds, kind, text, fl
 async def test_the_predict_screen_shows_any_refusal_and_keeps_running():
     from rnntui.ui.screens.predict import predict_screen
     from rnntui.ui.widgets.inline_message import InlineMessage
-    from ui_host import HostApp, fixed_run, settle
+    from tests.ui_host import HostApp, fixed_run, settle
 
     for kind in ("onehot4", "poems", "sine"):
         run = fixed_run(kind)
@@ -273,7 +273,7 @@ def test_file_arguments_that_are_not_what_they_should_be(tmp_path, option, playg
     files = _files(tmp_path / "files")
     imdb_run = None
     if option == "--word-index":
-        from ui_host import fixed_run
+        from tests.ui_host import fixed_run
 
         imdb_run = fixed_run("imdb")
     tried = 0

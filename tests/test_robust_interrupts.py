@@ -25,7 +25,7 @@ import pytest
 from rnntui.nn import load_network
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
-from robust_support import RNNTUI
+from tests.robust_support import RNNTUI
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,7 +201,7 @@ _SAVER = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_kill_9_at_random_instants_of_saving_never_leaves_a_broken_run(tmp_path):
-    from ui_host import fixed_run
+    from tests.ui_host import fixed_run
 
     model = fixed_run("onehot4").model_path
     store = RunStore(tmp_path / "runs")

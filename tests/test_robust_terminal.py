@@ -20,7 +20,7 @@ from rnntui.ui.screens.too_small import TooSmallScreen
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.session import RUNNING
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, epoch, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, screen_text, started, wait_for
 
 
 async def _training(pilot, factory: FakeFactory, epochs: int = 2000):

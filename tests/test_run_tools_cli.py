@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from rnntui.cli import main
-from rnntui.run_notes import read_notes
+from rnntui.runs.notes import read_notes
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 
@@ -110,7 +110,7 @@ def test_rename_moves_the_run_and_is_refused_while_it_is_written(capsys):
     assert "a run name is letters" in _fails(["rename", other.name, "bad name!"], capsys)
     # A second process holds the lock, as a training child does.
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom rnntui.run_lock import writing\n"
+        [sys.executable, "-c", "import sys, time\nfrom rnntui.runs.lock import writing\n"
          "with writing(sys.argv[1], role='rnntui train'):\n print('held', flush=True)\n"
          " time.sleep(60)\n", str(other.path)], stdout=subprocess.PIPE, text=True)
     try:

@@ -6,7 +6,7 @@ from rnntui.runs import RunStore
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.compare import CompareScreen
 from rnntui.ui.screens.hparams import HparamsScreen
-from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
 
 async def test_three_cells_train_in_turn_then_open_compared():

@@ -8,7 +8,7 @@ from rnntui.runs import RunStore
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.compare import CompareScreen
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, saved_run, screen_text
+from tests.ui_support import FakeFactory, saved_run, screen_text
 
 
 def two_runs():

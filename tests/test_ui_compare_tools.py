@@ -13,7 +13,7 @@ from rnntui.ui.app import make_app
 from rnntui.ui.screens.compare import CompareScreen
 from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, saved_run, screen_text
+from tests.ui_support import FakeFactory, saved_run, screen_text
 
 
 def lr_runs():

@@ -7,7 +7,7 @@ import pytest
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.session import FINISHED
-from ui_support import screen_text, wait_for
+from tests.ui_support import screen_text, wait_for
 
 
 @pytest.mark.slow

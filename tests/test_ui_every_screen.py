@@ -11,8 +11,8 @@ import pytest
 from rnntui.tasks import TASKS
 from rnntui.ui import messages
 from rnntui.ui.app import make_app
-from ui_host import TINY_WORD_INDEX, fixed_run, settle
-from ui_support import FakeFactory, screen_text
+from tests.ui_host import TINY_WORD_INDEX, fixed_run, settle
+from tests.ui_support import FakeFactory, screen_text
 
 SIZE = (100, 30)
 # Keys that end the app, or whose screen is the one under test (escape is pressed last).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import events
 
 from rnntui.ui.app import make_app
-from ui_support import FakeFactory, screen_text, wait_for
+from tests.ui_support import FakeFactory, screen_text, wait_for
 
 
 async def test_keys_come_back_when_a_served_page_gets_focus():

@@ -11,7 +11,7 @@ from rnntui.ui.screens.help import HelpScreen
 from rnntui.ui.screens.hparams import HparamsScreen
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.too_small import TooSmallScreen
-from ui_support import FakeFactory, screen_text, wait_for
+from tests.ui_support import FakeFactory, screen_text, wait_for
 
 
 async def test_help_lists_the_keys_of_the_current_screen():

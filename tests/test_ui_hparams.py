@@ -8,7 +8,7 @@ from rnntui.tasks import TASKS
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.hparams import HparamsScreen
 from rnntui.ui.screens.training import TrainingScreen
-from ui_support import FakeFactory, screen_text, wait_for
+from tests.ui_support import FakeFactory, screen_text, wait_for
 
 
 async def open_form(pilot, task_id: str) -> HparamsScreen:
@@ -109,7 +109,7 @@ async def test_imdb_form_takes_its_data_file_and_word_index_and_the_run_keeps_th
     from rnntui.play import open_play
     from rnntui.runs import RunStore
     from rnntui.ui.widgets.file_field import FileField, PathSuggester
-    from ui_host import TINY_WORD_INDEX
+    from tests.ui_host import TINY_WORD_INDEX
 
     npz = tmp_path / "reviews.npz"
     from tests.test_tasks import _write_imdb

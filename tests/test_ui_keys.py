@@ -10,8 +10,8 @@ from rnntui.ui.keys import bound_characters, command_characters
 from rnntui.ui.screens.dice import DiceScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.hparams import HparamsScreen
-from ui_host import HostApp, fixed_run, settle
-from ui_support import FakeFactory, screen_text
+from tests.ui_host import HostApp, fixed_run, settle
+from tests.ui_support import FakeFactory, screen_text
 
 SIZE = (100, 30)
 

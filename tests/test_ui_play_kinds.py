@@ -11,10 +11,11 @@ import pytest
 from rnntui.play import PLAYS, open_play
 from rnntui.tasks import PLAY_KINDS, TASKS
 from rnntui.ui import messages
-from rnntui.ui.app import PLAY_SCREENS, make_app
+from rnntui.ui.app import make_app
+from rnntui.ui.screen_map import PLAY_SCREENS
 from rnntui.ui.screens.sequence import SequenceScreen
-from ui_host import fixed_run, settle
-from ui_support import FakeFactory, screen_text
+from tests.ui_host import fixed_run, settle
+from tests.ui_support import FakeFactory, screen_text
 
 
 def test_every_task_declares_a_kind_that_has_a_class_and_a_screen():

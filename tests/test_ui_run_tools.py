@@ -7,7 +7,7 @@ import csv
 import subprocess
 import sys
 
-from rnntui.run_notes import RunNotes, read_notes
+from rnntui.runs.notes import RunNotes, read_notes
 from rnntui.runs import RunStore
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.dialogs import NotesScreen, RenameScreen
@@ -16,7 +16,7 @@ from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.session import FINISHED, RUNNING
 from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, epoch, finished, saved_run, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, finished, saved_run, screen_text, started, wait_for
 
 
 async def _train(pilot, factory: FakeFactory):
@@ -130,7 +130,7 @@ async def test_rename_renames_and_is_refused_with_the_locks_message_while_traine
         table = app.screen.query_one("#run-table")
         assert "wide-lr" in table.rows
         holder = subprocess.Popen(
-            [sys.executable, "-c", "import sys, time\nfrom rnntui.run_lock import writing\n"
+            [sys.executable, "-c", "import sys, time\nfrom rnntui.runs.lock import writing\n"
              "with writing(sys.argv[1], role='rnntui train onehot4'):\n print('held', "
              "flush=True)\n time.sleep(60)\n", str(store.root / "wide-lr")],
             stdout=subprocess.PIPE, text=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from rnntui.runs import Run, RunStore
 from rnntui.ui.app import RnntuiApp, make_app
-from ui_support import FakeFactory, saved_run
+from tests.ui_support import FakeFactory, saved_run
 
 SIZE = (80, 24)
 

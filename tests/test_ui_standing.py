@@ -9,7 +9,7 @@ from rnntui.ui.app import make_app
 from rnntui.ui.screens.compare import CompareScreen
 from rnntui.ui.session import FINISHED
 from textual.widgets import Static
-from ui_support import FakeFactory, saved_run, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, saved_run, screen_text, started, wait_for
 
 BASELINES = {"chance": 0.125, "best rule without the first letter": 0.13}
 

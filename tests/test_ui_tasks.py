@@ -10,7 +10,7 @@ from rnntui.ui.screens.hparams import HparamsScreen
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, saved_run, screen_text, wait_for
+from tests.ui_support import FakeFactory, saved_run, screen_text, wait_for
 
 HISTORY = [{"loss": 1.0 - i / 10, "accuracy": i / 5} for i in range(5)]
 
@@ -188,7 +188,7 @@ async def test_runs_list_home_end_filter_order_and_cursor_after_delete():
 
 
 async def test_the_training_row_follows_each_epoch():
-    from ui_support import epoch, started
+    from tests.ui_support import epoch, started
 
     from rnntui.ui.screens.tasks import RunTable
 

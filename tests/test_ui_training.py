@@ -8,7 +8,7 @@ from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.session import FAILED, FINISHED, PAUSED, RUNNING
 from rnntui.ui.widgets.plots import CurvePlot
-from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
 
 async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4", steps: int = 1):
@@ -178,7 +178,7 @@ async def test_gates_and_predict_are_offered_once_trained():
 
 async def test_a_saved_stopped_run_says_press_r_and_no_batch_figures():
     from rnntui.runs import RunStore
-    from ui_support import saved_run
+    from tests.ui_support import saved_run
 
     run = saved_run(RunStore(), "onehot4", [{"loss": 1.0, "accuracy": 0.5}] * 3,
                     status={"status": "stopped", "epochs": 3, "metrics": {}, "quality": {},

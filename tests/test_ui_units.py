@@ -11,7 +11,7 @@ from rnntui.ui import messages
 from rnntui.ui.curves import downsample, epoch_curve, epoch_ticks, metric_key
 from rnntui.ui.figures import duration, figure, quality_line
 from rnntui.ui.session import FAILED, FINISHED, SAVED, TrainingSession
-from ui_support import saved_run
+from tests.ui_support import saved_run
 
 
 def test_downsample_keeps_the_ends_and_the_limit():

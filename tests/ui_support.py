@@ -1,7 +1,6 @@
 """Helpers for the UI tests: a trainer the test drives epoch by epoch, runs on disk, waiting.
 
-Not a test module (no test_ prefix); the UI tests import it by name (pytest puts tests/ on
-sys.path).
+Not a test module (no test_ prefix); tests import it as `tests.ui_support`.
 """
 
 from __future__ import annotations

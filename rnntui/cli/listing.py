@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from rnntui.cli.common import UserError, fmt, print_json
-from rnntui.run_notes import NotesError, RunNotes, parse_tags, read_notes, write_notes
+from rnntui.runs.notes import NotesError, RunNotes, parse_tags, read_notes, write_notes
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS
 

@@ -465,7 +465,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _history_text(name: str) -> str:
     """The run's history as CSV: no model is loaded, so a run that is training exports too."""
-    from rnntui.history_csv import history_csv
+    from rnntui.runs.history_csv import history_csv
 
     run = RunStore().open(name)
     history = run.history()

@@ -44,7 +44,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         net = load_network(run.model_path)
     except MirrorError as exc:
         raise UserError(f"{run.name}: {exc}") from None
-    score = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
+    score = score_poems(net, vocab, train, task.training_targets(run.hparams, train, vocab), poems,
+                        run.hparams.tokens)
     what = args.file or f"its {len(held_out):,} held-out test poems"
     if args.ablate:
         return _score_ablated(run, args, net, vocab, train, poems, score, what)

@@ -9,6 +9,8 @@ import sys
 from typing import Any
 
 from rnntui import paths
+from rnntui.cli import seeding
+from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, print_json)
 from rnntui.config import SCHEMA, parse_assignments
@@ -36,6 +38,7 @@ def register(sub: Any) -> None:
                        help="end with one JSON line: run, epochs, metrics and quality")
     _add_devices_option(train)
     add_backend_option(train)
+    seeding.add_option(train)
     train.set_defaults(handler=cmd_train)
 
     compare = sub.add_parser("compare", help="train several cells with otherwise equal "
@@ -56,6 +59,8 @@ def register(sub: Any) -> None:
     compare.add_argument("--column", metavar="NAME", help="sine: the CSV column to forecast")
     compare.add_argument("--corpus", metavar="FILE", help="poems: a text or JSON corpus")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
+    compare.add_argument("--seeds", type=int, metavar="N", help="train each cell N times, "
+                         "one per seed, one after another; each cell's figures as mean ± sd")
     _add_devices_option(compare)
     add_backend_option(compare)
     compare.set_defaults(handler=cmd_compare)
@@ -75,11 +80,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.epochs is not None:
         overrides["epochs"] = str(args.epochs)
     if args.resume:
+        if args.seeds is not None:
+            raise UserError("--seeds trains new runs: give a task, not --resume")
         if args.task or args.data or args.corpus or args.column or args.recipe \
                 or set(overrides) - {"epochs"}:
             raise UserError("--resume continues a run as it was: give only --epochs with it")
         run = store.open(args.resume)
-        from rnntui.run_lock import writing
+        from rnntui.runs.lock import writing
 
         # Held from before the config changes to the last save: a second writer of the
         # run is refused (exit 2) before it touches anything.
@@ -100,6 +107,9 @@ def cmd_train(args: argparse.Namespace) -> int:
                             column=getattr(args, "column", None))
         _check_source_flags(task, source)
         _check_source(task, source)
+        if args.seeds is not None:  # one run per seed (cli/seeding.py)
+            return seeding.train_seeds(task, args, source, hp, session=_Session(args.devices),
+                                       scale=_scale_batch, forget=_forget_if_empty)
         hp = _scale_batch(hp, args.devices)
         run = store.create(task.id, hp, source)
     try:
@@ -223,6 +233,8 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
                **result.quality, "baselines": result.baselines,
                "best_epoch": result.best_epoch, "stopped_early": result.stopped_early,
                "seconds": round(result.seconds, 3)}
+    if result.confusion is not None:  # a classifier: its confusion matrix on held-out data
+        summary["confusion"] = result.confusion
     if as_json:
         print_json(summary)
     else:
@@ -232,9 +244,18 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
         line = _standing(run.task_id, run.hparams.cell, result.quality, result.baselines)
         if line:
             print(line)
+        _print_confusion(result.confusion)
     if session.exit_code is not None:
         return session.exit_code
     return EXIT_NAN if result.status in ("nan", "diverged") else 0
+
+
+def _print_confusion(record: dict | None) -> None:
+    from rnntui.confusion import Confusion, describe
+
+    confusion = Confusion.from_dict(record) if record is not None else None
+    if confusion is not None:
+        print("\n".join(describe(confusion)))
 
 
 def _standing(task_id: str, cell: str, quality: dict[str, float],
@@ -248,7 +269,7 @@ def _standing(task_id: str, cell: str, quality: dict[str, float],
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     task = get_task(args.task)
     if args.runs is not None:
@@ -273,6 +294,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_source_flags(task, source)
     hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
                         args.devices) for cell in cells]
+    if args.seeds is not None:  # each cell once per seed: grouped as mean ± sd at the end
+        try:
+            hps = [task.hparams({**hp.to_dict(), "seed": seed}) for hp in hps
+                   for seed in seeds_from(hp.seed, args.seeds)]
+        except SeedError as exc:
+            raise UserError(str(exc)) from None
     _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
@@ -281,7 +308,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         run = store.create(task.id, hp, source)
         runs.append(run)
         if not args.json:
-            print(f"-- {hp.cell}")
+            print(f"-- {hp.cell}" + (f", seed {hp.seed}" if args.seeds is not None else ""))
         try:
             session.train(run, _Printer(hp))
         except (DataUnavailable, UserError):
@@ -296,12 +323,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def _compare_saved(task: Any, args: argparse.Namespace) -> int:
     """`rnntui compare TASK --runs A,B`: runs already trained, nothing trains."""
-    from rnntui.compare import summarize
+    from rnntui.runs.compare import summarize
 
     if args.cells or args.overrides or args.recipe or args.epochs is not None or args.data \
-            or args.corpus or args.column:
+            or args.corpus or args.column or args.seeds is not None:
         raise UserError("--runs compares saved runs as they are: give no training options "
-                        "(--cells, --set, --recipe, --epochs, --data …) with it")
+                        "(--cells, --set, --recipe, --epochs, --seeds, --data …) with it")
     store = RunStore()
     if args.runs.strip() == "all":
         runs = [i.run for i in reversed(store.list())
@@ -323,7 +350,7 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
                        args: argparse.Namespace) -> None:
     """Print the comparison (table or JSON), with the hyperparameters that differ and, with
     --baseline, the others' figures as differences from that run."""
-    from rnntui.compare import differing_hparams
+    from rnntui.runs.compare import differing_hparams
 
     differing = differing_hparams(runs)
     baseline = None
@@ -333,12 +360,22 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
             raise UserError(f"--baseline {args.baseline}: not one of the compared runs "
                             f"({', '.join(r.name for r in rows)})")
         baseline = matches[0]
+    # Runs that differ only in their seed, as groups with mean ± sd (cli/seeding.py).
+    groups = seeding.seed_groups(rows)
+    grouped = any(len(group) > 1 for group in groups)
     if args.json:
         print_json({"task": task_id, "differing": differing,
                     "baseline": baseline.name if baseline else None,
-                    "runs": [r.to_dict() for r in rows]})
+                    "runs": [r.to_dict() for r in rows],
+                    "groups": [{"runs": [r.name for r in group],
+                                "seeds": [r.hparams.get("seed") for r in group],
+                                "mean_sd": {k: v.to_dict() for k, v in
+                                            seeding.group_rows(group).items()}}
+                               for group in groups]})
     else:
         _print_comparison(rows, differing, baseline)
+        if grouped:
+            seeding.print_groups(groups, differing)
 
 
 def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = None) -> None:
@@ -348,7 +385,8 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     from rich.console import Console
     from rich.table import Table
 
-    from rnntui.compare import difference, hparam_text
+    from rnntui.confusion import per_class_text
+    from rnntui.runs.compare import difference, hparam_text
 
     quality = get_task(rows[0].task).quality.name if rows else "quality"
     what = ", ".join(differing) if differing else "nothing in their settings"
@@ -357,8 +395,14 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     table = Table(title=f"{rows[0].task if rows else ''}: runs compared (differ in: {what})",
                   caption=f"differences from #{rows.index(baseline) + 1} (pinned)"
                   if baseline else None, box=box.SIMPLE_HEAD)
-    for column in ("#", *differing, "params", quality, "best val", "epochs", "time"):
-        table.add_column(column, justify="left" if column in ("#", "cell") else "right")
+    # Classifiers: accuracy class by class, in a column up to 4 classes (imdb, dice), else a
+    # line a run under the table (letters, recall: a column of 5-26 would crowd 80 columns).
+    per_class = (any(row.per_class for row in rows)
+                 and max(len(row.per_class) for row in rows) <= 4)
+    for column in ("#", *differing, "params", quality, "best val", "epochs", "time",
+                   *(("per class",) if per_class else ())):
+        table.add_column(column, justify="left" if column in ("#", "cell", "per class")
+                         else "right")
     for number, row in enumerate(rows, start=1):
         pinned = baseline is not None and row is not baseline
         value = row.quality.get(quality)
@@ -374,12 +418,18 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
         params = "–" if row.params is None else f"{row.params:,}"
         kept = f" (best: {row.best_epoch})" if row.best_epoch is not None else ""
         table.add_row(f"#{number}", *(hparam_text(row.hparams.get(k)) for k in differing),
-                      params, shown, best, f"{row.epochs}{kept}", seconds)
+                      params, shown, best, f"{row.epochs}{kept}", seconds,
+                      *((per_class_text(row.per_class, many=4),) if per_class else ()))
     console = Console()
     console.print(table)
     for number, row in enumerate(rows, start=1):  # one line each
         pinned = " (pinned)" if row is baseline else ""
         console.print(f"#{number} {row.name}{pinned}", highlight=False, soft_wrap=True)
+    for number, row in enumerate(rows, start=1):  # what a short cell could not hold
+        if len(row.per_class) > 4:
+            console.print(f"#{number} accuracy per class: "
+                          f"{per_class_text(row.per_class, many=len(row.per_class))}",
+                          highlight=False, soft_wrap=True)
     for row in rows:
         if row.standing:
             console.print(row.standing, highlight=False, soft_wrap=True)
@@ -415,5 +465,9 @@ class _Printer:
             clear = "\r\x1b[K" if self.live else ""
             print(f"{clear}epoch {event.epoch}/{self.epochs}  {figures}  "
                   f"({event.seconds:.2f} s)")
+        elif isinstance(event, ev.EpochSampled):
+            from rnntui.engine.samples import describe
+
+            print("\n".join(describe(event)))
         elif isinstance(event, ev.LogLine) and event.level != "info":
             print(event.text, file=sys.stderr)

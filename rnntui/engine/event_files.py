@@ -17,13 +17,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rnntui.engine.events import (BatchEnded, EpochEnded, Event, LogLine, TrainingFailed,
-                                  TrainingFinished, TrainingStarted)
+from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event, LogLine,
+                                  TrainingFailed, TrainingFinished, TrainingStarted)
 
 FOLDER = "tensorboard"  # inside the run folder
 FLUSH_SECONDS = 2  # TensorBoard polls its files; a live curve needs them on disk this often
 EPOCH_TAG = "epoch/{}"  # epoch/loss, epoch/val_loss, epoch/accuracy, epoch/learning_rate
 BATCH_LOSS_TAG = "batch/loss"
+SAMPLE_TAG = "samples"  # TensorBoard's Text tab: the epoch's sample (rnntui.engine.samples)
+SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_30, sample/right
 
 
 class EventFiles:
@@ -67,6 +69,11 @@ class EventFiles:
             if isinstance(self.learning_rate, (int, float)) and "learning_rate" not in event.metrics:
                 values[EPOCH_TAG.format("learning_rate")] = float(self.learning_rate)
             self._scalars(event.epoch, values)
+        elif isinstance(event, EpochSampled) and self.writer is not None:
+            self._text(event.epoch, SAMPLE_TAG, event.lines)
+            if event.figures:
+                self._scalars(event.epoch, {SAMPLE_FIGURE_TAG.format(k): v
+                                            for k, v in event.figures.items()})
         elif isinstance(event, (TrainingFinished, TrainingFailed)):
             self.close()
 
@@ -83,6 +90,13 @@ class EventFiles:
         summary = Summary(value=[Summary.Value(tag=tag, simple_value=float(value))
                                  for tag, value in values.items()])
         self._add(summary, step)
+
+    def _text(self, step: int, tag: str, lines: tuple[str, ...]) -> None:
+        from tensorboard.plugins.text.summary_v2 import text_pb
+
+        # TensorBoard renders text as Markdown: indented by four spaces, the lines stay lines
+        # and a sparkline keeps its columns.
+        self._add(text_pb(tag, "\n".join(f"    {line}" for line in lines)), step)
 
     def _hparams(self) -> None:
         from tensorboard.plugins.hparams import summary_v2

@@ -42,6 +42,16 @@ class EpochEnded:
 
 
 @dataclass(frozen=True)
+class EpochSampled:
+    """What the network does now on the task's fixed inputs (rnntui.engine.samples)."""
+
+    epoch: int  # 1-based
+    lines: tuple[str, ...]  # e.g. ("5/5 windows right", "a→b b→c …") or a quatrain
+    figures: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0  # what taking the sample cost
+
+
+@dataclass(frozen=True)
 class CheckpointSaved:
     epoch: int
 
@@ -65,6 +75,8 @@ class TrainingFinished:
     best_epoch: int | None = None  # the epoch whose weights were kept (None: no validation)
     stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
     trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
+    # A classifier's confusion matrix on held-out data (rnntui.confusion.Confusion.to_dict).
+    confusion: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -73,5 +85,5 @@ class TrainingFailed:
     detail: str = ""  # the traceback, for the log file
 
 
-Event = (TrainingStarted | BatchEnded | EpochEnded | CheckpointSaved | LogLine
+Event = (TrainingStarted | BatchEnded | EpochEnded | EpochSampled | CheckpointSaved | LogLine
          | TrainingFinished | TrainingFailed)

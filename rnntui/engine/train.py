@@ -21,10 +21,11 @@ from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
+from rnntui.engine.samples import EpochSampler
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
-from rnntui.fit import FIT_ENTRY, Fit, fit_for, keras_shape
-from rnntui.run_lock import writing
+from rnntui.runs.fit import FIT_ENTRY, Fit, fit_for, keras_shape
+from rnntui.runs.lock import writing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import Dataset, get_task
 
@@ -105,8 +106,10 @@ def _make_callback(keras: Any) -> type:
 class Trainer:
     """One training session of a run. Use `train()` rather than this class directly."""
 
-    def __init__(self, run: Run, emit: Emit, control: TrainControl):
+    def __init__(self, run: Run, emit: Emit, control: TrainControl, samples: bool = True):
         self.run = run
+        self.samples = samples  # take the task's sample at each epoch's end (engine.samples)
+        self.sampler: EpochSampler | None = None  # made once the data is loaded
         self.emit = emit
         self.control = control
         self.task = get_task(run.task_id)
@@ -200,6 +203,8 @@ class Trainer:
             self.epoch_hook(model, len(self.history))
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        if self.sampler is not None:
+            self.sampler(model, epoch + 1)
         self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
@@ -275,6 +280,8 @@ class Trainer:
             self.emit(LogLine(note))
         spec = self.task.model_spec(self.hp, data)
         plan = plan_model(spec, self.hp)
+        self.sampler = EpochSampler(keras, self.task, data, self.hp, self.run.path,
+                                    self.emit, enabled=self.samples)
         from rnntui.units.saturation import SaturationRecorder  # NumPy only
 
         self.epoch_hook = SaturationRecorder.for_training(
@@ -322,6 +329,7 @@ class Trainer:
             quality.update(self.task.extra_figures(self._predictor(keras, model), data,
                                                    self.hp))
         baselines = self.task.baselines(data, self.hp) if self.history else {}
+        confusion = self._confusion(model, data) if self.history else None
         metrics = self.history[-1] if self.history else {}
         if diverged:
             self.status = "diverged"
@@ -350,7 +358,7 @@ class Trainer:
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds, baselines=baselines,
                                 best_epoch=best_epoch, stopped_early=self.stopped_early,
-                                trained_epochs=trained)
+                                trained_epochs=trained, confusion=confusion)
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
@@ -385,6 +393,26 @@ class Trainer:
             return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
                                                               training=False))
 
+    def _confusion(self, model: Any, data: Dataset) -> dict | None:
+        """A classifier's confusion matrix on the task's held-out data, kept in the run
+        (rnntui.confusion); None for a task that names no classes. A side output: a
+        failure is a warning."""
+        from rnntui import confusion
+
+        classes = self.task.classes(self.hp)
+        if classes is None:
+            return None
+        try:
+            x, y, on = self.task.confusion_split(data)
+            outputs = model.predict(x, batch_size=max(self.hp.batch_size, 256), verbose=0)
+            counted = confusion.count(classes.names, classes.binary, outputs, y, on)
+            confusion.save(self.run.path, counted)
+        except Exception as exc:
+            self.emit(LogLine(f"no confusion matrix: {type(exc).__name__}: {exc}"
+                              .splitlines()[0], "warning"))
+            return None
+        return counted.to_dict()
+
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)
         evaluated = model.evaluate(x, y, batch_size=max(self.hp.batch_size, 256), verbose=0,
@@ -392,15 +420,16 @@ class Trainer:
         return {self.task.quality.name: self.task.quality_value(evaluated)}
 
 
-def train(run: Run, emit: Emit | None = None,
-          control: TrainControl | None = None) -> TrainingFinished | TrainingFailed:
+def train(run: Run, emit: Emit | None = None, control: TrainControl | None = None,
+          samples: bool = True) -> TrainingFinished | TrainingFailed:
     """Train `run` up to its `epochs`, resuming from its checkpoint if it has one.
 
     Every outcome comes back as an event (and is also emitted): `TrainingFinished` (completed,
     stopped or NaN, with the last complete epoch saved) or `TrainingFailed` for an error, with
     a one-line message and the traceback for the log; also when another process is writing
     the run (run_lock), which then is left as it is. `DataUnavailable` is re-raised so a
-    caller can tell "no data" apart.
+    caller can tell "no data" apart. `samples=False` takes no epoch samples (a benchmark's
+    baseline; rnntui.engine.samples).
     """
     # TensorBoard sees what the user sees; the files close on the result event (a failure
     # to load data comes before TrainingStarted, so before they open).
@@ -409,17 +438,17 @@ def train(run: Run, emit: Emit | None = None,
     control = control or TrainControl()
     try:
         with writing(run.path):
-            result = _train_locked(run, emit, control)
+            result = _train_locked(run, emit, control, samples)
     except RunError as exc:  # the lock itself: nothing was read or written
         result = TrainingFailed(str(exc))
     emit(result)
     return result
 
 
-def _train_locked(run: Run, emit: Emit,
-                  control: TrainControl) -> TrainingFinished | TrainingFailed:
+def _train_locked(run: Run, emit: Emit, control: TrainControl,
+                  samples: bool = True) -> TrainingFinished | TrainingFailed:
     try:
-        return Trainer(run, emit, control).fit()
+        return Trainer(run, emit, control, samples).fit()
     except Exception as exc:
         from rnntui.tasks import DataUnavailable
 

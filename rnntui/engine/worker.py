@@ -65,7 +65,7 @@ def _child_main(run_path: str, events: Any, stop: Any, pause: Any, log_path: str
         from rnntui.tasks import DataUnavailable
 
         backend.route_logs(Path(log_path))
-        from rnntui.run_lock import writing
+        from rnntui.runs.lock import writing
         from rnntui.runs import RunError
 
         run = RunStore(Path(run_path).parent).open(run_path)

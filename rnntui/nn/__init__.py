@@ -10,7 +10,7 @@ weights/summary text, from a run's ``model.keras``. Tests pin it to Keras to 1e-
 
 from rnntui.nn.errors import MirrorError
 from rnntui.nn.generate import pick_id, sample_stream
-from rnntui.nn.loading import load_network
+from rnntui.nn.loading import load_network, network_from_keras
 from rnntui.nn.memory import InputInfluence, input_influence
 from rnntui.nn.network import Network
 from rnntui.nn.summary import SummaryRow, named_weights, summary_rows, total_params, weights_text
@@ -18,6 +18,6 @@ from rnntui.nn.trace import LayerTrace, Trace
 
 __all__ = [
     "InputInfluence", "LayerTrace", "MirrorError", "Network", "SummaryRow", "Trace",
-    "input_influence", "load_network", "named_weights", "pick_id", "sample_stream",
+    "input_influence", "load_network", "named_weights", "network_from_keras", "pick_id", "sample_stream",
     "summary_rows", "total_params", "weights_text",
 ]

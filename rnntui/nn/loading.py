@@ -41,7 +41,7 @@ FIT_ENTRY = "rnntui-fit.json"  # what the model was built for, written by rnntui
 
 
 class Expectation(Protocol):
-    """What the caller knows a model must be (rnntui.fit.Fit for a run)."""
+    """What the caller knows a model must be (rnntui.runs.fit.Fit for a run)."""
 
     def misfit(self, record: str | None, input_shape: Sequence, outputs: int | None,
                embedding_rows: int | None) -> str | None:

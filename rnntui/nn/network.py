@@ -47,24 +47,6 @@ class Network:
         self.input_shape = tuple(input_shape)
         self._token_table: np.ndarray | None = None
 
-    @classmethod
-    def from_keras(cls, model: Any) -> "Network":
-        """Mirror a built Keras Sequential model (no Keras import: its public API only).
-
-        Args:
-            model: a built ``keras.Sequential``.
-
-        Returns:
-            The mirror, with the model's current weights.
-
-        Raises:
-            MirrorError: a layer or setting the mirror does not support.
-        """
-        # Imported here because loading.py builds Networks (a module-level import would be
-        # circular); it is NumPy + h5py only.
-        from rnntui.nn.loading import network_from_keras
-        return network_from_keras(model)
-
     def __repr__(self) -> str:
         kinds = " → ".join(layer.kind for layer in self.layers)
         return f"<Network {self.name!r}: {kinds}>"

@@ -71,7 +71,7 @@ class Play:
         """
         if not run.has_checkpoint:
             raise RunError(f"{run.name} has no trained epoch yet: train it first")
-        from rnntui.fit import fit_for
+        from rnntui.runs.fit import fit_for
 
         vocab = run.vocab()
         try:  # refuses a model that is not this run's (copied in, or its vocab.json changed)

@@ -20,7 +20,6 @@ from rnntui.poetry.ngram import KneserNey
 from rnntui.poetry.script import to_script
 from rnntui.tasks.base import DataSource, DataUnavailable
 from rnntui.tasks.corpus import END, UNK, read_poems, tokenize
-from rnntui.tasks.poems import training_streams
 
 BASELINE_ORDER = 5
 
@@ -112,17 +111,20 @@ def network_perplexity(predict: Callable[[np.ndarray], np.ndarray],
 
 
 def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
-                poems: Sequence[str], tokens: str = "char", seed: int = 0) -> PoemScore:
-    """The network and the Kneser-Ney 5-, 3- and 2-grams (fitted on `train_poems` as the
-    network learnt them, see `rnntui.tasks.poems.training_streams`) on `poems`.
+                train_targets: Sequence[Sequence[int]], poems: Sequence[str],
+                tokens: str = "char") -> PoemScore:
+    """The network and the Kneser-Ney 5-, 3- and 2-grams (fitted on `train_targets`, the
+    training poems as the network learnt them) on `poems`.
 
     Args:
         net: the run's network (softmax head, one output per step).
         vocab: the run's vocabulary.
-        train_poems: the run's training poems, in its script.
+        train_poems: the run's training poems, in its script (to say which scored poems
+            are training poems).
+        train_targets: the training poems' target ids, rare characters read as UNK as in
+            training (`PoemsTask.training_targets`).
         poems: the poems to score, in its script.
         tokens: "char" or "word".
-        seed: the run's seed (which rare characters were read as UNK in training).
 
     Returns:
         The score.
@@ -134,12 +136,10 @@ def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
         raise DataUnavailable("no poems to score")
     end = list(vocab).index(END)
     ids = poem_ids(poems, vocab, tokens)
-    index = {t: i for i, t in enumerate(vocab)}
-    _, _, train_ids = training_streams([tokenize(p, tokens) for p in train_poems], index, seed)
     ll, events = network_log_likelihood(net.forward, ids, end)
     baselines = {}
     for order in (BASELINE_ORDER, 3, 2):
-        model = KneserNey(order, len(vocab), end).fit(train_ids)
+        model = KneserNey(order, len(vocab), end).fit(train_targets)
         baselines[f"kneser_ney_{order}gram"] = model.perplexity(ids)
     unk = list(vocab).index(UNK)
     training = set(train_poems)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from rnntui.tasks.base import (PLAY_KINDS, DataSource, Dataset, DataUnavailable, PlayInput,
-                               Quality, SourceField, Task, encode_tokens)
+from rnntui.tasks.base import (PLAY_KINDS, Classes, DataSource, Dataset, DataUnavailable,
+                               EpochSample, PlayInput, Probe, Quality, SourceField, Task,
+                               encode_tokens)
 from rnntui.tasks.dice import DICE_TASK
 from rnntui.tasks.imdb import IMDB
 from rnntui.tasks.letters import EMBED4, ONEHOT1, ONEHOT4
@@ -32,5 +33,6 @@ def get_task(task_id: str) -> Task:
         raise UnknownTask(f"unknown task {task_id!r}; known tasks: {', '.join(TASKS)}") from None
 
 
-__all__ = ["PLAY_KINDS", "TASKS", "DataSource", "PlayInput", "Dataset", "DataUnavailable",
+__all__ = ["PLAY_KINDS", "TASKS", "Classes", "DataSource", "EpochSample", "Probe", "PlayInput",
+           "Dataset", "DataUnavailable",
            "Quality", "SourceField", "Task", "UnknownTask", "encode_tokens", "get_task"]

@@ -112,6 +112,47 @@ class Quality:
         return value >= self.goal if self.higher_is_better else value <= self.goal
 
 
+@dataclass(frozen=True)
+class Probe:
+    """The network as it is now, for a task's epoch sample (no Keras: the NumPy mirror).
+
+    Attributes:
+        predict: a batch of inputs → the network's outputs (NumPy).
+        network: the NumPy mirror itself (rnntui.nn.network.Network), for a task that steps
+            it one token at a time (poems); None when the mirror cannot build the model.
+    """
+
+    predict: Callable[[np.ndarray], np.ndarray]
+    network: Any = None
+
+
+@dataclass(frozen=True)
+class EpochSample:
+    """What the network does now on a few fixed inputs, shown at each epoch's end
+    (char-rnn's habit): the lines to show, and the figures they hold.
+
+    Attributes:
+        lines: a few short lines of text, e.g. "abcd→e ✓ bcde→a ✓" or a quatrain.
+        figures: name → number, e.g. {"right": 5, "windows": 5} or {"rmse_free_30": 0.02}.
+    """
+
+    lines: tuple[str, ...]
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Classes:
+    """The classes of a classification task, for its confusion matrix.
+
+    Attributes:
+        names: class id → name, in id order ("a", "b" …; "negative", "positive").
+        binary: the network has one sigmoid output (P(class 1)), not one per class.
+    """
+
+    names: tuple[str, ...]
+    binary: bool = False
+
+
 PLAY_KINDS = ("letters", "sequence", "poem", "forecast", "review", "dice")
 
 
@@ -276,6 +317,31 @@ class Task(ABC):
             hp: the run's hyperparameters.
         """
         return {}
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample | None:
+        """What the network does now, in a few lines, at the end of an epoch; None: the task
+        shows no sample. It must be cheap (a few milliseconds against an epoch's seconds):
+        fixed inputs, the NumPy mirror, no Keras call.
+
+        Args:
+            probe: the network as it is at the end of this epoch.
+            data: the data it trains on (as `load` made it).
+            hp: the run's hyperparameters.
+        """
+        return None
+
+    def classes(self, hp: HParams) -> Classes | None:
+        """The classes its network names, for a confusion matrix; None: not a classifier."""
+        return None
+
+    def confusion_split(self, data: Dataset) -> tuple[np.ndarray, np.ndarray, str]:
+        """The arrays a confusion matrix is counted on, and what they are in words: the test
+        set, else the validation set, else (no held-out data) the training data, said so."""
+        if data.x_test is not None:
+            return data.x_test, data.y_test, "test"
+        if data.x_val is not None:
+            return data.x_val, data.y_val, "validation"
+        return data.x_train, data.y_train, "training (no held-out data: all of it is trained on)"
 
     # -- the unit views (rnntui.units) ---------------------------------------------------
     # The features of its inputs a unit may be found to track, computed per step.

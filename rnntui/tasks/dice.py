@@ -28,13 +28,15 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams, quoted
-from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
+from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
+                               Quality, Task, encode_tokens)
 from rnntui.tasks.features import UnitFeature, UnitText
 
 DICE = ("D4", "D6", "D8")
 FACES = (4, 6, 8)  # faces of each die; rolls are 1…8
 ROLLS = tuple(str(face) for face in range(1, max(FACES) + 1))
 TRAIN, VALIDATION, TEST = 4000, 1000, 1000
+SAMPLED = 200  # test sequences each epoch's sample scores the network and the exact model on
 TOLERANCE = 0.005  # how far a typed row may sum from 1 (0.33 0.33 0.33 is a typo)
 
 # Seed 004: "D6 is never followed by D4, stays D6 with 0.9, goes to D8 with 0.1"; the other
@@ -287,6 +289,31 @@ class DiceTask(Task):
                               hp.bidirectional)
         names = baseline_names(hp)
         return {names[key]: scores[key] for key in names if key in scores}
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample:
+        """The network's per-step accuracy on the first SAMPLED test sequences beside the
+        exact model's on the same rolls (the forward algorithm for a left-to-right network,
+        forward-backward for a bidirectional one, the exact predictive in mode next)."""
+        import numpy as np
+
+        from rnntui.tasks.sampling import answers
+
+        x = data.x_test[:SAMPLED]
+        labels = np.asarray(data.y_test[:SAMPLED])
+        rolls = np.asarray(x)
+        rolls = rolls.argmax(-1) if rolls.ndim == 3 else rolls
+        network = float((answers(probe.predict(x)) == labels).mean())
+        kind = exact_kind(hp)
+        exact = exact_scores(dice_model(hp), rolls, labels, labels, hp.mode, hp.bidirectional)
+        key = {"forward": "forward", "smoothed": "smoothed", "predictive": "forward"}[kind]
+        name = EXACT[kind][1]
+        what = "names the next roll" if hp.mode == "next" else "names the die"
+        return EpochSample((f"the network {what} {network:.1%} of the time, the {name} "
+                            f"{exact[key]:.1%} (on {len(x)} test sequences)",),
+                           {"accuracy": network, "exact": exact[key]})
+
+    def classes(self, hp: HParams) -> Classes:
+        return Classes(DICE if hp.mode == "die" else ROLLS)
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         outputs = len(DICE) if hp.mode == "die" else len(ROLLS)

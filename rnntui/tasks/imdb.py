@@ -21,14 +21,16 @@ if TYPE_CHECKING:
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
 from rnntui.paths import keras_cache_dir
-from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality,
-                               SourceField, Task, pad_sequences)
+from rnntui.tasks.base import (Classes, Dataset, DataSource, DataUnavailable, EpochSample,
+                               PlayInput, Probe, Quality, SourceField, Task, pad_sequences)
 from rnntui.tasks.features import UnitFeature, UnitText, inside_negation, positions
 
 START, OOV, INDEX_FROM = 1, 2, 3
 # How the unit views label the reserved ids (0 pads a short review at its front).
 PAD_LABEL, START_LABEL, OOV_LABEL = "<pad>", "<start>", "<unk>"
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
+SAMPLED_REVIEWS = 3  # each epoch's sample: P(positive) of the first test reviews
+SNIPPET_WORDS = 8  # words of each sampled review shown, when the word index is at hand
 
 OFFLINE_HELP = ("IMDb data is not on this machine and could not be downloaded ({why}). "
                 "Connect to the internet once so Keras can download and cache it, or give a "
@@ -193,6 +195,44 @@ class ImdbTask(Task):
 
         return bag_of_words_accuracies(data.x_train, data.y_train, data.x_test, data.y_test,
                                        hp.num_words, data.validation_split)
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample:
+        """P(positive) of the first three test reviews (fixed: the same three every epoch),
+        with their true label and, when Keras's word index is cached, their first words."""
+        import numpy as np
+
+        x = data.x_test[:SAMPLED_REVIEWS]
+        labels = np.asarray(data.y_test[:SAMPLED_REVIEWS]).reshape(-1)
+        p = np.asarray(probe.predict(x), dtype=np.float64).reshape(-1)
+        words = self._words()
+        lines = []
+        for number, (ids, label, prob) in enumerate(zip(x, labels, p), start=1):
+            truth = "positive" if label >= 0.5 else "negative"
+            right = (prob >= 0.5) == (label >= 0.5)
+            text = ""
+            if words is not None:
+                shown = ["<oov>" if int(i) == OOV else words.get(int(i) - INDEX_FROM, "?")
+                         for i in ids
+                         if int(i) not in (0, START)][:SNIPPET_WORDS]
+                text = f"  “{' '.join(shown)} …”"
+            lines.append(f"review {number} ({truth}): P(positive) {prob:.3f} "
+                         f"{'✓' if right else '✗'}{text}")
+        return EpochSample(tuple(lines), {f"p_positive_{i + 1}": float(v)
+                                          for i, v in enumerate(p)})
+
+    def _words(self) -> dict[int, str] | None:
+        """Rank → word from Keras's cached word index (never downloaded for a sample), read
+        once; None when it is not cached."""
+        if not hasattr(self, "_rank_words"):
+            try:
+                index = load_word_index(download=False)
+            except DataUnavailable:
+                index = None
+            self._rank_words = None if index is None else {r: w for w, r in index.items()}
+        return self._rank_words
+
+    def classes(self, hp: HParams) -> Classes:
+        return Classes(("negative", "positive"), binary=True)
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         # Seed 003's SimpleRNN model has a Dense(32, relu) between the RNN and the head.

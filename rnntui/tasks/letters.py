@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
+from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
+                               Quality, Task, encode_tokens)
 from rnntui.tasks.features import UnitFeature, UnitText, cycle_places
 
 _COMMON = {"layers": 1, "bidirectional": False, "dropout": 0.0, "recurrent_dropout": 0.0,
@@ -96,6 +97,23 @@ class LetterTask(Task):
         x = encode_tokens(x, len(self.alphabet), embedded=hp.embedding_dim > 0)
         return Dataset(x_train=x, y_train=y, vocab=tuple(self.alphabet),
                        notes=(f"{len(y)} windows of {hp.seq_len} letters",))
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample:
+        """Its answer for every training window (there are at most 26): `abcd→e`, with ✗
+        where it is wrong."""
+        from rnntui.tasks.sampling import answers
+
+        ids, _ = self.windows(hp.seq_len)
+        said = answers(probe.predict(data.x_train))
+        want = data.y_train
+        right = int((said == want).sum())
+        items = [f"{''.join(self.alphabet[i] for i in window)}→{self.alphabet[a]}"
+                 + ("" if a == w else "✗") for window, a, w in zip(ids, said, want)]
+        return EpochSample((f"{right}/{len(want)} windows right", " ".join(items)),
+                           {"right": right, "windows": len(want)})
+
+    def classes(self, hp: HParams) -> Classes:
+        return Classes(tuple(self.alphabet))
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         return ModelSpec(inputs="tokens", vocab_size=len(self.alphabet),

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import HParams
-from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality,
-                               SourceField, Task, encode_tokens)
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, EpochSample, PlayInput,
+                               Probe, Quality, SourceField, Task, encode_tokens)
 from rnntui.tasks.corpus import END, UNK, read_corpus_files, read_poems, tokenize
 from rnntui.tasks.features import (UnitFeature, UnitText, line_numbers, line_positions,
                                    next_is_mark)
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from rnntui.poetry.prepare import PreparedCorpus
 
 HELD_OUT = 0.1
+SAMPLE_START = "床前明月光"  # each epoch's sample: the quatrain the network writes from it
 # Tokens seen once in the training poems are read as UNK: the network learns how often "some
 # rare character" comes (2.9% of tang300's held-out characters never occur in training), and
 # its softmax is not spread over hundreds of characters it saw a single time. Measured on
@@ -373,6 +374,14 @@ class PoemsTask(Task):
                                   "for free verse or prose)")
         return prepared, origin
 
+    def training_targets(self, hp: HParams, train_poems: Sequence[str],
+                         vocab: Sequence[str]) -> tuple[tuple[int, ...], ...]:
+        """The training poems as the network learnt them (rare characters as UNK targets,
+        drawn from the run's seed), without END: what the n-gram baselines are fitted on."""
+        index = {t: i for i, t in enumerate(vocab)}
+        return training_streams([tokenize(p, hp.tokens) for p in train_poems], index,
+                                hp.seed)[2]
+
     def training_poems(self, hp: HParams, source: DataSource, vocab: Sequence[str]
                        ) -> tuple[list[str], list[str], str]:
         """A trained run's training and test poems (the held-out half its figures are
@@ -474,6 +483,27 @@ class PoemsTask(Task):
         vocab = self.vocab(hp, source)
         return Dataset(x_train=np.zeros((0, hp.seq_len), np.int32),
                        y_train=np.zeros((0, hp.seq_len), np.int32), vocab=vocab)
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample | None:
+        """A quatrain from 床前明月光 at the task's temperature, drawn with the run's seed
+        (the same draws every epoch, so what changes is the network), as `predict` writes
+        it. Words (tokens=word) have no lines: the first 24 tokens it writes from nothing."""
+        import numpy as np
+
+        from rnntui.poetry.writing import PoemWriter, WritingOptions
+
+        if probe.network is None or data.vocab is None:
+            return None
+        writer = PoemWriter(probe.network, data.vocab, hp.script)
+        lines = self.lines_for(hp)
+        options = WritingOptions(temperature=self.temperature, lines=lines,
+                                 length=96 if lines else 24, rhyme=lines is not None)
+        first = SAMPLE_START if lines else ""  # a text read word by word starts afresh
+        poem = writer.write(first, options, rng=np.random.default_rng(hp.seed))
+        shown = poem.lines if lines else [poem.text]
+        # The probability it gave each written character: how sure it now is of its poem.
+        mean_p = float(np.mean(poem.steps)) if poem.steps else float("nan")
+        return EpochSample(tuple(shown), {"mean_p": mean_p})
 
     def quality_value(self, evaluated: Mapping[str, float]) -> float:
         return math.exp(min(float(evaluated["loss"]), 50.0))

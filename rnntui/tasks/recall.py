@@ -18,11 +18,13 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import Dataset, DataSource, PlayInput, Quality, Task, encode_tokens
+from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
+                               Quality, Task, encode_tokens)
 from rnntui.tasks.features import UnitFeature, UnitText
 
 ALPHABET = "abcdefgh"
 TRAIN, VALIDATION, TEST = 3000, 600, 600
+SAMPLED = 8  # held-out sequences answered in each epoch's sample
 
 
 def sequences(count: int, seq_len: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -97,6 +99,22 @@ class RecallTask(Task):
         return {"chance": 1 / len(ALPHABET),
                 "best rule without the first letter":
                     float((np.asarray(data.y_test).ravel() == majority).mean())}
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample:
+        """Its answer for the first held-out sequences: `c…→c` (the letter to remember,
+        then what it named), with ✗ where it is wrong."""
+        from rnntui.tasks.sampling import answers
+
+        x, want = data.x_test[:SAMPLED], data.y_test[:SAMPLED]
+        said = answers(probe.predict(x))
+        right = int((said == want).sum())
+        items = [f"{ALPHABET[w]}…→{ALPHABET[a]}" + ("" if a == w else "✗")
+                 for a, w in zip(said, want)]
+        return EpochSample((f"{right}/{len(want)} test sequences remembered", " ".join(items)),
+                           {"right": right, "sequences": len(want)})
+
+    def classes(self, hp: HParams) -> Classes:
+        return Classes(tuple(ALPHABET))
 
     def model_spec(self, hp: HParams, data: Dataset | None = None) -> ModelSpec:
         return ModelSpec(inputs="tokens", vocab_size=len(ALPHABET), outputs=len(ALPHABET),

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
-from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, PlayInput, Quality,
-                               SourceField, Task)
+from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, EpochSample, PlayInput,
+                               Probe, Quality, SourceField, Task)
 from rnntui.tasks.features import UnitFeature, UnitText, sine_phases, slope_signs
 
 TRAIN_POINTS = 10_000
@@ -140,6 +140,8 @@ def split_series(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 FREE_STEPS = 200  # free-running forecast scored over this many steps of the test curve
+SAMPLE_STEPS = 30  # each epoch's sample: a free-running forecast this long (one sparkline;
+#                    each step reads the whole window: 40 steps cost 4.4% of a default epoch)
 
 
 class SineTask(Task):
@@ -237,6 +239,27 @@ class SineTask(Task):
         from rnntui.baselines.series import one_step_rmses
 
         return one_step_rmses(data.x_train, data.y_train, data.x_test, data.y_test)
+
+    def epoch_sample(self, probe: Probe, data: Dataset, hp: HParams) -> EpochSample:
+        """The free-running forecast from the first test window against the truth, as two
+        sparklines on one scale, and its RMSE over SAMPLE_STEPS steps."""
+        import numpy as np
+
+        from rnntui.forecast import free_run
+        from rnntui.tasks.sampling import sparkline
+
+        series = np.concatenate([data.x_test[0, :, 0], data.y_test[:, 0]])
+        horizon = min(SAMPLE_STEPS, len(series) - hp.seq_len)
+        truth = series[hp.seq_len:hp.seq_len + horizon].astype(np.float64)
+        forecast = free_run(probe.predict, series[:hp.seq_len], horizon)
+        rmse = float(np.sqrt(np.mean((forecast - truth) ** 2)))
+        finite = forecast[np.isfinite(forecast)]
+        low = float(min(truth.min(), finite.min() if finite.size else truth.min()))
+        high = float(max(truth.max(), finite.max() if finite.size else truth.max()))
+        return EpochSample((f"truth    {sparkline(truth, low, high)}",
+                            f"forecast {sparkline(forecast, low, high)}  "
+                            f"rmse_free over {horizon} steps {rmse:.4g}"),
+                           {f"rmse_free_{horizon}": rmse})
 
     def extra_figures(self, predict, data: Dataset, hp: HParams) -> dict[str, float]:
         # The free-running forecast from the first test window (rnntui.forecast).

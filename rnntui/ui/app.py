@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import time
 from pathlib import Path
 from typing import Any
@@ -25,31 +24,11 @@ from rnntui.tasks import TASKS, DataSource, get_task
 from rnntui.ui import messages
 from rnntui.ui.cell_queue import CellQueue
 from rnntui.ui.commands import RnntuiCommands
+from rnntui.ui.screen_map import PLAY_SCREENS, RUN_VIEWS, screen_class
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from rnntui.ui.service import STOP_GRACE, TrainerFactory, TrainingBusy, TrainingService
 from rnntui.ui.theme import DARK, LIGHT, THEMES
-
-
-# The screen that plays a run, by its task's play kind (rnntui.play.PLAYS has the same keys):
-# the one place a play screen is chosen.
-PLAY_SCREENS = {"letters": ("letters", "LettersScreen"), "sequence": ("sequence", "SequenceScreen"),
-                "poem": ("poem", "PoemScreen"), "forecast": ("forecast", "ForecastScreen"),
-                "review": ("review", "ReviewScreen"), "dice": ("dice", "DiceScreen")}
-
-
-# Screens that show one run and take only it, by the name a screen asks for (RUN_SCREENS).
-RUN_VIEWS = {"gates": ("gates", "GatesScreen"), "units": ("units", "UnitsScreen"),
-             "saturation": ("saturation", "SaturationScreen")}
-
-
-def _screen(module: str, name: str) -> Any:
-    """A screen class from `rnntui.ui.screens.<module>`, imported when first needed.
-
-    Only the tasks screen is imported at startup: the others bring plotext and a dozen
-    widget modules, ~0.1 s before anything could be drawn.
-    """
-    return getattr(importlib.import_module(f"rnntui.ui.screens.{module}"), name)
 
 
 class RnntuiApp(App[int]):
@@ -110,7 +89,7 @@ class RnntuiApp(App[int]):
         from rnntui.ui.status_line import status_text
 
         session, event = update
-        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved)):
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 
@@ -133,11 +112,11 @@ class RnntuiApp(App[int]):
     # -- navigation --------------------------------------------------------------------------
     def open_task(self, task_id: str) -> None:
         self.current_task_id = task_id
-        self.push_screen(_screen("hparams", "HparamsScreen")(task_id))
+        self.push_screen(screen_class("hparams", "HparamsScreen")(task_id))
 
     def open_run(self, run: Run) -> None:
         self.current_task_id = run.task_id
-        self.push_screen(_screen("training", "TrainingScreen")(self.service.session_for(run)))
+        self.push_screen(screen_class("training", "TrainingScreen")(self.service.session_for(run)))
 
     def open_screen(self, run: Run, screen: str) -> None:
         """Show `run` on `screen` (one of messages.RUN_SCREENS)."""
@@ -147,10 +126,10 @@ class RnntuiApp(App[int]):
         elif screen == "compare":
             self.compare(run.task_id, [run.name])
         elif screen in RUN_VIEWS:
-            self.push_screen(_screen(*RUN_VIEWS[screen])(run))
+            self.push_screen(screen_class(*RUN_VIEWS[screen])(run))
         elif screen == "predict":
             kind = get_task(run.task_id).play_input(run.hparams).kind
-            self.push_screen(_screen(*PLAY_SCREENS[kind])(run))
+            self.push_screen(screen_class(*PLAY_SCREENS[kind])(run))
         else:
             raise ValueError(f"no screen {screen!r}: one of {', '.join(messages.RUN_SCREENS)}")
 
@@ -173,7 +152,7 @@ class RnntuiApp(App[int]):
             if epochs is not None:
                 self.resume(run, epochs)
 
-        self.push_screen(_screen("dialogs", "EpochsScreen")(run.name, done), resume_to)
+        self.push_screen(screen_class("dialogs", "EpochsScreen")(run.name, done), resume_to)
 
     def show_training(self) -> None:
         """The live (or last) training session's screen."""
@@ -181,7 +160,7 @@ class RnntuiApp(App[int]):
         if session is None:
             self.notify("Nothing has trained yet in this session.", severity="warning")
             return
-        training_screen = _screen("training", "TrainingScreen")
+        training_screen = screen_class("training", "TrainingScreen")
         for screen in self.screen_stack:
             if isinstance(screen, training_screen) and screen.session is session:
                 while self.screen is not screen:
@@ -191,7 +170,7 @@ class RnntuiApp(App[int]):
 
     def compare(self, task_id: str | None = None, selected: list[str] | None = None) -> None:
         task_id = task_id or self.current_task_id
-        self.push_screen(_screen("compare", "CompareScreen")(task_id, selected or []))
+        self.push_screen(screen_class("compare", "CompareScreen")(task_id, selected or []))
 
     def open_runs(self) -> None:
         """Back to the tasks screen with the runs list focused."""
@@ -232,6 +211,19 @@ class RnntuiApp(App[int]):
             return False
         return self._train_next_cell()
 
+    def train_seeds(self, task_id: str, hparams: HParams, count: int) -> bool:
+        """Train `hparams` once per seed (its seed, +1 …) in turn, then open the compare
+        view on them: their mean ± sd as a band (rnntui.seeds)."""
+        self.current_task_id = task_id
+        if self.service.busy:
+            return self._refuse_busy()
+        try:
+            self.cells = CellQueue.of_seeds(task_id, hparams, count)
+        except (ConfigError, ValueError) as exc:
+            self.notify(str(exc), title="Cannot train the seeds", severity="error")
+            return False
+        return self._train_next_cell()
+
     def _train_next_cell(self) -> bool:
         cells = self.cells
         assert cells is not None
@@ -252,7 +244,8 @@ class RnntuiApp(App[int]):
             return False
         session = self.service.session
         assert session is not None
-        session.note(f"comparing cells: {cells.label()} ({hp.cell}); "
+        which = hp.cell if cells.what == "cell" else f"seed {hp.seed}"
+        session.note(f"comparing {cells.what}s: {cells.label()} ({which}); "
                      + ("the next starts when this one completes" if cells.waiting
                         else "the compare view opens when it completes"))
         self.service.updated.publish((session, None))
@@ -267,8 +260,8 @@ class RnntuiApp(App[int]):
             cells.go_on = True  # the next starts once this worker has ended
             return
         self.cells = None
-        session.note(f"the cell comparison stopped after {cells.label()}; c compares the "
-                     "runs that trained", "warning")
+        session.note(f"the {cells.what} comparison stopped after {cells.label()}; c "
+                     "compares the runs that trained", "warning")
         self.service.updated.publish((session, None))
 
     def resume(self, run: Run, epochs: int | None = None) -> bool:
@@ -288,7 +281,7 @@ class RnntuiApp(App[int]):
             session = self.service.start(run, fresh=fresh)
         except TrainingBusy:
             return self._refuse_busy()
-        training_screen = _screen("training", "TrainingScreen")
+        training_screen = screen_class("training", "TrainingScreen")
         if isinstance(self.screen, training_screen):
             self.screen.follow(session)
         else:
@@ -311,7 +304,7 @@ class RnntuiApp(App[int]):
         if isinstance(message.event, (ev.TrainingFinished, ev.TrainingFailed)):
             self._cell_ended(message.event, session)
         if isinstance(message.event, (ev.TrainingFinished, ev.TrainingFailed)) and session:
-            showing = (isinstance(self.screen, _screen("training", "TrainingScreen"))
+            showing = (isinstance(self.screen, screen_class("training", "TrainingScreen"))
                        and self.screen.session is session)
             if not showing:  # someone looking elsewhere still learns how it ended
                 failed = isinstance(message.event, ev.TrainingFailed)
@@ -367,7 +360,7 @@ class RnntuiApp(App[int]):
         self.open_screen(run, screen)
 
     def action_help(self) -> None:
-        help_screen = _screen("help", "HelpScreen")
+        help_screen = screen_class("help", "HelpScreen")
         if isinstance(self.screen, help_screen):
             return
         if self._help is None:  # one help screen, kept (installed) and shown again
@@ -378,7 +371,7 @@ class RnntuiApp(App[int]):
 
     def action_explain(self) -> None:
         """The forward pass by hand (seeds 002 §6 and 004)."""
-        self.push_screen(_screen("explain", "ExplainScreen")())
+        self.push_screen(screen_class("explain", "ExplainScreen")())
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
@@ -393,7 +386,7 @@ class RnntuiApp(App[int]):
 
     def _train_current(self, cells: bool) -> None:
         screen = self.screen
-        if isinstance(screen, _screen("hparams", "HparamsScreen")):
+        if isinstance(screen, screen_class("hparams", "HparamsScreen")):
             (screen.action_train_cells if cells else screen.action_train)()
         else:
             (self.train_cells if cells else self.train)(self.current_task_id)

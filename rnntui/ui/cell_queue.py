@@ -24,6 +24,7 @@ class CellQueue:
     started: list[str] = field(default_factory=list)
     total: int = 0
     go_on: bool = False  # the last started run completed: start the next when it has ended
+    what: str = "cell"  # what differs between the queued runs: "cell" or "seed"
 
     @classmethod
     def of(cls, task_id: str, base: HParams, cells: tuple[str, ...] = CELLS) -> CellQueue:
@@ -41,5 +42,15 @@ class CellQueue:
         return self.waiting.pop(0) if self.waiting else None
 
     def label(self) -> str:
-        """'cell 2 of 3' for the run started last."""
-        return f"cell {len(self.started)} of {self.total}"
+        """'cell 2 of 3' (or 'seed 2 of 3') for the run started last."""
+        return f"{self.what} {len(self.started)} of {self.total}"
+
+    @classmethod
+    def of_seeds(cls, task_id: str, base: HParams, count: int) -> CellQueue:
+        """`base` once per seed, from its own seed up (rnntui.seeds)."""
+        from rnntui.seeds import seeds_from
+
+        task = get_task(task_id)
+        waiting = [task.hparams({**base.to_dict(), "seed": seed})
+                   for seed in seeds_from(base.seed, count)]
+        return cls(task_id, waiting, total=len(waiting), what="seed")

@@ -11,14 +11,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from rnntui.tasks import TASKS
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 
 class RnntuiCommands(Provider):
     """rnntui's own commands, beside Textual's (theme picker, keys, quit)."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app = cast("RnntuiApp", self.app)
+        app = cast("Navigator", self.app)
         commands: list[tuple[str, Callable[[], object], str]] = [
             (f"Open task: {task.id}", partial(app.open_task, task.id),
              f"{task.title}: edit its hyperparameters")

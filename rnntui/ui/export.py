@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.screen import Screen
 
-from rnntui.history_csv import write_history_csv
+from rnntui.runs.history_csv import write_history_csv
 
 
 def export_history(screen: Screen, name: str, history: list[dict[str, float]],

@@ -41,6 +41,11 @@ class EpochEnded(TrainingMessage):
 
 
 @dataclass
+class EpochSampled(TrainingMessage):
+    event: ev.EpochSampled
+
+
+@dataclass
 class CheckpointSaved(TrainingMessage):
     event: ev.CheckpointSaved
 
@@ -64,6 +69,7 @@ _WRAPPERS: dict[type, type[TrainingMessage]] = {
     ev.TrainingStarted: TrainingStarted,
     ev.BatchEnded: BatchEnded,
     ev.EpochEnded: EpochEnded,
+    ev.EpochSampled: EpochSampled,
     ev.CheckpointSaved: CheckpointSaved,
     ev.LogLine: LogLineWritten,
     ev.TrainingFinished: TrainingFinished,

@@ -54,6 +54,7 @@ class TrainingSession:
     failure: ev.TrainingFailed | None = None
     fresh: bool = False  # the run was made for this session (nothing of it existed before)
     log_count: int = 0  # lines ever noted (the deque forgets the oldest): screens catch up
+    samples: dict[int, ev.EpochSampled] = field(default_factory=dict)  # epoch → its sample
 
     @classmethod
     def for_run(cls, run: Run, state: str = STARTING) -> TrainingSession:
@@ -69,6 +70,9 @@ class TrainingSession:
         session = cls(run=run, model=model, params=params, state=state,
                       epochs_target=run.hparams.epochs, history=EpochTable(history),
                       checkpoint_epoch=len(history))
+        from rnntui.engine.samples import read as read_samples
+
+        session.samples = {s.epoch: s for s in read_samples(run.path)}
         if state == SAVED:
             session._read_status(run.status())
             session._log_history()
@@ -105,7 +109,14 @@ class TrainingSession:
                 status=status.status, epochs=status.epochs or len(self.history),
                 metrics=dict(status.metrics), quality=dict(status.quality),
                 message=status.message, baselines=dict(status.baselines),
-                best_epoch=status.best_epoch, stopped_early=status.stopped_early))
+                best_epoch=status.best_epoch, stopped_early=status.stopped_early,
+                confusion=self._confusion()))
+
+    def _confusion(self) -> dict | None:
+        from rnntui.confusion import load
+
+        confusion = load(self.run.path)
+        return confusion.to_dict() if confusion is not None else None
 
     # -- what the screen asks ----------------------------------------------------------------
     @property
@@ -157,6 +168,8 @@ class TrainingSession:
             self.history.append(event.metrics)
             self.last_epoch = event
             self.note(self._epoch_line(event.epoch, event.metrics, event.seconds))
+        elif isinstance(event, ev.EpochSampled):
+            self.samples[event.epoch] = event
         elif isinstance(event, ev.CheckpointSaved):
             self.checkpoint_epoch = event.epoch
             self.note(f"checkpoint saved after epoch {event.epoch}")

@@ -21,8 +21,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from rnntui.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
+from rnntui.runs.compare import (SHORT, best_validation, difference, differing_hparams, hparam_text,
                             legend)
+from rnntui.confusion import load as load_confusion
+from rnntui.confusion import per_class_text
+from rnntui.seeds import band, group_by_setting, run_key, spread
 from rnntui.standing import network_name, standing
 from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
@@ -35,10 +38,33 @@ from rnntui.ui.widgets.plots import CurvePlot, Series
 from rnntui.ui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 _MARKERS = ("hd", "dot", "braille", "x", "+", "o")  # curves differ without colour too
 DEFAULT_PICKS = 2  # runs ticked when none were asked for: the two newest
+
+
+def group_label(unit: list[tuple[int, Run]]) -> str:
+    """'#1,#3,#4': the numbers of a group's runs."""
+    return ",".join(f"#{i + 1}" for i, _ in unit)
+
+
+def band_series(label: str, histories: list[list[dict[str, float]]], key: str, weight: float,
+                colour: object, marker: str) -> list[Series]:
+    """A group's mean curve of `key` and its band (mean ± one sd) as two fainter curves,
+    at the epochs every run of the group reached."""
+    from rnntui.ui.columns import Points
+
+    epochs, means, sds = band(histories, key)
+    if not epochs:
+        return []
+    mean = smoothed(Points(zip(epochs, means)), weight)
+    upper = smoothed(Points(zip(epochs, [m + d for m, d in zip(means, sds)])), weight)
+    lower = smoothed(Points(zip(epochs, [m - d for m, d in zip(means, sds)])), weight)
+    tag = label.split(" ", 1)[0]
+    return [Series(label, mean, colour, marker),
+            Series(f"{tag} +1 sd", upper, colour, "dot"),
+            Series(f"{tag} −1 sd", lower, colour, "dot")]
 
 
 class CompareScreen(Screen[None]):
@@ -62,6 +88,10 @@ class CompareScreen(Screen[None]):
                 tooltip="move the plots' cursor an epoch back: the values there are read out"),
         Binding("right", "cursor(1)", "epoch ▶", id="compare.cursor_right", show=False,
                 tooltip="move the plots' cursor an epoch on (the first press: the last epoch)"),
+        Binding("v", "bands", "Seed bands", id="compare.bands", show=False,
+                tooltip="ticked runs that differ only in their seed: one curve, their mean, "
+                "in a band of ± one standard deviation, and one table row of mean ± sd (v "
+                "again: every run its own curve)"),
         Binding("e", "export", "Export CSV", id="compare.export", show=False,
                 tooltip="write the highlighted run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="compare.back", tooltip="back"),
@@ -73,17 +103,21 @@ class CompareScreen(Screen[None]):
         self.asked = list(selected or [])
         self.runs: list[Run] = []
         self._histories: dict[str, list[dict[str, float]]] = {}
+        self._confusions: dict[str, dict[str, float]] = {}  # run → per-class accuracy
         self.shown = ""
         """The metric of the right plot and the table's metric column (m switches it)."""
         self.pinned: str | None = None
         """The baseline run's name: the others' figures are differences from it."""
         self.smoothing = 0  # an index into SMOOTHING_WEIGHTS
         self.columns: tuple[str, ...] = ()  # the hyperparameter columns the table has now
+        self.per_class = False  # the table has a per-class accuracy column (classifiers)
+        self.bands = True
+        """Runs that differ only in seed drawn as a mean ± sd band and one table row."""
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,6 +150,7 @@ class CompareScreen(Screen[None]):
         self.sub_title = f"compare · {task_id}"
         self.runs = list(reversed(self._runs_of(task_id)))  # oldest first: #1 is the first
         self._histories = {}
+        self._confusions = {}
         names = [r.name for r in self.runs]
         picks = [n for n in asked if n in names]
         for name in reversed(names):  # add the newest others until there are two
@@ -134,7 +169,8 @@ class CompareScreen(Screen[None]):
         self.query_one(CursorLine).hide_values()
         for plot in self.query(CurvePlot):
             plot.place_cursor(None)
-        await self._new_table(self._hp_columns(picks))
+        await self._new_table(self._hp_columns(picks),
+                              any(self._per_class(r) for r in self.runs if r.name in picks))
         empty = self.query_one("#compare-empty", Static)
         empty.display = not self.runs
         empty.update(Text(f"No runs of {task_id} yet: train it (t on the tasks screen) and "
@@ -188,7 +224,7 @@ class CompareScreen(Screen[None]):
                 keys.update(dict.fromkeys(record))
         return list(keys) or [self.shown]
 
-    async def _new_table(self, columns: tuple[str, ...]) -> None:
+    async def _new_table(self, columns: tuple[str, ...], per_class: bool = False) -> None:
         """A fresh table for this task's columns.
 
         Its columns are made once: re-adding columns to a table (clear(columns=True)) kept
@@ -205,10 +241,12 @@ class CompareScreen(Screen[None]):
         for key, label in (("#", "#"), *((c, SHORT.get(c, c)) for c in columns),
                            ("params", "params"), ("epochs", "epochs"), ("loss", "loss"),
                            ("metric", self.shown), ("best", "best val"), ("quality", "quality"),
-                           ("time", "time")):
+                           ("time", "time"), *((("per_class", "per class"),)
+                                               if per_class else ())):
             table.add_column(label, key=key)
         self.table = table
         self.columns = columns
+        self.per_class = per_class
         await old.remove()
 
     def history(self, run: Run) -> list[dict[str, float]]:
@@ -228,8 +266,9 @@ class CompareScreen(Screen[None]):
     async def redraw(self) -> None:
         chosen = set(self.query_one(SelectionList).selected)
         columns = self._hp_columns(chosen)
-        if columns != self.columns:
-            await self._new_table(columns)
+        per_class = any(self._per_class(run) for run in self.runs if run.name in chosen)
+        if columns != self.columns or per_class != self.per_class:
+            await self._new_table(columns, per_class)
         picked = [(i, run) for i, run in enumerate(self.runs) if run.name in chosen]
         shown = self.shown
         histories = {run.name: self.history(run) for _, run in picked}
@@ -240,10 +279,18 @@ class CompareScreen(Screen[None]):
             f"runs of {self.task_id} · {what} · space ticks")
         weight = SMOOTHING_WEIGHTS[self.smoothing]
         loss_series, metric_series = [], []
-        for i, run in picked:
-            label = f"#{i + 1} {legend(run.hparams, differing)}"
+        for unit in self.units(picked):
+            i, run = unit[0]
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             marker = _MARKERS[i % len(_MARKERS)]
+            if len(unit) > 1:  # runs that differ only in seed: their mean in a band
+                same = [d for d in differing if d != "seed"]
+                label = f"{group_label(unit)} {legend(run.hparams, same)} mean of {len(unit)}"
+                group = [histories[r.name] for _, r in unit]
+                loss_series += band_series(label, group, "loss", weight, colour, marker)
+                metric_series += band_series(label, group, shown, weight, colour, marker)
+                continue
+            label = f"#{i + 1} {legend(run.hparams, differing)}"
             history = histories[run.name]
             loss_series.append(Series(label, smoothed(epoch_curve(history, "loss"), weight),
                                       colour, marker))
@@ -255,6 +302,13 @@ class CompareScreen(Screen[None]):
                                                           title=shown + smooth_note)
         self._fill_table(picked, shown, histories)
         self._read_cursor()
+
+    def units(self, picked: list[tuple[int, Run]]) -> list[list[tuple[int, Run]]]:
+        """What is drawn as one curve and one table row: with bands on, ticked runs that
+        differ only in their seed together; else each run alone."""
+        if not self.bands:
+            return [[item] for item in picked]
+        return group_by_setting(picked, lambda item: run_key(item[1]))
 
     def _baseline(self, picked: list[tuple[int, Run]]) -> Run | None:
         """The pinned run, when it is among the ticked ones."""
@@ -276,7 +330,14 @@ class CompareScreen(Screen[None]):
                               "best": best_validation(self.task_id, history)[1],
                               "quality": status.quality.get(task.quality.name)}
         baseline = self._baseline(picked)
-        for i, run in picked:
+        units = self.units(picked)
+        for unit in units:
+            if len(unit) > 1:  # a seed group: one row of mean ± sd
+                self._group_row(unit, rows, statuses, histories)
+                beside.append(f"{group_label(unit)}: {len(unit)} seeds of one setting "
+                              "(seed " + ", ".join(str(r.hparams.seed) for _, r in unit)
+                              + "): figures are mean ± sd, curves a band of ± 1 sd")
+        for i, run in (unit[0] for unit in units if len(unit) == 1):
             hp = run.hparams
             counted = run.params()
             params = "—" if counted is None else figures.count(counted)
@@ -292,7 +353,9 @@ class CompareScreen(Screen[None]):
             mark = " ◆" if run is baseline else ""
             cells = (f"#{i + 1}{mark}", *(self._hp_cell(hp, c) for c in self.columns), params,
                      f"{len(histories[run.name])}/{hp.epochs}", *shown_values,
-                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—")
+                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—",
+                     *((per_class_text(self._per_class(run), many=4),)
+                       if self.per_class else ()))
             table.add_row(*(Text(c) for c in cells), key=run.name)
             line = standing(network_name(hp.cell), values["quality"], status.baselines,
                             task.quality)
@@ -309,6 +372,40 @@ class CompareScreen(Screen[None]):
         standing_lines = self.query_one("#compare-standing", Static)
         standing_lines.update(Text("\n".join(beside)))
         standing_lines.display = bool(beside)
+
+    def _group_row(self, unit: list[tuple[int, Run]], rows: dict[str, dict],
+                   statuses: dict, histories: dict[str, list[dict[str, float]]]) -> None:
+        """A seed group's table row: each figure as mean ± sd over its runs."""
+        first = unit[0][1]
+        hp = first.hparams
+        counted = first.params()
+
+        def cell(key: str) -> str:
+            return spread(rows[run.name][key] for _, run in unit).text()
+
+        seconds = spread(statuses[run.name].train_seconds for _, run in unit)
+        per_class: dict[str, list[float]] = {}
+        for _, run in unit:
+            for name, value in self._per_class(run).items():
+                per_class.setdefault(name, []).append(value)
+        means = {name: sum(v) / len(v) for name, v in per_class.items()}
+        epochs = spread(len(histories[run.name]) for _, run in unit)
+        cells = (group_label(unit), *(self._hp_cell(hp, c) if c != "seed" else "×"
+                                      + str(len(unit)) for c in self.columns),
+                 "—" if counted is None else figures.count(counted),
+                 f"{epochs.mean:g}/{hp.epochs}", *(cell(k) for k in ("loss", "metric", "best",
+                                                                        "quality")),
+                 f"{seconds.mean:.0f} ± {seconds.sd:.0f} s" if seconds.n else "—",
+                 *((per_class_text(means, many=4),) if self.per_class else ()))
+        self.table.add_row(*(Text(c) for c in cells), key=first.name)
+
+    def _per_class(self, run: Run) -> dict[str, float]:
+        """The run's accuracy per class on held-out data ({} when it has no confusion
+        matrix), read once a screen."""
+        if run.name not in self._confusions:
+            confusion = load_confusion(run.path)
+            self._confusions[run.name] = confusion.per_class() if confusion else {}
+        return self._confusions[run.name]
 
     @staticmethod
     def _hp_cell(hp: object, key: str) -> str:
@@ -380,8 +477,28 @@ class CompareScreen(Screen[None]):
         metrics = self.metrics()
         index = metrics.index(self.shown) if self.shown in metrics else -1
         self.shown = metrics[(index + 1) % len(metrics)]
-        await self._new_table(self.columns)  # the metric column's heading changes
+        await self._new_table(self.columns, self.per_class)  # the metric heading changes
         await self.redraw()
+
+    async def action_bands(self) -> None:
+        if self.bands:
+            self.bands = False
+            await self.redraw()
+            self.notify("Seed bands off: every run its own curve and row.", timeout=3)
+            return
+        chosen = set(self.query_one(SelectionList).selected)
+        picked = [(i, run) for i, run in enumerate(self.runs) if run.name in chosen]
+        if not any(len(unit) > 1 for unit in group_by_setting(
+                picked, lambda item: run_key(item[1]))):
+            self.notify("No seed band to draw: no two ticked runs differ only in their seed, "
+                        "and a band of one run would show a spread it does not have. Train "
+                        "several seeds (seeds field of the form, or rnntui train TASK --seeds "
+                        "3) and tick them.", title="Seed bands", severity="warning")
+            return
+        self.bands = True
+        await self.redraw()
+        self.notify("Seed bands on: the mean ± one standard deviation of runs that differ "
+                    "only in seed.", timeout=3)
 
     async def action_smooth(self) -> None:
         self.smoothing = (self.smoothing + 1) % len(SMOOTHING_WEIGHTS)

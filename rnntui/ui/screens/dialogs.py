@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from rnntui.config import SCHEMA, ConfigError
-from rnntui.run_notes import NotesError, RunNotes, check_note, parse_tags
+from rnntui.runs.notes import NotesError, RunNotes, check_note, parse_tags
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -22,6 +22,7 @@ from textual.widgets import Button, Header, Input, Select, Static, Switch
 
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for
 from rnntui.fastpath import fast_path
+from rnntui.seeds import SEEDS
 from rnntui.tasks import DataSource, get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.fields import ParamField
@@ -29,7 +30,7 @@ from rnntui.ui.widgets.file_field import FileField
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 
 class HparamsScreen(Screen[None]):
@@ -61,11 +62,11 @@ class HparamsScreen(Screen[None]):
         self.start_values = values or self.rnn_task.hparams()
         self.hp: HParams | None = self.start_values
         self.keys = params_for(task_id)
-        self._checked: tuple[dict[str, Any], dict[str, str | None]] | None = None
+        self._checked: tuple[dict[str, Any], dict[str, str | None], Any] | None = None
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,6 +82,7 @@ class HparamsScreen(Screen[None]):
             source = self.rnntui.source_for(self.rnn_task.id)
             for field in self.rnn_task.source_fields:  # the files this task reads
                 yield FileField(field, getattr(source, field.name))
+            yield ParamField(SEEDS, 1)  # how many runs t trains, one per seed
         with Horizontal(id="form-buttons"):
             yield Button("Train (t)", id="train", variant="primary", compact=True)
             yield Button("Seed recipe (R)", id="recipe", compact=True)
@@ -95,7 +97,15 @@ class HparamsScreen(Screen[None]):
 
     # -- validation --------------------------------------------------------------------------
     def fields(self) -> dict[str, ParamField]:
-        return {f.param.key: f for f in self.query(ParamField)}
+        """The hyperparameters' fields (the seeds field is the form's, not the run's)."""
+        return {f.param.key: f for f in self.query(ParamField) if f.param is not SEEDS}
+
+    def seeds(self) -> tuple[int | None, str | None]:
+        """The seeds field's count, or None and why not."""
+        try:
+            return SEEDS.parse(self.query_one(f"#field-{SEEDS.key}", ParamField).raw), None
+        except ConfigError as exc:
+            return None, exc.message
 
     def file_fields(self) -> dict[str, FileField]:
         return {f.key: f for f in self.query(FileField)}
@@ -117,7 +127,8 @@ class HparamsScreen(Screen[None]):
     def validate_form(self) -> None:
         """Parse every field, then the task's checks; show errors, update the preview."""
         values = self.values()
-        state = (values, {name: field.path for name, field in self.file_fields().items()})
+        state = (values, {name: field.path for name, field in self.file_fields().items()},
+                 self.query_one(f"#field-{SEEDS.key}", ParamField).raw)
         if state == self._checked:
             return  # mounting the controls reports each initial value once more
         self._checked = state
@@ -135,6 +146,9 @@ class HparamsScreen(Screen[None]):
             except ConfigError as exc:
                 for key, message in exc.errors.items():
                     errors[key if key in parsed else "_form"] = message
+        count, problem = self.seeds()
+        if count is None:
+            errors[SEEDS.key] = problem or ""
         for name, field in self.file_fields().items():
             problem = field.problem
             field.show_error(problem)
@@ -167,6 +181,7 @@ class HparamsScreen(Screen[None]):
     def watch_errors(self, errors: dict[str, str]) -> None:
         for key, field in self.fields().items():
             field.show_error(errors.get(key))
+        self.query_one(f"#field-{SEEDS.key}", ParamField).show_error(errors.get(SEEDS.key))
         status = self.query_one("#form-status", Static)
         if errors:
             names = ", ".join(k for k in errors if k != "_form") or "the form"
@@ -193,6 +208,10 @@ class HparamsScreen(Screen[None]):
             return
         assert self.hp is not None
         self.rnntui.source = self.source()  # the run keeps the files it trained from
+        count, _ = self.seeds()
+        if count and count > 1:  # one run per seed, then the compare view's band
+            self.rnntui.train_seeds(self.rnn_task.id, self.hp, count)
+            return
         self.rnntui.train(self.rnn_task.id, self.hp)
 
     def action_train_cells(self) -> None:

@@ -2,7 +2,7 @@
 names what the run was trained on, and (for the token kinds) the likeliest next tokens.
 
 There is one predict screen per play kind the task declares (`Task.play_input(hp).kind`),
-chosen from `rnntui.ui.app.PLAY_SCREENS`; `predict_screen(run)` makes the right one:
+chosen from `rnntui.ui.screen_map.PLAY_SCREENS`; `predict_screen(run)` makes the right one:
 
 - letters (`letters.py`): the next letter as bars; enter continues the sequence.
 - sequence (`sequence.py`): the network's answer for the whole sequence, and what is wrong
@@ -34,6 +34,7 @@ from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
 from rnntui.runs import Run
 from rnntui.ui import messages
 from rnntui.tasks import get_task
+from rnntui.ui.screen_map import PLAY_SCREENS, screen_class
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.command_input import CommandInput
 from rnntui.ui.widgets.inline_message import InlineMessage
@@ -43,7 +44,7 @@ __all__ = ["TEMPERATURE_MAX", "BarsScreen", "PredictScreen", "WritingScreen", "p
 
 
 def predict_screen(run: Run, *, seed: int | None = None) -> PredictScreen:
-    """The predict screen of `run`'s play kind (from `rnntui.ui.app.PLAY_SCREENS`).
+    """The predict screen of `run`'s play kind (from `rnntui.ui.screen_map.PLAY_SCREENS`).
 
     Args:
         run: a run of a task whose play kind has a predict screen (every kind but dice).
@@ -52,9 +53,8 @@ def predict_screen(run: Run, *, seed: int | None = None) -> PredictScreen:
     Raises:
         ValueError: the run's kind is played on a screen of its own (dice).
     """
-    from rnntui.ui.app import PLAY_SCREENS, _screen
 
-    cls = _screen(*PLAY_SCREENS[get_task(run.task_id).play_input(run.hparams).kind])
+    cls = screen_class(*PLAY_SCREENS[get_task(run.task_id).play_input(run.hparams).kind])
     if not issubclass(cls, PredictScreen):
         raise ValueError(f"{run.task_id} runs play on {cls.__name__}, not a predict screen")
     return cls(run, seed=seed)

@@ -19,14 +19,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from rnntui.run_notes import NotesError, read_notes, write_notes
+from rnntui.runs.notes import NotesError, read_notes, write_notes
 from rnntui.runs import RunError, RunInfo
 from rnntui.tasks import TASKS, DataSource, Task, get_task
 from rnntui.ui import figures, messages
 from rnntui.ui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 
 
@@ -143,8 +143,8 @@ class TasksScreen(Screen[None]):
         self.filter = ""  # runs shown hold this (name, task or status), case-insensitive
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

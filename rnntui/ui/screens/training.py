@@ -34,10 +34,11 @@ from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.plots import KEPT_POINTS, CurvePlot, Series
 from rnntui.ui.widgets.progress import TrainingProgress
+from rnntui.ui.widgets.sample_log import SampleLog
 from rnntui.ui.widgets.training_log import TrainingLog
 
 if TYPE_CHECKING:
-    from rnntui.ui.app import RnntuiApp
+    from rnntui.ui.navigator import Navigator
 
 REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look live
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
@@ -94,8 +95,8 @@ class TrainingScreen(Screen[None]):
         self._seen: tuple | None = None  # what was shown when the screen was covered
 
     @property
-    def rnntui(self) -> RnntuiApp:
-        return cast("RnntuiApp", self.app)
+    def rnntui(self) -> Navigator:
+        return cast("Navigator", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,6 +108,7 @@ class TrainingScreen(Screen[None]):
             yield CurvePlot("loss", log_y=True, id="loss-plot")
             yield CurvePlot(self.metric, id="metric-plot")
         yield CursorLine(id="training-cursor")
+        yield SampleLog(id="sample")
         yield TrainingLog(id="log", max_lines=LOG_LINES)
         yield KeyFooter()
 
@@ -161,6 +163,9 @@ class TrainingScreen(Screen[None]):
         self._catch_up_log()
         if isinstance(event, (ev.LogLine, ev.CheckpointSaved)):
             return
+        if isinstance(event, ev.EpochSampled):
+            self._show_sample()
+            return
         if event is None:  # paused, resumed or asked to stop: the badge and the keys
             self._show_state()
             self.refresh_bindings()
@@ -195,6 +200,7 @@ class TrainingScreen(Screen[None]):
         self.query_one(TrainingProgress).show(session)
         self._show_outcome()
         self._draw_plots()
+        self._show_sample()
         self.refresh_bindings()
         # The log may have shrunk (an ended run shows its outcome): keep its end in view.
         log = self.query_one(TrainingLog)
@@ -236,9 +242,18 @@ class TrainingScreen(Screen[None]):
                               done.quality.get(task.quality.name), done.baselines, task.quality)
             if beside:
                 text.append("\n" + beside)
+            text.append(self._confusion_text(done.confusion))
             if done.message:
                 text.append("\n" + done.message)
         outcome.update(text)
+
+    @staticmethod
+    def _confusion_text(record: dict | None) -> str:
+        """A classifier's confusion matrix for the result box ('' for other tasks)."""
+        from rnntui.confusion import Confusion, box_lines
+
+        confusion = Confusion.from_dict(record) if record is not None else None
+        return "" if confusion is None else "\n" + "\n".join(box_lines(confusion))
 
     @staticmethod
     def _write_log(line: ev.LogLine, log: TrainingLog) -> None:
@@ -300,6 +315,7 @@ class TrainingScreen(Screen[None]):
         epoch = self.query_one("#metric-plot", CurvePlot).cursor
         history = self.session.history
         index = int(epoch) - 1 if epoch is not None else -1
+        self._show_sample()
         if not 0 <= index < len(history):
             line.hide_values()
             return
@@ -307,6 +323,16 @@ class TrainingScreen(Screen[None]):
         line.show(epoch, [("", {k: record[k] for k in keys if k in record})
                           for keys in (("loss", "val_loss"),
                                        (self.metric, f"val_{self.metric}"))])
+
+    def _show_sample(self) -> None:
+        """The cursor's epoch's sample once the cursor is placed, else the newest."""
+        samples = self.session.samples
+        epoch = self.query_one("#metric-plot", CurvePlot).cursor
+        pane = self.query_one(SampleLog)
+        if epoch is not None:
+            pane.show(samples.get(int(epoch)), len(samples), at_cursor=True)
+        else:
+            pane.show(samples[max(samples)] if samples else None, len(samples))
 
     # -- actions -----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

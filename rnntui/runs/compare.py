@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rnntui.runs import Run
+from rnntui.confusion import load as load_confusion
+from rnntui.runs.store import Run
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
@@ -34,6 +35,9 @@ class RunSummary:
     best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
     standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
     hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
+    # A classifier's accuracy per class on held-out data (rnntui.confusion), class → share.
+    per_class: dict[str, float] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)  # the data files it read
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,12 +60,15 @@ def summarize(run: Run) -> RunSummary:
     name, best = best_validation(run.task_id, history)
     task = get_task(run.task_id)
     quality = dict(status.quality)
+    confusion = load_confusion(run.path)
     return RunSummary(
         name=run.name, task=run.task_id, cell=run.hparams.cell, units=run.hparams.units,
         params=run.params(), epochs=run.epochs_done, status=status.status,
         quality=quality, best_val_name=name, best_val=best,
         train_seconds=status.train_seconds, baselines=dict(status.baselines),
         best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
+        per_class=confusion.per_class() if confusion is not None else {},
+        source=run.source.to_dict(),
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from rnntui.compare import differing_hparams
+from rnntui.runs.compare import differing_hparams
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 from rnntui.ui.curves import smooth

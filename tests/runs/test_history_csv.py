@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from rnntui.history_csv import history_csv
+from rnntui.runs.history_csv import history_csv
 
 
 def test_one_row_an_epoch_and_a_column_a_metric():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from rnntui.runs import RunError, atomic_write
+from rnntui.runs.files import RunError, atomic_write
 
 LOCK = ".lock"
 HOLDER = ".lock.holder"

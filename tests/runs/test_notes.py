@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rnntui.run_notes import NOTES, NotesError, RunNotes, parse_tags, read_notes, write_notes
+from rnntui.runs.notes import NOTES, NotesError, RunNotes, parse_tags, read_notes, write_notes
 
 
 def test_notes_round_trip_and_match(tmp_path):

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from rnntui.engine.train import train
-from rnntui.fit import FIT_ENTRY, fit_for, vocab_hash
+from rnntui.runs.fit import FIT_ENTRY, fit_for, vocab_hash
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 from tests.robust_support import assert_clear_error, call_main

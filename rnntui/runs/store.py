@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import time
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
@@ -23,6 +22,8 @@ from typing import Any
 
 from rnntui import paths
 from rnntui.config import ConfigError, HParams
+from rnntui.runs.files import RunError, read_json, atomic_save, atomic_write
+from rnntui.runs.lock import writing
 from rnntui.tasks import DataSource, UnknownTask, get_task
 
 FORMAT_VERSION = 1
@@ -30,62 +31,6 @@ CONFIG, HISTORY, MODEL, VOCAB, STATUS = ("config.json", "history.jsonl", "model.
                                          "vocab.json", "status.json")
 HISTORY_IN_MODEL = "rnntui-history.jsonl"  # the history saved inside model.keras
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-
-
-class RunError(RuntimeError):
-    """A run that cannot be opened or written; the message says which and why."""
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    atomic_save(path, lambda tmp: tmp.write_bytes(raw))
-
-
-def atomic_save(path: Path, writer: Callable[[Path], None]) -> None:
-    """Let `writer` write a temporary file beside `path` (same suffix, as Keras wants), flush
-    it to disk, then move it in place with `os.replace`."""
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{path.suffix}")
-    try:
-        writer(tmp)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        _unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _unlink(path: str | Path) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RunError(f"{path.parent.name}: {what} is missing ({path.name})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
-    except OSError as exc:
-        raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None
 
 
 OUTCOMES = ("completed", "stopped", "nan", "diverged", "failed")  # how a training can end
@@ -277,7 +222,7 @@ class Run:
     def vocab(self) -> list[str] | None:
         if not (self.path / VOCAB).is_file():
             return None
-        data = _read_json(self.path / VOCAB, "the vocabulary")
+        data = read_json(self.path / VOCAB, "the vocabulary")
         if not isinstance(data, list) or not all(isinstance(t, str) for t in data):
             raise RunError(f"{self.name}: the vocabulary is damaged ({VOCAB})")
         return data
@@ -315,7 +260,6 @@ class Run:
         Raises:
             RunBusy: another process is writing the run (its config is left alone).
         """
-        from rnntui.run_lock import writing  # it imports this module
 
         with writing(self.path):
             self.hparams = self.hparams.replace(epochs=epochs)
@@ -389,7 +333,7 @@ class RunStore:
             RunError: for a missing, damaged or newer-version run, with what is wrong.
         """
         path = self.resolve(str(name))
-        data = _read_json(path / CONFIG, "the run's config")
+        data = read_json(path / CONFIG, "the run's config")
         if not isinstance(data, dict):
             raise RunError(f"{path.name}: the run's config is damaged ({CONFIG})")
         version = data.get("version")
@@ -440,7 +384,6 @@ class RunStore:
             RunError: a bad or taken name, or a run outside the store; RunBusy: a process
                 trains it now (the lock's message says which).
         """
-        from rnntui.run_lock import writing  # it imports this module
 
         path = self.resolve(name)
         if path.resolve().parent != self.root.resolve():
@@ -464,7 +407,6 @@ class RunStore:
         Raises:
             RunError: a run outside the store; RunBusy: one another process is writing.
         """
-        from rnntui.run_lock import writing  # it imports this module
 
         path = self.resolve(name)
         if path.resolve().parent != self.root.resolve():

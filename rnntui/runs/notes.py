@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnntui.runs import atomic_write
+from rnntui.runs.files import atomic_write
 
 NOTES = "notes.json"
 MAX_NOTE = 2000  # characters: a note is a sentence or a paragraph, not a document

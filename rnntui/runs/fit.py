@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from rnntui.runs import Run
+from rnntui.runs.store import Run
 
 from rnntui.nn.loading import FIT_ENTRY  # the entry of model.keras that holds the record
 

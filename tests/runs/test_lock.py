@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from rnntui.run_lock import HOLDER, LOCK, RunBusy, holder, writing
+from rnntui.runs.lock import HOLDER, LOCK, RunBusy, holder, writing
 from rnntui.runs import RunStore
 from rnntui.tasks import get_task
 from tests.conftest import subprocess_env
@@ -29,7 +29,7 @@ def _hold_in_child(folder):
     """A child process that takes the run's lock and sleeps; returns it once it holds it."""
     code = textwrap.dedent(f"""
         import sys, time
-        from rnntui.run_lock import writing
+        from rnntui.runs.lock import writing
         with writing({str(folder)!r}, role="a test holder"):
             print("held", flush=True)
             time.sleep(60)

@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from rnntui.runs import atomic_write
+from rnntui.runs.files import atomic_write
 
 HISTORY_CSV = "history.csv"  # the app's export key writes it here, in the run's folder
 

@@ -1,0 +1,70 @@
+"""The files of a run folder: written atomically, read with a sentence for what went wrong.
+
+The lowest module of the run store: the store, its lock, notes and CSV all write through it,
+and it imports none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+class RunError(RuntimeError):
+    """A run that cannot be opened or written; the message says which and why."""
+
+
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_save(path, lambda tmp: tmp.write_bytes(raw))
+
+
+def atomic_save(path: Path, writer: Callable[[Path], None]) -> None:
+    """Let `writer` write a temporary file beside `path` (same suffix, as Keras wants), flush
+    it to disk, then move it in place with `os.replace`."""
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.{time.monotonic_ns()}.tmp{path.suffix}")
+    try:
+        writer(tmp)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _unlink(path: str | Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{path.parent.name}: {what} is missing ({path.name})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
+    except OSError as exc:
+        raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None

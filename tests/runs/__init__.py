@@ -1,0 +1,1 @@
+"""Tests of the run store package, `rnntui.runs`, beside its modules' names."""
