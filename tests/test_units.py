@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from rnntui.nn import Network
+from rnntui.nn.loading import network_from_keras
 from rnntui.nn.cells import LSTMCell, SimpleRNNCell
 from rnntui.nn.layers import Dense, Recurrent
 from rnntui.tasks import get_task
@@ -104,7 +105,7 @@ def _keras_model(cell: str, layers: int = 2, bidirectional: bool = False, seed: 
 def test_collected_h_equals_a_keras_sub_model_of_each_layer(cell, bidirectional):
     keras = pytest.importorskip("keras")
     model = _keras_model(cell, 2, bidirectional)
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     x = np.random.default_rng(1).integers(0, 7, (5, 6)).astype("int32")
     texts = [UnitText(row, tuple(str(v) for v in row)) for row in x]
     states = collect(net, texts)
@@ -120,7 +121,7 @@ def test_collected_h_equals_a_keras_sub_model_of_each_layer(cell, bidirectional)
 def test_collected_c_ends_at_keras_final_cell_state():
     keras = pytest.importorskip("keras")
     model = _keras_model("lstm", 1)
-    net = Network.from_keras(model)
+    net = network_from_keras(model)
     x = np.random.default_rng(2).integers(0, 7, (3, 6)).astype("int32")
     states = collect(net, [UnitText(row, tuple(row)) for row in x])
     lstm = model.layers[1]

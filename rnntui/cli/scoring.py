@@ -44,11 +44,15 @@ def cmd_score(args: argparse.Namespace) -> int:
         net = load_network(run.model_path)
     except MirrorError as exc:
         raise UserError(f"{run.name}: {exc}") from None
-    score = score_poems(net, vocab, train, task.training_targets(run.hparams, train, vocab), poems,
-                        run.hparams.tokens)
+    targets = task.training_targets(run.hparams, train, vocab)
+
+    def scored() -> Any:
+        return score_poems(net, vocab, train, targets, poems, run.hparams.tokens)
+
+    score = scored()
     what = args.file or f"its {len(held_out):,} held-out test poems"
     if args.ablate:
-        return _score_ablated(run, args, net, vocab, train, poems, score, what)
+        return _score_ablated(run, args, net, scored, score, what)
     if args.json:
         print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict()})
         return 0
@@ -63,12 +67,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _score_ablated(run: Any, args: argparse.Namespace, net: Any, vocab: Any, train: Any,
-                   poems: Any, intact: Any, what: str) -> int:
+def _score_ablated(run: Any, args: argparse.Namespace, net: Any, scored: Any, intact: Any,
+                   what: str) -> int:
     """The perplexity with `--ablate`'s units pinned, beside the intact network's."""
     from rnntui.cli.units import pins_for
     from rnntui.play import open_play
-    from rnntui.poetry.scoring import score_poems
     from rnntui.units.ablation import ablated, describe
     from rnntui.units.source import UnitsRun
 
@@ -76,7 +79,7 @@ def _score_ablated(run: Any, args: argparse.Namespace, net: Any, vocab: Any, tra
     units.net = net  # the network being scored
     pinned, means = pins_for(units, args.ablate, args.ablate_mode)
     with ablated(net, pinned, args.ablate_mode, means):
-        changed = score_poems(net, vocab, train, poems, run.hparams.tokens, run.hparams.seed)
+        changed = scored()
     label = describe(pinned, args.ablate_mode)
     if args.json:
         print_json({"run": run.name, "file": args.file, "ablate": [str(u) for u in pinned],
