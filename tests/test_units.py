@@ -433,3 +433,25 @@ def test_a_typed_poem_is_read_after_the_start_token_as_the_held_out_ones(poems_r
     typed = units.typed("春眠")
     assert typed.steps[0] == END and len(typed) == 3
     assert units.task.feature_values(units.hp, "line_position", typed) == [0, 1, 2]
+
+
+@pytest.mark.slow  # real training (two tiny epochs)
+def test_training_records_saturation_each_epoch_for_the_saturation_command(tmp_path, capsys):
+    pytest.importorskip("keras")
+    from rnntui.cli import main
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore
+
+    task = get_task("recall")
+    run = RunStore(tmp_path / "runs").create("recall", task.hparams(
+        {"units": 4, "seq_len": 5, "epochs": 2}))
+    assert train(run).status == "completed"
+    epochs = saturation.read(run.path)
+    assert [e["epoch"] for e in epochs] == [1, 2]
+    assert epochs[0]["steps"] == saturation.BUDGET_STEPS  # 400 whole sequences of 5
+    assert main(["saturation", str(run.path), "--epoch", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["epoch"] == 1 and out["layers"][0]["layer"] == 0
+    gates = out["layers"][0]["gates"]
+    assert set(gates) == {"i", "f", "o"} and len(gates["f"]["left"]) == 4
+    assert all(0 <= v <= 1 for v in gates["f"]["right"])
