@@ -63,7 +63,8 @@ class TrainingScreen(Screen[None]):
                 tooltip="every gate and state of the trained network, step by step"),
         Binding("p", "predict", "Predict", id="training.predict",
                 tooltip="try the trained network: type an input, see its prediction"),
-        Binding("u", "units", "Units", id="training.units",
+        # Not in the footer (at 80 columns it would cut "? Help" short); ? lists it.
+        Binding("u", "units", "Units", id="training.units", show=False,
                 tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("c", "compare", "Compare", id="training.compare",
                 tooltip="overlay this run's curves with other runs of the task"),
