@@ -3,12 +3,14 @@
 From 20 famous first lines typed in simplified script without punctuation (10 of five
 characters, 10 of seven), a trained poems run writes the rest of a quatrain (`lines=4`),
 5 samples each with fixed seeds, through the core writer (`rnntui.poetry.writing.PoemWriter`,
-rhyme on as by default; `--no-rhyme` turns it off to show what the network does alone).
+the form and rhyme rules on as by default; `--no-form --no-rhyme` turn them off to show
+what the network does alone).
 
 - form: every line of the quatrain has the first line's length, with ， ending lines 1 and
   3 and 。 (or ？/！) lines 2 and 4;
 - copying: a generated line (lines 2-4, without its mark) that is a line of a training poem;
-- rhyme: lines 2 and 4 end on characters of one 十三辙 class (quatrains of four lines);
+- rhyme: lines 2 and 4 (and 1 where it ends 平) end in one 平声 group of the 平水韵, no
+  character twice (quatrains of four lines);
   beside it, the same rate over the run's own training quatrains (real Tang poems);
 - acrostic: 春夏秋冬, each line starting with its character.
 
@@ -49,6 +51,7 @@ def main() -> None:
                         help="default: the task's (0.6)")
     parser.add_argument("--samples", type=int, default=5, help="quatrains per first line")
     parser.add_argument("--no-rhyme", action="store_true")
+    parser.add_argument("--no-form", action="store_true", help="the network alone keeps the form")
     parser.add_argument("--top-p", type=float, default=None)
     args = parser.parse_args()
     import numpy as np
@@ -68,6 +71,7 @@ def main() -> None:
     writer = PoemWriter(load_network(run.model_path), run.vocab(), hp.script)
     temperature = task.temperature if args.temperature is None else args.temperature
     options = WritingOptions(temperature=temperature, lines=4, rhyme=not args.no_rhyme,
+                             form=not args.no_form,
                              top_p=args.top_p, length=64)
     form = copies = rhymed = quatrains = lines_written = 0
     examples = []

@@ -62,3 +62,14 @@ def off_fast_path(hp: Mapping[str, Any], device: str) -> FastPath | None:
         return None
     path = fast_path(hp)
     return None if path.fused else path
+
+
+def fast_path_on(hp: Mapping[str, Any], backend: str) -> FastPath:
+    """`fast_path` on one Keras backend: Keras 3.15 on JAX runs the LSTM through cuDNN
+    (`jax.experimental.rnn`) but the GRU as a `lax.scan` of steps (its input projections
+    batched), so a GRU is fused on TensorFlow and PyTorch only."""
+    path = fast_path(hp)
+    if path.fused and backend == "jax" and hp["cell"] == "gru":
+        return FastPath(False, "Keras on JAX has no fused cuDNN GRU: it runs one step at a "
+                        "time (cell=lstm is fused there, or use --backend tensorflow|torch)")
+    return path

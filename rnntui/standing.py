@@ -8,6 +8,7 @@ this one sentence, so the wording is decided here only. No Keras, no Textual.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 from rnntui.tasks.base import Quality
@@ -15,11 +16,13 @@ from rnntui.tasks.base import Quality
 CELL_NAMES = {"simple": "SimpleRNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-def figure(value: float) -> str:
+def figure(value: float, quality: Quality | None = None) -> str:
     """A figure as the sentence shows it: 3 significant decimals for fractions, else 3-4
-    significant digits ("0.816", "0.00341", "12.4")."""
+    significant digits ("0.816", "0.00341", "12.4"); a perplexity to one decimal ("121.4")."""
     if not math.isfinite(value):
         return str(value)
+    if quality is not None and quality.name == "perplexity":
+        return f"{value:,.1f}"
     if value == 0:
         return "0"
     if abs(value) <= 1:  # accuracies and the like, 1.0 included
@@ -68,9 +71,19 @@ def standing(network: str, value: float | None, baselines: Mapping[str, float],
     """
     if value is None or not baselines:
         return ""
-    parts = [f"{name} {figure(base)}: {gap(value, base, quality)}"
+    parts = [f"{baseline_name(name)} {figure(base, quality)}: {gap(value, base, quality)}"
              for name, base in baselines.items()]
-    return f"{network} {figure(value)} vs " + "; vs ".join(parts)
+    return f"{network} {figure(value, quality)} vs " + "; vs ".join(parts)
+
+
+_NGRAM = re.compile(r"kneser_ney_(\d+)gram")
+
+
+def baseline_name(key: str) -> str:
+    """A baseline's name as a learner reads it: `kneser_ney_5gram` (the key kept in JSON and
+    status.json) is "Kneser-Ney 5-gram"; names already in words stay as they are."""
+    match = _NGRAM.fullmatch(key)
+    return f"Kneser-Ney {match.group(1)}-gram" if match else key
 
 
 def network_name(cell: str) -> str:

@@ -96,6 +96,44 @@ def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch
     assert run.status().status == "diverged"
 
 
+def test_a_diverged_run_keeps_its_best_epoch_without_a_patience(monkeypatch):
+    # issue 21 §3: a SimpleRNN at its best at epoch 9 that explodes at epoch 38 kept the
+    # wreck of epoch 40; with validation data the best epoch is kept, patience or not.
+    weights = {}
+    _scripted(monkeypatch, "val_loss", [1.0, 0.4, 0.6, 0.9], weights)
+    _scripted(monkeypatch, "loss", [2.0, 1.0, 8.0, 50.0])
+    run = _sine_run(epochs=4, patience=0, learning_rate=0.05)
+    result = train(run)
+    assert result.status == "diverged"
+    assert (result.best_epoch, result.epochs, result.trained_epochs) == (2, 2, 4)
+    assert "diverged at epoch 3" in result.message
+    assert "the best epoch (2) is kept" in result.message
+    assert result.metrics["val_loss"] == 0.4
+    assert [h["val_loss"] for h in run.history()] == [1.0, 0.4]
+    for a, b in zip(weights[2], load_checkpoint(run.model_path).get_weights()):
+        np.testing.assert_array_equal(a, b)
+    status = run.status()
+    assert (status.status, status.best_epoch, status.epochs, status.trained_epochs) == (
+        "diverged", 2, 2, 4)
+
+
+def test_a_nan_run_with_validation_keeps_its_best_epoch(monkeypatch):
+    _scripted(monkeypatch, "val_loss", [1.0, 0.4, 0.6, float("nan")])
+    run = _sine_run(epochs=4, patience=0)
+    result = train(run)
+    assert result.status == "nan" and result.best_epoch == 2 and result.epochs == 2
+    assert "the best epoch (2) is kept" in result.message
+    assert len(run.history()) == 2
+
+
+def test_diverged_at_is_the_first_epoch_past_the_line():
+    from rnntui.engine.train import diverged_at
+
+    assert diverged_at(1.6, [1.2, 0.5, 0.1, 0.05]) is None
+    assert diverged_at(1.6, [1.0, 0.3, 0.35, 5.0, 9.0, 50.0]) == 4
+    assert diverged_at(1.6, [3.0, 20.0, 50.0]) == 2  # above 1.5 × the start after epoch 1
+
+
 def test_train_json_and_compare_carry_baselines_and_the_standing(capsys):
     from rnntui.cli import main
 

@@ -73,7 +73,7 @@ def test_text_for_the_cli_and_the_box():
 
 async def test_the_result_box_of_a_saved_classifier_run_shows_its_matrix():
     from rnntui.ui.app import make_app
-    from ui_support import FakeFactory, saved_run, screen_text, wait_for
+    from tests.ui_support import FakeFactory, saved_run, screen_text, wait_for
 
     app = make_app(trainer_factory=FakeFactory())
     async with app.run_test(size=(100, 30)) as pilot:

@@ -86,3 +86,44 @@ def test_devices_refusals_are_one_line(args, message):
                             env=subprocess_env())
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("task, devices", [("onehot4", 2), ("embed4", 3)])
+def test_a_set_that_does_not_split_evenly_trains_on_several_devices(task, devices):
+    # issue 21 §5: onehot4's 5 windows on 2 devices failed with TensorFlow's raw
+    # InvalidArgumentError (AddN shapes [3,4,5] vs [2,4,5]).
+    result = subprocess.run([*RNNTUI, "train", task, "--devices", str(devices), "--epochs",
+                             "2", "--json"], capture_output=True, text=True, timeout=300,
+                            env=subprocess_env())
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["status"] == "completed" and summary["epochs"] == 2
+    assert 0 <= summary["accuracy"] <= 1
+
+
+@pytest.mark.slow
+def test_fewer_samples_than_devices_is_refused_before_training_in_a_sentence():
+    result = subprocess.run([*RNNTUI, "train", "onehot1", "--devices", "8", "--epochs", "1"],
+                            capture_output=True, text=True, timeout=300, env=subprocess_env())
+    assert result.returncode == 2
+    assert "5 samples to evaluate cannot be shared by 8 devices" in result.stderr
+    assert "Traceback" not in result.stderr and "InvalidArgumentError" not in result.stderr
+    assert "epoch 1/1" not in result.stdout  # refused before any training
+
+
+def test_evaluation_batches_start_even_and_padded_training_batches_split_evenly():
+    import numpy as np
+
+    from rnntui.engine.batches import padded
+    from rnntui.engine.distribute import evaluation_batch
+
+    assert evaluation_batch(5, 256, 1) == 256
+    assert evaluation_batch(5, 256, 2) == 4  # 4 (2 + 2) then 1: TensorFlow takes that
+    assert evaluation_batch(600, 256, 2) == 256 and evaluation_batch(7, 6, 3) == 6
+    with pytest.raises(ConfigError, match="5 samples to evaluate cannot be shared by 8"):
+        evaluation_batch(5, 256, 8)
+    order = np.array([4, 2, 0, 3, 1])
+    assert padded(order[0:5], order, 5, 2).tolist() == [4, 2, 0, 3, 1, 4]
+    assert padded(order[0:3], order, 3, 2).tolist() == [4, 2, 0, 3]
+    assert padded(order[0:4], order, 4, 2).tolist() == [4, 2, 0, 3]

@@ -206,7 +206,51 @@ def test_cli_predict_acrostic_starts_each_line_with_its_character(trained, capsy
     assert main(["predict", run, "--acrostic", "春夏秋冬", "--seed", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line[0] for line in lines[1:5]] == list("春夏秋冬")
-    assert lines[5].startswith("(lines 2 and 4")
+    assert lines[5].startswith("(lines ") and "(平水韵)" in lines[5]
+    assert out["lines"][-1].endswith("。") and len({len(line) for line in out["lines"]}) == 1
+
+
+def test_cli_predict_candidates_lists_the_likeliest_next_lines(trained, capsys):
+    run = str(trained["poems"].path)
+    assert main(["predict", run, "床前明月光，", "--candidates", "3", "--json"]) == 0
+    out = _json_out(capsys)
+    assert len(out["candidates"]) == 3
+    for c in out["candidates"]:
+        assert set(c) >= {"line", "log_probability", "tones", "breaks", "rhymes"}
+        assert len(c["line"]) == 6 and c["line"][-1] == "。" and c["log_probability"] < 0
+    scores = [c["log_probability"] for c in out["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    assert main(["predict", run, "床前明月光，", "--candidates", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("1. ")
+
+
+def test_cli_predict_refuses_first_lines_the_form_cannot_go_on_from(trained, capsys):
+    run = str(trained["poems"].path)
+    for args, message in ((["abc"], "no Chinese character"),
+                          (["床前明月光，明月光。"], "mixed line lengths"),
+                          (["床前明月光", "--chars", "7"], "cannot fit a form of 7"),
+                          (["床前明月光", "--acrostic", "明月"], "line 1 must start with 明"),
+                          (["床前明月光", "--candidates", "0"], "--candidates 0")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["predict", run, *args])
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+
+
+def test_cli_score_gives_the_verse_figures_alone_and_with_the_rules(trained, capsys,
+                                                                   tmp_path):
+    run = str(trained["poems"].path)
+    poems = tmp_path / "held.txt"
+    poems.write_text("白日依山尽，黄河入海流。欲穷千里目，更上一层楼。\n"
+                     "床前明月光，疑是地上霜。举头望明月，低头思故乡。\n", encoding="utf-8")
+    assert main(["score", run, str(poems), "--samples", "5", "--json"]) == 0
+    verse = _json_out(capsys)["verse"]
+    assert set(verse) == {"network", "rules", "rules_tones", "real"}
+    assert verse["rules"]["in_form"] == 1.0 and verse["rules"]["rhymed"] == 1.0
+    assert verse["rules_tones"]["tones"] == 1.0
+    assert all(0 <= verse[k]["in_form"] <= 1 for k in verse)
+    assert verse["real"] == {"poems": 2, "in_form": 1.0, "rhymed": 1.0, "tones": 0.5,
+                             "tone_places": verse["real"]["tone_places"]}
 
 
 def test_a_traditional_first_line_reads_as_simplified_on_a_simplified_run(trained, capsys):
@@ -341,3 +385,60 @@ def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
                  "--length", "4"]) == 0
     out = _json_out(capsys)
     assert out["poem"].startswith("the dog sat on the") and out["next"][0]["token"] == "on"
+
+
+# -- input the network never saw is named (issue 21 §4) ----------------------------------
+def test_onehot4_warns_of_a_short_window_and_one_it_never_saw(trained):
+    play = open_play(trained["onehot4"])
+    assert "1 letter: it was trained on windows of exactly 4" in play.encode("a").warning
+    assert "aaaa is none of the 5 windows it was trained on (abcd, bcde, cdea, deab, eabc)" \
+        in play.encode("aaaa").warning
+    assert play.encode("abcd").warning == ""
+    assert play.encode("eabcd").warning == ""  # reads its last 4, a trained window
+
+
+def test_sine_warns_of_values_outside_training_and_steep_windows(trained):
+    play = open_play(trained["sine"])
+    calm = " ".join(f"{np.sin(0.01 * k):.4f}" for k in range(10))
+    assert play.encode(calm).warning == ""
+    assert "55.000 is outside the training range [-1.000, 1.000]" in play.encode(
+        "0 0 0 0 0 0 0 0 0 55").warning
+    steep = play.encode("0 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9").warning
+    assert "× the steepest in training" in steep and "outside" not in steep
+
+
+def test_imdb_with_no_known_word_gets_no_label(trained):
+    play = open_play(trained["imdb"])
+    play.use_word_index({"great": 1, "movie": 2})
+    prob, words = play.sentiment("😀 电影很好")
+    assert prob is None
+    assert play.no_label(words).startswith("no label: none of its")
+    assert play.encode("😀 电影很好").warning.startswith("no label")
+    assert play.sentiment("great movie")[0] is not None
+
+
+def test_predict_json_carries_the_warnings(trained, capsys):
+    from rnntui.cli import main
+
+    assert main(["predict", str(trained["onehot4"].path), "aaaa", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["warnings"]) == 1 and "none of the 5 windows" in out["warnings"][0]
+
+
+def test_predict_word_index_is_kept_with_the_run(trained, tmp_path, capsys, monkeypatch):
+    # issue 21 §5: README says the word index given is kept with the run; it was not
+    from rnntui.cli import main
+
+    run = trained["imdb"]
+    play = open_play(run)
+    play.stored_copy.unlink(missing_ok=True)
+    index = tmp_path / "word_index.json"
+    index.write_text(json.dumps({"great": 1, "movie": 2}), encoding="utf-8")
+    assert main(["predict", str(run.path), "great movie", "--word-index", str(index),
+                 "--json"]) == 0
+    capsys.readouterr()
+    assert play.stored_copy.is_file()
+    index.unlink()  # gone: the run's own copy answers from now on, offline
+    later = open_play(RunStore(run.path.parent).open(run.path))
+    assert later.missing() is None
+    assert later.sentiment("great movie")[0] is not None

@@ -51,6 +51,7 @@ def test_a_small_corpus_is_read_at_more_offsets():
     from rnntui.tasks.poems import SMALL_CORPUS, stride_for, windows
 
     assert stride_for([list("明月光")] * 10, 32) == 4
-    assert stride_for([list("明") * SMALL_CORPUS], 32) == 16
+    # a larger corpus: windows side by side, each target once an epoch (issue 26, item 8)
+    assert stride_for([list("明") * SMALL_CORPUS], 32) == 32
     x, y = windows(np.arange(40), 8, stride=2)
     assert x[:, 0].tolist() == list(range(0, 32, 2)) and (y == x + 1).all()

@@ -173,6 +173,15 @@ def test_any_typed_input_predicts_or_says_what_is_wrong(playgrounds, kind, text)
     trace = _try(play.gates, text)
     assert (trace is None) == (encoded is None)
     tokens = _try(lambda: list(play.generate(text, 3, 0.8, None, np.random.default_rng(0))))
+    if kind == "poems" and encoded is not None and tokens is None:
+        # a poem's rules refuse what they cannot write from (no Chinese character, lines
+        # of mixed lengths, a length the form cannot fit), in one clear line
+        from rnntui.poetry.writing import WritingOptions
+
+        with pytest.raises(InputError) as refused:
+            play.check(text, WritingOptions(temperature=0.8, length=3, lines=None))
+        assert_clear_message(str(refused.value))
+        return
     assert (tokens is None) == (encoded is None)
 
 

@@ -102,7 +102,7 @@ async def test_the_compare_view_draws_a_band_and_refuses_one_for_a_single_run():
     from rnntui.ui.app import make_app
     from rnntui.ui.screens.compare import CompareScreen
     from rnntui.ui.widgets.plots import CurvePlot
-    from ui_support import FakeFactory, screen_text, wait_for
+    from tests.ui_support import FakeFactory, screen_text, wait_for
 
     app = make_app(trainer_factory=FakeFactory())
     async with app.run_test(size=(100, 34)) as pilot:
@@ -158,7 +158,7 @@ async def test_the_forms_seeds_field_trains_a_run_per_seed_then_compares_them():
     from rnntui.ui.app import make_app
     from rnntui.ui.screens.compare import CompareScreen
     from rnntui.ui.screens.hparams import HparamsScreen
-    from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+    from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)

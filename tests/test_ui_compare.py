@@ -95,3 +95,19 @@ async def test_c_then_t_moves_to_the_next_tasks_comparison():
         await pilot.press("t")  # and round to onehot4 again
         await pilot.pause()
         assert screen.task_id == "onehot4" and screen.query_one(DataTable).row_count == 2
+
+
+async def test_m_never_shows_two_loss_columns():
+    # issue 21 §6: m cycled to "loss", beside the loss column already there
+    two_runs()
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        for _ in range(3):
+            labels = [str(c.label) for c in screen.table.columns.values()]
+            assert labels.count("loss") == 1, labels
+            await screen.action_next_metric()
+            await pilot.pause()
+        assert "loss" not in screen.metrics()

@@ -27,6 +27,6 @@ async def test_onehot1_trains_for_real_and_shows_its_accuracy():
         assert session.device  # TrainingStarted said where it trained
         await pilot.pause(0.3)
         text = screen_text(app)
-        assert "✓ completed after 3 epochs" in text
+        assert "✓ completed: trained 3 epochs" in text
         assert "accuracy " in text and "goal ≥ 1" in text
         assert app.store.open(session.name).epochs_done == 3

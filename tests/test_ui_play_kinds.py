@@ -119,9 +119,13 @@ def test_poem_bars_come_from_the_state_the_poem_is_written_from():
     # generation starts (a blank state gave other figures)
     import numpy as np
 
-    def writable(probs):  # what the writer draws from: never UNK, and no END before line 4
+    from rnntui.poetry.meter import has_han
+
+    def writable(probs):  # what the writer draws from: never UNK, no END before line 4,
+        # and (the form rule) a character, not a mark, to start line 2
         probs = np.array(probs, dtype=np.float64)
         probs[[play.index[UNK], play.index[END]]] = 0.0
+        probs[[i for i, t in enumerate(play.vocab) if not has_han(t)]] = 0.0
         return probs / probs.sum()
 
     ids = np.asarray(play.start_ids(play.encode(text)), dtype=np.int32)

@@ -106,8 +106,12 @@ async def test_a_poem_streams_token_by_token_and_stops():
         assert (len(lines) == 4 and tokens[-1] in LINE_ENDS) or len(tokens) == screen.length
         assert screen.poem_status.startswith(("4 lines, as asked",
                                               "stopped at the length, 48 characters"))
-        # whether the written poem rhymes is said (the writer asks lines 2 and 4 to)
-        assert len(lines) < 4 or "lines 2 and 4" in screen.poem_status
+        # whether the written poem rhymes is said (the writer asks lines 2 and 4 to), by
+        # the 平水韵; and what the network alone gave the form rule
+        assert len(lines) < 4 or "(平水韵)" in screen.poem_status
+        assert "network alone:" in screen.poem_status
+        # the 平仄 under each line, and the regulated pattern it is read against
+        assert "fits 五绝" in screen_text(app) or "nearest 五绝" in screen_text(app)
         assert "4 lines" in screen_text(app)
         assert "床前明月光" in screen_text(app)
 
@@ -277,3 +281,74 @@ def test_snapshot_predict_poem(snap_compare):
 
     assert snap_compare(_host(fixed_run("poems"), seed=8, still=True), terminal_size=SIZE,
                         run_before=run_before)
+
+
+async def test_poem_keys_set_lines_chars_form_tones_and_a_mood():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert "form on" in screen_text(app) and "tones off" in screen_text(app)
+        screen.query_one("#predict-output-pane").focus()  # single letters: no field focused
+        await pilot.press("l")
+        assert screen.lines == 8 and "8 lines" in screen_text(app)
+        await pilot.press("c", "t", "f")
+        assert screen.chars == 5 and screen.tones and not screen.form
+        assert screen.field.value == "床前明月光"  # the keys typed nothing
+        await pilot.press("f", "l", "p")
+        assert screen.form and screen.lines == 4 and app.focused.id == "poem-prefix"
+        await pilot.press(*"明月", "enter")
+        await settle(pilot)
+        assert screen.prefix == "明月" and app.focused is screen.field
+        # the bars say the network's chance of a 平 and of a 仄 next
+        screen.field.value = "床前明月光，"
+        await settle(pilot)
+        assert "平 " in screen_text(app) and "仄 " in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = poem_lines("床前明月光，" + "".join(t for t in screen.poem_tokens if t != END))
+        assert len(lines) == 4 and all(len(line) == 6 for line in lines)
+        # under each line its 平仄 (床前明月光: 平平平仄平), read against the pattern
+        assert "平平平仄平" in screen_text(app)
+
+
+async def test_poem_candidate_lines_are_offered_and_taken():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+n")  # from the field: a Ctrl key works anywhere
+        await settle(pilot)
+        assert len(screen.candidate_lines) == 5
+        assert "candidate next lines" in screen_text(app)
+        assert all(len(c.line) == 6 and c.line[-1] == "。" for c in screen.candidate_lines)
+        chosen = screen.candidate_lines[1].line
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.field.value == "床前明月光，" + chosen
+        await pilot.press("n")  # the body has focus: the single letter is the command
+        await settle(pilot)
+        assert all(c.line[-1] == "，" for c in screen.candidate_lines)
+
+
+async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await _type(pilot, "abc")
+        message = app.screen.query_one(InlineMessage)
+        assert message.is_error and "no Chinese character" in message.text
+        app.screen.field.value = "床前明月光，明月光。"
+        await settle(pilot)
+        assert message.is_error and "mixed line lengths" in message.text
+        app.screen.field.value = "白日依山盡，"
+        await settle(pilot)
+        assert not message.is_error and "白日依山尽" in message.text  # converted, and said
+        await pilot.press("ctrl+o", *"明龘", "enter")  # a head the run never saw
+        await settle(pilot)
+        assert message.is_error and "does not know 龘" in message.text
+        assert app.focused.id == "poem-acrostic" and app.screen.acrostic == ""
+        app.screen.field.value = "床前明月光"
+        await pilot.press("ctrl+u", "明", "enter")  # the typed first line must start with 明
+        await settle(pilot)
+        assert app.screen.acrostic == "明"
+        assert message.is_error and "line 1 must start with 明" in message.text

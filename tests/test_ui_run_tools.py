@@ -145,3 +145,18 @@ async def test_rename_renames_and_is_refused_with_the_locks_message_while_traine
         finally:
             holder.kill()
             holder.wait()
+
+
+async def test_a_filter_with_no_match_says_so_not_no_runs_yet():
+    # issue 21 §6: the detail line said "No runs yet" with two runs in the store
+    store = RunStore()
+    saved_run(store, "onehot4", [{"loss": 0.5, "accuracy": 0.5}])
+    saved_run(store, "onehot4", [{"loss": 0.4, "accuracy": 0.75}], units=9)
+    app = make_app(trainer_factory=FakeFactory(), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.screen.focus_runs()
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "No run matches “zzzz” (2 runs in all)" in text
+        assert "No runs yet" not in text

@@ -8,7 +8,7 @@ from rnntui.engine.samples import FILE, append
 from rnntui.ui.app import make_app
 from rnntui.ui.session import RUNNING
 from rnntui.ui.widgets.sample_log import SampleLog
-from ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
 
 
 async def test_the_pane_shows_the_newest_sample_and_the_cursor_reads_older_ones():
@@ -36,7 +36,7 @@ async def test_the_pane_shows_the_newest_sample_and_the_cursor_reads_older_ones(
 
 
 async def test_a_finished_runs_samples_show_on_its_training_screen():
-    from ui_support import saved_run
+    from tests.ui_support import saved_run
 
     app = make_app(trainer_factory=FakeFactory())
     async with app.run_test(size=(80, 24)) as pilot:

@@ -32,6 +32,8 @@ async def test_the_result_panel_says_where_the_network_stands_and_which_epoch_wa
         assert "LSTM 0.900 vs chance 0.125: +77.5 points" in text
         assert "validation loss rising since epoch 4: overfitting" in text
         assert "epoch 3 kept" in text
+        # issue 21 §6: not "✓ completed after 3 epochs" after 6 were trained
+        assert "✓ completed: trained 6 epochs, kept epoch 3" in text
 
 
 async def test_a_diverged_run_is_not_called_completed():
@@ -45,10 +47,10 @@ async def test_a_diverged_run_is_not_called_completed():
         trainer.feed(ev.TrainingFinished(
             "diverged", 15, {"accuracy": 0.6, "loss": 31.6}, {"accuracy": 0.4},
             "the training loss rose from 2.022 (epoch 1) to 31.62 (epoch 15): training "
-            "diverged; try learning_rate=1.", 2.0))
+            "diverged; try learning_rate=1.", 2.0, diverged_at=12))
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)
         text = screen_text(app)
-        assert "✗ diverged after 15 epochs" in text and "completed" not in text
+        assert "✗ diverged at epoch 12, last epoch 15 kept" in text and "completed" not in text
         assert "try learning_rate=1." in text
 
 
@@ -68,3 +70,19 @@ async def test_the_compare_view_puts_each_run_beside_its_baselines():
         assert lines[0].startswith("#1 LSTM 1.000 vs ") and "chance 0.125: +87.5 points" in lines[0]
         assert lines[1].startswith("#2 SimpleRNN 0.200 vs ") and "+7.5 points" in lines[1]
         assert all(line.endswith("best epoch 1 kept") for line in lines)
+
+
+async def test_the_result_box_time_is_the_compare_views():
+    # issue 21 §6: the box said the session's time (loading, compiling), compare the epochs'
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.train("onehot4")
+        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+        trainer = factory.last
+        trainer.feed(started(trainer.run))
+        trainer.feed(ev.TrainingFinished("completed", 2, {"accuracy": 1.0, "loss": 0.1},
+                                         {"accuracy": 1.0}, "", 95.0, train_seconds=62.4))
+        await wait_for(pilot, lambda: app.service.session.state == FINISHED)
+        text = screen_text(app)
+        assert "trained 2 epochs in 1 min 02 s" in text and "1 min 35 s" not in text

@@ -42,7 +42,7 @@ async def test_plots_follow_epochs_and_batches_and_the_outcome_shows_the_quality
         trainer.feed(finished(2))
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)
         text = screen_text(app)
-        assert "✓ completed after 2 epochs" in text
+        assert "✓ completed: trained 2 epochs" in text
         assert "accuracy 1.0000 (goal ≥ 1: reached)" in text
         assert "g Gates" in text and "p Predict" in text and "c Compare" in text
 
@@ -63,7 +63,7 @@ async def test_space_pauses_and_resumes_and_s_stops():
         await pilot.press("s")
         assert "stop" in trainer.calls
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)
-        assert "■ stopped after 1 epochs" in screen_text(app)
+        assert "■ stopped: trained 1 epoch" in screen_text(app)
         assert not app.service.busy
 
 

@@ -40,6 +40,13 @@ def fmt(value: float) -> str:
     return f"{value:.4f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def fmt_figure(name: str, value: float) -> str:
+    """A named figure: a perplexity to one decimal (121.4), anything else as `fmt`."""
+    if name == "perplexity" and math.isfinite(value):
+        return f"{value:,.1f}"
+    return fmt(value)
+
+
 BACKEND_HELP = ("Keras backend: tensorflow (default), jax or torch; also read from "
                 "$KERAS_BACKEND")
 

@@ -39,6 +39,18 @@ def register(sub: Any) -> None:
                          "network reads before the poem but does not write")
     predict.add_argument("--no-rhyme", dest="rhyme", action="store_false", help="poems: let "
                          "lines 2 and 4 end on any character (default: they rhyme)")
+    predict.add_argument("--no-form", dest="form", action="store_false", help="poems: the "
+                         "network alone writes the form (default: the form rule keeps lines "
+                         "of 5 or 7 characters, ，and 。in their places, 4 or 8 lines)")
+    predict.add_argument("--chars", type=int, default=None, choices=(5, 7), metavar="{5,7}",
+                         help="poems: characters a line (default: the first line's)")
+    predict.add_argument("--repeat-rhyme", action="store_true", help="poems: let one "
+                         "character end two rhyme lines (default: never twice)")
+    predict.add_argument("--tones", action="store_true", help="poems: the tone rule: every "
+                         "character not free (一三五不论) of the regulated pattern's class")
+    predict.add_argument("--candidates", type=int, default=None, metavar="K", help="poems: "
+                         "the K likeliest next lines under the rules (beam search), with "
+                         "their log-probability, tones and rhyme, instead of a poem")
     predict.add_argument("--horizon", type=int, default=None, metavar="N", help="sine: forecast "
                          "N steps running on its own forecasts from the first held-out window, "
                          f"scored as rmse_free (default {FREE_STEPS})")
@@ -106,7 +118,7 @@ def _playground(name: str, word_index: str | None = None) -> Play:
         if word_index:
             from rnntui.tasks.imdb import load_word_index
 
-            play.use_word_index(load_word_index(word_index))
+            play.use_word_index(load_word_index(word_index), keep=True)
         else:
             play.find_word_index(download=True)
     return play
@@ -183,6 +195,11 @@ _FLAGS_OF_KIND = (
     ("--prefix", lambda a: bool(a.prefix), "poem"),
     ("--top-p", lambda a: a.top_p is not None, "poem"),
     ("--no-rhyme", lambda a: not a.rhyme, "poem"),
+    ("--no-form", lambda a: not a.form, "poem"),
+    ("--chars", lambda a: a.chars is not None, "poem"),
+    ("--tones", lambda a: a.tones, "poem"),
+    ("--repeat-rhyme", lambda a: a.repeat_rhyme, "poem"),
+    ("--candidates", lambda a: a.candidates is not None, "poem"),
     ("--horizon", lambda a: a.horizon is not None, "forecast"),
 )
 
@@ -201,6 +218,7 @@ def _predict_forecast(play: Any, args: argparse.Namespace) -> Answer:
             "free_running": [float(v) for v in forecast.rollout]}
     if encoded.warning:
         data["warning"] = encoded.warning
+    data["warnings"] = [encoded.warning] if encoded.warning else []
     lines = [f"next sample after {' '.join(encoded.tokens)}: {nxt:.4f}",
              f"held-out series, {steps} samples: RMSE {forecast.rmse_one_step:.4f} one step "
              f"ahead, rmse_free {forecast.rmse_rollout:.4f} running on its own forecasts"]
@@ -219,6 +237,9 @@ def _predict_review(play: Any, args: argparse.Namespace) -> Answer:
     unknown = [w for w, known in words if not known]
     data = {"run": play.run.name, "positive": prob, "words": len(words),
             "unknown_words": unknown}
+    if prob is None:  # not one known word: a sentence, no label
+        data["warnings"] = [play.no_label(words)]
+        return data, [play.no_label(words)]
     verdict = "positive" if prob >= 0.5 else "negative"
     lines = [f"{verdict}: P(positive) = {prob:.3f}"]
     if unknown:
@@ -232,13 +253,15 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
         raise UserError(f"--lines {args.lines}: must be 0 (no limit) or more")
     if not play.by_character:
         for flag, given in (("--acrostic", args.acrostic), ("--prefix", args.prefix),
-                            ("--top-p", args.top_p is not None)):
+                            ("--top-p", args.top_p is not None), ("--tones", args.tones),
+                            ("--chars", args.chars is not None),
+                            ("--candidates", args.candidates is not None)):
             if given:
                 raise UserError(f"{flag} is for poems of characters; {play.run.name} reads words")
         return _predict_words(play, args)
     if not args.text.strip() and not args.acrostic:
         raise UserError("type a first line (or give --acrostic CHARS)")
-    from rnntui.play.tokens import ended, rhyme_words
+    from rnntui.play.tokens import ended, kept_words, rhyme_words
     from rnntui.poetry.writing import WritingOptions
     from rnntui.tasks.corpus import poem_lines
 
@@ -246,11 +269,16 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
     options = WritingOptions(temperature=temperature, top_k=args.top_k, top_p=args.top_p,
                              lines=play.lines if args.lines is None else (args.lines or None),
                              length=args.length, rhyme=args.rhyme, acrostic=args.acrostic,
-                             prefix=args.prefix)
+                             prefix=args.prefix, form=args.form, size=args.chars,
+                             tones=args.tones, repeat_rhyme=args.repeat_rhyme)
+    play.check(args.text, options)  # a first line the rules cannot go on from: one line
     # One state for the bars and the poem: at temperature 0 the poem's next character is
     # the top bar.
     start = play.start(args.text, args.prefix)
+    if args.candidates is not None:
+        return _predict_candidates(play, args, start, options)
     top = play.writer.candidates(start, 5, options)
+    ping, ze = play.writer.tone_split(start, options)
     poem = play.write(args.text, options, _rng(args.seed), start)
     text = play.as_typed(args.text, poem)  # a character it does not know stays itself
     lines = poem_lines(text)
@@ -260,10 +288,37 @@ def _predict_poem(play: Any, args: argparse.Namespace) -> Answer:
                 "rhymed": poem.rhymed, "rhyme_class": sorted(poem.rhyme_class),
                 "acrostic": args.acrostic, "prefix": args.prefix, "temperature": temperature,
                 "top_k": args.top_k, "top_p": args.top_p, "rhyme": args.rhyme,
+                "form": args.form, "tones": args.tones, "chars": args.chars,
+                "kept": poem.kept, "ping": poem.ping, "next_ping": ping, "next_ze": ze,
                 "next": [{"token": t, "probability": p} for t, p in top]}, []
     rhyme = rhyme_words(poem)
-    return {}, [f"next {play.reads.unit}: {shown(describe_prediction(top))}",
-                *(shown(line) for line in lines), *([f"({rhyme})"] if rhyme else [])]
+    kept = kept_words(poem)
+    return {}, [f"next {play.reads.unit}: {shown(describe_prediction(top))}"
+                + (f"   (平 {ping:.0%} · 仄 {ze:.0%})" if ping or ze else ""),
+                *(shown(line) for line in lines),
+                *([f"({rhyme})"] if rhyme else []), *([f"({kept})"] if kept else [])]
+
+
+def _predict_candidates(play: Any, args: argparse.Namespace, start: Any,
+                        options: Any) -> Answer:
+    """The K likeliest next lines (beam search under the rules)."""
+    if args.candidates < 1:
+        raise UserError(f"--candidates {args.candidates}: must be 1 or more")
+    lines = play.next_lines(start, args.candidates, options)
+    if args.json:
+        return {"run": play.run.name, "seed": args.text, "prefix": args.prefix,
+                "form": args.form, "rhyme": args.rhyme, "tones": args.tones,
+                "candidates": [c.to_dict() for c in lines]}, []
+    out = [f"{len(lines)} candidate next lines after {shown(args.text)}:"]
+    for n, c in enumerate(lines, 1):
+        marks = []
+        if c.rhymes is not None:
+            marks.append(f"rhymes {c.rhyme_group}" if c.rhymes else "does not rhyme")
+        if c.breaks:
+            marks.append("breaks at " + ",".join(str(b + 1) for b in c.breaks))
+        out.append(f"{n}. {shown(c.line)}  log p {c.log_probability:7.2f}  {c.tones}"
+                   + (f"  ({'; '.join(marks)})" if marks else ""))
+    return {}, out
 
 
 def _predict_words(play: Any, args: argparse.Namespace) -> Answer:
@@ -303,6 +358,7 @@ def _predict_letters(play: Any, args: argparse.Namespace) -> Answer:
             "top": [{"token": t, "probability": p} for t, p in top]}
     if encoded.warning:
         data["warning"] = encoded.warning
+    data["warnings"] = [encoded.warning] if encoded.warning else []
     lines = [f"{shown(''.join(encoded.tokens))} → {top[0][0]}", describe_prediction(top)]
     lines += [f"({note})" for note in (encoded.note, encoded.warning) if note]
     return data, lines

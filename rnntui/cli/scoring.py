@@ -17,6 +17,10 @@ def register(sub: Any) -> None:
     score.add_argument("file", nargs="?", default=None,
                        help="poems to score (text or chinese-poetry JSON; default: the "
                        "run's own held-out poems)")
+    score.add_argument("--samples", type=int, default=100, metavar="N", help="poems of "
+                       "characters: quatrains written for the form, rhyme (平水韵) and tone "
+                       "figures, alone and with the rules, beside the scored poems' (0: none)")
+    score.add_argument("--seed", type=int, default=0, help="the sampling seed of --samples")
     score.add_argument("--json", action="store_true", help="print JSON")
     from rnntui.cli.units import add_ablate_options
 
@@ -53,8 +57,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     what = args.file or f"its {len(held_out):,} held-out test poems"
     if args.ablate:
         return _score_ablated(run, args, net, scored, score, what)
+    if args.samples < 0:
+        raise UserError(f"--samples {args.samples}: must be 0 (none) or more")
+    verse = {}
+    if args.samples and run.hparams.tokens == "char" and net.can_step:
+        from rnntui.poetry.conformance import verse_figures
+        from rnntui.poetry.writing import PoemWriter
+
+        writer = PoemWriter(net, vocab, script)
+        verse = verse_figures(writer, poems, task.temperature, args.samples, args.seed)
     if args.json:
-        print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict()})
+        print_json({"run": run.name, "file": args.file, "corpus": origin, **score.to_dict(),
+                    **({"verse": verse, "samples": args.samples, "temperature":
+                        task.temperature} if verse else {})})
         return 0
     print(f"{run.name} on {what}: {score.poems:,} poems, {score.events:,} events "
           f"({score.unknown:,} {'<unk>'})")
@@ -64,6 +79,16 @@ def cmd_score(args: argparse.Namespace) -> int:
           f"{score.baselines['kneser_ney_2gram']:.1f}")
     if score.in_training:
         print(f"note: {score.in_training:,} of these poems are training poems of the run")
+    if verse:
+        print(f"{args.samples} quatrains written from nothing at temperature "
+              f"{task.temperature:g} (seed {args.seed}), beside the scored poems:")
+        print(f"  {'':24} {'in form':>8} {'rhyme':>8} {'tones fit':>10} {'tone places':>12}")
+        names = {"network": "network alone", "rules": "form + rhyme rules",
+                 "rules_tones": "form + rhyme + tones", "real": f"scored poems ({score.poems})"}
+        for key, label in names.items():
+            f = verse[key]
+            print(f"  {label:24} {f['in_form']:8.0%} {f['rhymed']:8.0%} {f['tones']:10.0%} "
+                  f"{f['tone_places']:12.0%}")
     return 0
 
 

@@ -12,7 +12,7 @@ from rnntui import paths
 from rnntui.cli import seeding
 from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
-                               fmt, print_json)
+                               fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
@@ -238,9 +238,10 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
     if as_json:
         print_json(summary)
     else:
-        figures = ", ".join(f"{k} {fmt(v)}" for k, v in result.quality.items())
-        print(f"{result.status}: {run.name} after {result.epochs} epochs"
-              + (f"; {figures}" if figures else ""))
+        figures = ", ".join(f"{k} {fmt_figure(k, v)}" for k, v in result.quality.items())
+        from rnntui.outcome import headline
+
+        print(f"{headline(result)} ({run.name})" + (f"; {figures}" if figures else ""))
         line = _standing(run.task_id, run.hparams.cell, result.quality, result.baselines)
         if line:
             print(line)
@@ -407,7 +408,7 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
         pinned = baseline is not None and row is not baseline
         value = row.quality.get(quality)
         shown = (difference(value, baseline.quality.get(quality)) if pinned
-                 else fmt(value if value is not None else float("nan")))
+                 else fmt_figure(quality, value if value is not None else float("nan")))
         if row.best_val is None:
             best = "–"
         elif pinned:
@@ -424,7 +425,8 @@ def _print_comparison(rows: list[Any], differing: list[str], baseline: Any = Non
     console.print(table)
     for number, row in enumerate(rows, start=1):  # one line each
         pinned = " (pinned)" if row is baseline else ""
-        console.print(f"#{number} {row.name}{pinned}", highlight=False, soft_wrap=True)
+        ended = f": {row.outcome}" if row.outcome else ""
+        console.print(f"#{number} {row.name}{pinned}{ended}", highlight=False, soft_wrap=True)
     for number, row in enumerate(rows, start=1):  # what a short cell could not hold
         if len(row.per_class) > 4:
             console.print(f"#{number} accuracy per class: "

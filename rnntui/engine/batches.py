@@ -65,8 +65,24 @@ def steps_per_epoch(samples: int, batch_size: int) -> int:
     return max(1, math.ceil(samples / batch_size))
 
 
+def padded(chosen: np.ndarray, order: np.ndarray, end: int, multiple: int) -> np.ndarray:
+    """`chosen` (a batch's sample indices) padded to a multiple of `multiple` with the samples
+    that follow it in the epoch's order, wrapping around.
+
+    Data-parallel training splits every batch evenly over its devices: TensorFlow's
+    MirroredStrategy refused onehot4's 5 windows on 2 devices (AddN shapes [3,4,5] vs
+    [2,4,5]). Padding repeats a few samples (at most `multiple` − 1 a batch) rather than
+    dropping any: every sample is still trained on in every epoch, and the steps are the same.
+    """
+    short = (-len(chosen)) % multiple
+    if short == 0:
+        return chosen
+    extra = order[(end + np.arange(short)) % len(order)]
+    return np.concatenate([chosen, extra])
+
+
 def epoch_batches(keras: Any, x: np.ndarray, y: np.ndarray, batch_size: int, seed: int,
-                  first_epoch: int) -> Any:
+                  first_epoch: int, multiple: int = 1) -> Any:
     """A `keras.utils.PyDataset` of the batches from epoch `first_epoch` on, without end.
 
     Give `fit` `steps_per_epoch=steps_per_epoch(len(x), batch_size)` with it: Keras then keeps
@@ -79,6 +95,8 @@ def epoch_batches(keras: Any, x: np.ndarray, y: np.ndarray, batch_size: int, see
         batch_size: samples per batch (an epoch's first batch may be shorter).
         seed: the run's seed.
         first_epoch: the run's epoch this fit starts at (0-based).
+        multiple: every batch's size is made a multiple of this (the devices of
+            data-parallel training; see `padded`).
 
     Returns:
         The dataset.
@@ -104,7 +122,7 @@ def epoch_batches(keras: Any, x: np.ndarray, y: np.ndarray, batch_size: int, see
                 self._orders = {k: v for k, v in self._orders.items() if k >= epoch - 1}
                 order = self._orders[epoch] = epoch_order(seed, epoch, samples)
             start, end = batch_bounds(samples, batch_size, index % steps)
-            chosen = order[start:end]
+            chosen = padded(order[start:end], order, end, multiple)
             return x[chosen], y[chosen]
 
     return EpochBatches()

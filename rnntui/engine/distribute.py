@@ -51,3 +51,23 @@ def scale_batch(hp: HParams, devices: int) -> HParams:
 
 def plan_for(hp: HParams, devices: int) -> BatchPlan:
     return BatchPlan(hp.batch_size, max(1, devices))
+
+
+def evaluation_batch(samples: int, wanted: int, devices: int) -> int:
+    """The batch size to evaluate `samples` with on `devices` devices.
+
+    TensorFlow's MirroredStrategy refuses a first batch that does not split evenly over the
+    devices (onehot4's 5 windows on 2: AddN shapes [3,4,5] vs [2,4,5]), though a short last
+    one is fine: so the batch is a multiple of the devices, and below `samples` when they
+    do not split evenly (5 on 2 devices: 4, then 1).
+
+    Raises:
+        ConfigError: fewer samples than devices (no even first batch exists).
+    """
+    if devices <= 1:
+        return wanted
+    if samples < devices:
+        raise ConfigError("batch_size", f"{samples} sample{'s' if samples != 1 else ''} to "
+                          f"evaluate cannot be shared by {devices} devices: train on at "
+                          f"most {samples} device{'s' if samples != 1 else ''}")
+    return max(devices, (min(wanted, samples) // devices) * devices)

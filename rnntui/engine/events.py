@@ -75,6 +75,10 @@ class TrainingFinished:
     best_epoch: int | None = None  # the epoch whose weights were kept (None: no validation)
     stopped_early: bool = False  # validation loss stopped falling for `patience` epochs
     trained_epochs: int | None = None  # epochs trained, kept or not (None: same as epochs)
+    diverged_at: int | None = None  # the epoch the training loss blew up (diverged)
+    # Time inside epochs, every session of the run together (status.json's train_seconds):
+    # what the compare view shows, so the result box says the same.
+    train_seconds: float | None = None
     # A classifier's confusion matrix on held-out data (rnntui.confusion.Confusion.to_dict).
     confusion: dict | None = None
 

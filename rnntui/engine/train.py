@@ -13,9 +13,11 @@ from typing import Any
 import numpy as np
 
 from rnntui.architecture import count_params, describe, plan_model
+from rnntui.config import ConfigError
 from rnntui.engine import backend
 from rnntui.engine.batches import epoch_batches, split_validation, steps_per_epoch
 from rnntui.engine.control import TrainControl
+from rnntui.engine.distribute import evaluation_batch
 from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
 from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
@@ -65,6 +67,24 @@ def divergence(start: float, losses: list[float]) -> str | None:
         return (f"the training loss rose from {low:.4g} (epoch {low_at + 1}) to {last:.4g} "
                 f"(epoch {len(losses)}), {above}")
     return None
+
+
+def diverged_at(start: float, losses: list[float]) -> int | None:
+    """The first epoch (1-based) after the lowest one whose training loss is already past
+    what `divergence` calls diverged, or None when the run did not diverge.
+
+    A SimpleRNN that explodes at epoch 38 of 40 diverged at 38, not at 40, where the
+    check (run once, on the whole curve) sees it.
+    """
+    if divergence(start, losses) is None:
+        return None
+    low_at = min(range(len(losses)), key=losses.__getitem__)
+    low = losses[low_at]
+    over = low + max(GAVE_BACK * (start - low), MIN_SWING * start) if low < start else math.inf
+    for epoch in range(low_at + 1, len(losses)):
+        if losses[epoch] > min(over, ROSE_ABOVE * start):
+            return epoch + 1
+    return len(losses)
 
 
 class _Snapshot:
@@ -140,11 +160,15 @@ class Trainer:
         # unit views (rnntui.units.saturation), set once the data is loaded.
         self.epoch_hook: Callable[[Any, int], None] | None = None
 
-        # Early stopping: with validation data and patience > 0, the best epoch so far
-        # (1-based), its val_loss and its weights; the weights kept at the end are its.
+        # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
+        # whenever there is validation data: the weights kept at the end are its with a
+        # patience (early stopping), and also, patience or not, when the run diverged or hit
+        # NaN (a SimpleRNN that explodes at epoch 38 keeps its epoch 9, not the wreck).
         self.patience = self.hp.patience
         self.best: tuple[int, float, _Snapshot] | None = None
         self.stopped_early = False
+        self.nan_what = ""  # what became NaN, for the message written at the end
+        self.diverged_at: int | None = None
         self.start_loss = self.history[0].get("loss", math.nan) if self.history else math.nan
 
     # -- callbacks ---------------------------------------------------------------------------
@@ -214,12 +238,12 @@ class Trainer:
         `patience` epochs (Keras's EarlyStopping with restore_best_weights, kept here so
         the best weights also survive a stop, a NaN and the checkpoint)."""
         loss = metrics.get("val_loss")
-        if not self.patience or loss is None:
+        if loss is None:
             return
         epoch = len(self.history)
         if self.best is None or loss < self.best[1]:
             self.best = (epoch, loss, self.snapshot or _Snapshot(model))
-        elif epoch - self.best[0] >= self.patience:
+        elif self.patience and epoch - self.best[0] >= self.patience:
             model.stop_training = True
             self.stopped_early = True
             self.emit(LogLine(f"validation loss rising since epoch {self.best[0] + 1}: "
@@ -245,12 +269,16 @@ class Trainer:
     def _nan(self, model: Any, what: str) -> None:
         model.stop_training = True
         self.status = "nan"
+        self.message = self._nan_message(what, len(self.history))
+        self.nan_what = what
+
+    def _nan_message(self, what: str, kept: int, best: bool = False) -> str:
         lr = self.hp.learning_rate
-        kept = len(self.history)
-        kept_text = (f"the last good epoch ({kept}) is kept" if kept
+        kept_text = ((f"the best epoch ({kept}) is kept" if best else
+                      f"the last good epoch ({kept}) is kept") if kept
                      else "no epoch had completed, so nothing is saved")
-        self.message = (f"{what}: training stopped; {kept_text}. The learning rate "
-                        f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
+        return (f"{what}: training stopped; {kept_text}. The learning rate "
+                f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, model: Any) -> None:
@@ -301,12 +329,17 @@ class Trainer:
                 set_seed_states(model, states)  # older checkpoints: dropout draws anew
             self.emit(LogLine(f"resuming {self.run.name} after epoch {len(self.history)}"))
             loss = self.history[-1].get("val_loss")
-            if self.patience and loss is not None:
+            if loss is not None:
                 # Only the weights on disk can be kept, so the best starts from them.
                 self.best = (len(self.history), loss, _Snapshot(model))
         else:
             model = build_model(spec, self.hp)
-        train_samples = len(self._train_arrays(data)[0])
+        x_train, _, x_val, _ = self._train_arrays(data)
+        train_samples = len(x_train)
+        # Data-parallel: sets too small to share out are refused now, before any training.
+        for evaluated in (x_val, self.task.quality_split(data)[0]):
+            if evaluated is not None:
+                evaluation_batch(len(evaluated), self.hp.batch_size, backend.active_replicas())
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = steps_per_epoch(train_samples, self.batch_size)
         self.params = count_params(plan)
@@ -320,9 +353,13 @@ class Trainer:
         if self.snapshot is not None and self.status in ("stopped", "nan"):
             self.snapshot.restore(model)
         trained = len(self.history)
-        diverged = (divergence(self.start_loss, [h.get("loss", math.nan) for h in self.history])
-                    if self.status == "completed" else None)
-        best_epoch = self._keep_best(model)
+        losses = [h.get("loss", math.nan) for h in self.history]
+        diverged = divergence(self.start_loss, losses) if self.status == "completed" else None
+        # Without a patience the last epoch is kept, unless the run went wrong: then its best.
+        best_epoch = (self._keep_best(model)
+                      if self.patience or diverged or self.status == "nan" else None)
+        if self.status == "nan" and best_epoch is not None:
+            self.message = self._nan_message(self.nan_what, best_epoch, best=True)
         self.save(model)
         quality = self._quality(model, data) if self.history else {}
         if self.history:
@@ -336,7 +373,9 @@ class Trainer:
             lr = self.hp.learning_rate
             kept = (f"the best epoch ({best_epoch}) is kept" if best_epoch is not None
                     else "the last epoch is kept")
-            self.message = (f"{diverged}: training diverged; {kept}. The learning rate "
+            at = self.diverged_at = diverged_at(self.start_loss, losses)
+            self.message = (f"{diverged}: training diverged at epoch {at}; {kept}. The "
+                            f"learning rate "
                             f"({lr:g}) is probably too high: try learning_rate={lr / 10:g}.")
         elif self.status == "stopped":
             self.message = (f"stopped after epoch {trained}; resume with "
@@ -354,11 +393,14 @@ class Trainer:
                              quality=quality, metrics=metrics,
                              train_seconds=round(self.train_seconds, 3), params=self.params,
                              baselines=baselines, best_epoch=best_epoch,
-                             stopped_early=self.stopped_early)
+                             stopped_early=self.stopped_early, trained_epochs=trained,
+                             diverged_at=self.diverged_at)
         return TrainingFinished(self.status, len(self.history), metrics, quality,
                                 self.message, seconds, baselines=baselines,
                                 best_epoch=best_epoch, stopped_early=self.stopped_early,
-                                trained_epochs=trained, confusion=confusion)
+                                trained_epochs=trained, diverged_at=self.diverged_at,
+                                train_seconds=round(self.train_seconds, 3),
+                                confusion=confusion)
 
     @staticmethod
     def _train_arrays(data: Dataset) -> tuple[Any, Any, Any, Any]:
@@ -373,8 +415,11 @@ class Trainer:
         validation: dict[str, Any] = {}
         if x_val is not None:
             validation["validation_data"] = (x_val, y_val)
+            validation["validation_batch_size"] = evaluation_batch(
+                len(x_val), self.batch_size, backend.active_replicas())
         choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
-        batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history))
+        batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history),
+                                multiple=backend.active_replicas())
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
                   initial_epoch=len(self.history), shuffle=False, verbose=0,
                   callbacks=[_make_callback(keras)(self)], **validation)
@@ -415,8 +460,8 @@ class Trainer:
 
     def _quality(self, model: Any, data: Dataset) -> dict[str, float]:
         x, y = self.task.quality_split(data)
-        evaluated = model.evaluate(x, y, batch_size=max(self.hp.batch_size, 256), verbose=0,
-                                   return_dict=True)
+        batch = evaluation_batch(len(x), max(self.hp.batch_size, 256), backend.active_replicas())
+        evaluated = model.evaluate(x, y, batch_size=batch, verbose=0, return_dict=True)
         return {self.task.quality.name: self.task.quality_value(evaluated)}
 
 
@@ -454,7 +499,7 @@ def _train_locked(run: Run, emit: Emit, control: TrainControl,
 
         if isinstance(exc, DataUnavailable):
             raise
-        what = str(exc) if isinstance(exc, RunError) else (  # already says what is wrong
+        what = str(exc) if isinstance(exc, (RunError, ConfigError)) else (  # says what is wrong
             f"training failed: {type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:

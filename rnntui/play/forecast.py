@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,12 @@ class Forecast:
     rollout: np.ndarray  # each sample forecast from the network's own previous forecasts
     rmse_one_step: float
     rmse_rollout: float
+
+
+# A typed window whose steepest step is over this many times training's steepest is called
+# input it never saw (sin(t) at step 0.01 moves at most 0.01 a sample; a learner's "0 1 0 1"
+# moves 100× that).
+STEEPER = 3.0
 
 
 def _rmse(a: np.ndarray, b: np.ndarray) -> float:
@@ -48,11 +55,41 @@ class ForecastPlay(Play):
         Raises:
             InputError: the run's CSV can no longer be read (moved, changed).
         """
+        data = self._data
+        return np.concatenate([data.x_test[0, :, 0], data.y_test[:, 0]]).astype(np.float64)
+
+    @cached_property
+    def _data(self) -> Any:
         try:
-            data = self.task.load(self.hp, self.run.source)
+            return self.task.load(self.hp, self.run.source)
         except DataUnavailable as exc:
             raise InputError(f"cannot rebuild the held-out series: {exc}") from None
-        return np.concatenate([data.x_test[0, :, 0], data.y_test[:, 0]]).astype(np.float64)
+
+    @cached_property
+    def trained_span(self) -> tuple[float, float, float]:
+        """The lowest and highest sample training fed it, and the steepest step between two
+        neighbours (as scaled for the network)."""
+        x = np.asarray(self._data.x_train, dtype=np.float64)[..., 0]
+        return float(x.min()), float(x.max()), float(np.abs(np.diff(x, axis=1)).max())
+
+    def unseen(self, values: np.ndarray) -> str:
+        """How a typed window lies outside what training fed it ('' when it does not): values
+        beyond the training range, or steps far steeper than any in training."""
+        low, high, steepest = self.trained_span
+        margin = 0.1 * (high - low)
+        said = []
+        if values.min() < low - margin or values.max() > high + margin:
+            far = values[np.argmax(np.abs(values - (low + high) / 2))]
+            said.append(f"{sample_text(far)} is outside the training range "
+                        f"[{sample_text(low)}, {sample_text(high)}]")
+        if len(values) > 1:
+            step = float(np.abs(np.diff(values)).max())
+            if step > STEEPER * max(steepest, 1e-12):
+                said.append(f"a step of {sample_text(step)} between samples is "
+                            f"{step / max(steepest, 1e-12):,.0f}× the steepest in training "
+                            f"({steepest:.3g})")
+        return ("; ".join(said) + ": it never saw such input, so the forecast is a guess"
+                if said else "")
 
     @property
     def from_file(self) -> bool:
@@ -80,8 +117,10 @@ class ForecastPlay(Play):
                 raise InputError("type numbers separated by spaces or commas")
             values = np.asarray(values_list[-MAX_INPUT:], dtype=np.float64)
             note = ""
-            warning = "" if len(values) == self.hp.seq_len else (
-                f"trained on {self.trained_on}; reading {len(values)}")
+            warning = "; ".join(w for w in (
+                "" if len(values) == self.hp.seq_len else
+                f"trained on {self.trained_on}; reading {len(values)}",
+                self.unseen(values)) if w)
         return Encoded(tuple(sample_text(v) for v in values), values[:, None], note, warning)
 
     def next_value(self, text: str) -> tuple[Encoded, float]:

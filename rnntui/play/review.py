@@ -88,10 +88,22 @@ class ReviewPlay(Play):
     def stored_copy(self) -> Path:
         return self.run.path / WORD_INDEX
 
-    def use_word_index(self, word_index: dict[str, int]) -> None:
-        """Use this word index for typed reviews (a `--word-index` file, tests)."""
+    def use_word_index(self, word_index: dict[str, int], keep: bool = False) -> None:
+        """Use this word index for typed reviews (a `--word-index` file, tests); with
+        `keep`, also keep a copy with the run (as README promises for `--word-index`), so
+        its later plays find it offline."""
         self._word_index = dict(word_index)
         self._missing = None
+        if keep:
+            self._keep_copy(self._word_index)
+
+    def _keep_copy(self, words: dict[str, int]) -> None:
+        if self.stored_copy.is_file():
+            return
+        try:  # a copy with the run: it plays offline from now on
+            atomic_write(self.stored_copy, json.dumps(words))
+        except OSError:
+            pass  # a read-only run folder still plays while the file lasts
 
     def find_word_index(self, download: bool = False) -> None:
         """Look for the word index (see the module's order), keeping a copy with the run.
@@ -111,11 +123,7 @@ class ReviewPlay(Play):
             if not download:
                 raise DataUnavailable(WORD_INDEX_HELP.format(why="not cached"))
             words = download_word_index()
-        if not self.stored_copy.is_file():
-            try:  # a copy with the run: it plays offline from now on
-                atomic_write(self.stored_copy, json.dumps(words))
-            except OSError:
-                pass  # a read-only run folder still plays while the cache lasts
+        self._keep_copy(words)
         self._word_index = words
 
     def missing(self) -> DataUnavailable | None:
@@ -148,19 +156,33 @@ class ReviewPlay(Play):
         assert self._word_index is not None
         return encode_review(text, self._word_index, self.hp.num_words)
 
+    def no_label(self, words: list[tuple[str, bool]]) -> str:
+        """Why a review gets no label at all ('' when it gets one): not one of its words is
+        among those the network knows, so it reads only unknown marks and its "positive
+        0.592" for `😀 电影很好` would be a guess dressed as an answer."""
+        if any(known for _, known in words):
+            return ""
+        count = f"{len(words)} word{'s' if len(words) != 1 else ''}" if words else "no word"
+        return (f"no label: none of its {count} is among the {self.hp.num_words:,} it knows, "
+                "so it would only be guessing")
+
     def encode(self, text: str) -> Encoded:
         ids, words = self._review(text)
         never = [w for w, known in words if not known]
-        warning = (f"{len(never)} of {len(words)} words not among the {self.hp.num_words:,} "
-                   "it was trained on (read as unknown)") if never else ""
+        warning = self.no_label(words) or ((
+            f"{len(never)} of {len(words)} words not among the {self.hp.num_words:,} "
+            "it was trained on (read as unknown)") if never else "")
         return Encoded(tuple(["<start>"] + [w if ok else f"{w}?" for w, ok in words]),
                        np.asarray(ids[-MAX_INPUT:], dtype=np.int32), "", warning)
 
-    def sentiment(self, text: str) -> tuple[float, list[tuple[str, bool]]]:
-        """P(positive) for a typed review, and its words marked known or out-of-vocabulary."""
+    def sentiment(self, text: str) -> tuple[float | None, list[tuple[str, bool]]]:
+        """P(positive) for a typed review (None when it knows none of its words: see
+        `no_label`), and its words marked known or out-of-vocabulary."""
         from rnntui.tasks.base import pad_sequences
 
         ids, words = self._review(text)
+        if self.no_label(words):
+            return None, words
         # Padded (and cut) as in training: a network that pools over every step has seen
         # the padding's states in every review.
         window = pad_sequences([ids], self.hp.seq_len)[0]

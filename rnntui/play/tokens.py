@@ -12,8 +12,8 @@ import numpy as np
 from rnntui.nn.generate import sample_stream
 from rnntui.play.base import LENGTH_MAX, MAX_INPUT, TEMPERATURE_MAX, Encoded, InputError, Play
 from rnntui.poetry.script import to_script
-from rnntui.poetry.writing import (PoemStart, PoemWriter, WritingError, WritingOptions,
-                                   WrittenPoem)
+from rnntui.poetry.writing import (CandidateLine, PoemStart, PoemWriter, WritingError,
+                                   WritingOptions, WrittenPoem)
 from rnntui.tasks import encode_tokens
 from rnntui.tasks.corpus import END, LINE_ENDS, UNK, tokenize
 
@@ -109,6 +109,25 @@ class LettersPlay(TokenPlay):
                     f"reads the last {self.hp.seq_len} letters, as it was trained")
         return tokens, ""
 
+    def _warning(self, tokens: list[str]) -> str:
+        """A window shorter than training's, or one training never fed it (onehot4 answered
+        `a` and `aaaa` as if it knew them)."""
+        length = self.reads.length
+        unit = self.reads.unit
+        if length is not None and len(tokens) < length:
+            return (f"{len(tokens)} {unit}{'s' if len(tokens) != 1 else ''}: it was trained "
+                    f"on windows of exactly {length}, so this answer is a guess")
+        never = super()._warning(tokens)  # a letter it never read says more: first
+        if never:
+            return never
+        windows = self.reads.windows
+        window = "".join(tokens)
+        if windows is not None and window not in windows:
+            named = ", ".join(windows[:6]) + (", …" if len(windows) > 6 else "")
+            return (f"{window} is none of the {len(windows)} windows it was trained on "
+                    f"({named}): the answer is a guess")
+        return ""
+
     def embedding_points(self) -> list[tuple[str, float, float]]:
         """Each letter at its learned 2-d embedding (empty: no 2-d Embedding layer)."""
         embedding = self.net.embedding
@@ -200,6 +219,19 @@ class PoemPlay(TokenPlay):
         except WritingError as exc:
             raise InputError(str(exc)) from None
 
+    def encode(self, text: str) -> Encoded:
+        encoded = super().encode(text)
+        if self.script:
+            typed = "".join(text.split())
+            converted = to_script(typed, self.script)
+            if converted != typed:  # said, so a learner knows what the network read
+                from dataclasses import replace
+
+                note = f"read as {converted} ({self.script} script, converted by OpenCC)"
+                encoded = replace(encoded, note="; ".join(n for n in (note, encoded.note)
+                                                          if n))
+        return encoded
+
     def _split(self, text: str) -> list[str]:
         if self.script:  # 白日依山盡 reads as 白日依山尽 on a simplified run, and back
             text = to_script(text, self.script)
@@ -236,12 +268,46 @@ class PoemPlay(TokenPlay):
                              "reads words")
         return self.writer.start(text, prefix)
 
-    def next_tokens(self, text: str, k: int = 5, prefix: str = "") -> list[tuple[str, float]]:
+    def check(self, text: str, options: WritingOptions = WritingOptions()) -> None:
+        """Refuse, in one line, a typed start the writer's rules cannot go on from (no
+        Chinese character, mixed line lengths, a length the form cannot fit, an acrostic it
+        does not start with, a head the run never saw).
+
+        Raises:
+            InputError: with the writer's message.
+        """
+        if not self.by_character:
+            return
+        try:
+            self.writer.check(text, options)
+        except WritingError as exc:
+            raise InputError(str(exc)) from None
+
+    def next_lines(self, start: PoemStart, k: int = 5,
+                   options: WritingOptions = WritingOptions()) -> list[CandidateLine]:
+        """The k likeliest next lines after `start` (beam search under the rules).
+
+        Raises:
+            InputError: a start or setting the rules refuse, or a whole poem.
+        """
+        try:
+            return self.writer.next_lines(start, k, options)
+        except WritingError as exc:
+            raise InputError(str(exc)) from None
+
+    def next_tokens(self, text: str, k: int = 5, prefix: str = "",
+                    options: WritingOptions | None = None) -> list[tuple[str, float]]:
         """The k likeliest next tokens after END, `prefix` (characters only) and `text`:
-        the state the poem is written from."""
+        the state the poem is written from (under `options`' rules, default ones)."""
         encoded = self.encode(text)  # refuses empty input, as every kind does
         if self.by_character and self.net.can_step:
-            return self.writer.candidates(self.start(text, prefix), k)
+            from rnntui.poetry.meter import has_han
+
+            if not has_han(text):
+                raise InputError("no Chinese character in the first line: type one, e.g. "
+                                 "床前明月光")
+            return self.writer.candidates(self.start(text, prefix), k,
+                                          options or WritingOptions())
         ids = np.asarray(self.start_ids(encoded), dtype=np.int32)
         x = ids if self.embedded else encode_tokens(ids, len(self.vocab), embedded=False)
         probs = np.array(self._last_probs(x), dtype=np.float64)
@@ -339,10 +405,26 @@ def ended(poem: WrittenPoem) -> bool:
 
 
 def rhyme_words(poem: WrittenPoem) -> str:
-    """Whether `poem`'s lines 2 and 4 (and 6 and 8) rhyme, in words ("" under 4 lines)."""
-    names = "/".join(sorted(poem.rhyme_class))
+    """Whether `poem`'s rhyme lines rhyme by the 平水韵, naming the group ("" under 4
+    lines)."""
+    from rnntui.poetry.meter import rhyme
+
     if poem.rhymed is None:
         return ""
+    found = rhyme(poem.lines)
+    which = "/".join(str(n + 1) for n in found.lines) or "2/4"
     if poem.rhymed:
-        return f"lines 2 and 4 rhyme: {names or 'one class'}"
-    return "lines 2 and 4 do not rhyme" + (f": line 2 sets {names}" if names else "")
+        return f"lines {which} rhyme in {next(iter(poem.rhyme_class), found.group)} (平水韵)"
+    return f"lines {which} do not rhyme (平水韵)" + (
+        ": a character repeats" if found.repeated else "")
+
+
+def kept_words(poem: WrittenPoem) -> str:
+    """What the network alone gave the rules, in words: the share of its probability on
+    what they allow, on average and at the lowest step ("" when the rules cut nothing)."""
+    cut = [k for k in poem.kept if k < 1.0]
+    if not poem.kept or not cut:
+        return ""
+    mean = sum(poem.kept) / len(poem.kept)
+    return (f"network alone: {mean:.0%} of its probability a step on what the rules allow, "
+            f"{min(poem.kept):.0%} at the lowest")

@@ -12,6 +12,7 @@ from typing import Any
 
 from rnntui.confusion import load as load_confusion
 from rnntui.runs.store import Run
+from rnntui.outcome import headline
 from rnntui.standing import network_name, standing
 from rnntui.tasks import get_task
 
@@ -34,6 +35,7 @@ class RunSummary:
     baselines: dict[str, float] = field(default_factory=dict)  # measured in its training run
     best_epoch: int | None = None  # the epoch kept by early stopping (None: the last)
     standing: str = ""  # one sentence: the run beside its baselines (rnntui.standing)
+    outcome: str = ""  # how its training ended (rnntui.outcome): a diverged cell is a result
     hparams: dict[str, Any] = field(default_factory=dict)  # what it was trained with
     # A classifier's accuracy per class on held-out data (rnntui.confusion), class → share.
     per_class: dict[str, float] = field(default_factory=dict)
@@ -69,6 +71,7 @@ def summarize(run: Run) -> RunSummary:
         best_epoch=status.best_epoch, hparams=run.hparams.to_dict(),
         per_class=confusion.per_class() if confusion is not None else {},
         source=run.source.to_dict(),
+        outcome=headline(status) if status.ended else "",
         standing=standing(network_name(run.hparams.cell), quality.get(task.quality.name),
                           status.baselines, task.quality))
 

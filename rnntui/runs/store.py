@@ -66,6 +66,9 @@ class RunStatus:
         best_epoch: the epoch whose weights were kept (early stopping), when known.
         baselines: simple baselines measured in the same run, name → figure.
         stopped_early: training ended before its epoch target because it stopped improving.
+        trained_epochs: epochs trained in all, kept or not (None: as `epochs`; a run that
+            kept an earlier best epoch trained more than it kept).
+        diverged_at: the epoch whose training loss showed the run diverged.
         updated: when it was written (ISO time).
     """
 
@@ -79,6 +82,8 @@ class RunStatus:
     best_epoch: int | None = None
     baselines: dict[str, float] = field(default_factory=dict)
     stopped_early: bool = False
+    trained_epochs: int | None = None
+    diverged_at: int | None = None
     updated: str = ""
 
     @property
@@ -100,6 +105,8 @@ class RunStatus:
                    params=_whole(data.get("params")), best_epoch=_whole(data.get("best_epoch")),
                    baselines=_figures(data.get("baselines")),
                    stopped_early=data.get("stopped_early") is True,
+                   trained_epochs=_whole(data.get("trained_epochs")),
+                   diverged_at=_whole(data.get("diverged_at")),
                    updated=str(data.get("updated") or ""))
 
     def to_dict(self) -> dict[str, Any]:

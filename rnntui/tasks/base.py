@@ -175,6 +175,8 @@ class PlayInput:
         chars: the characters an input is written with (None: any text); a screen's
             command keys outside them are commands in its input field, not typing.
         symbols: with any text, the characters it never needs (kept for command keys).
+        windows: every input window training fed it, when they are few (None: too many to
+            name, or any); a typed window outside them gets a warning.
     """
 
     kind: str
@@ -185,6 +187,7 @@ class PlayInput:
     trained_on: str = ""
     chars: str | None = None
     symbols: str = ""
+    windows: tuple[str, ...] | None = None
 
     def types(self, char: str) -> bool:
         """Whether an input of this kind may hold `char`."""

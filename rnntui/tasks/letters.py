@@ -72,7 +72,11 @@ class LetterTask(Task):
         seen = self.alphabet if self.cyclic else self.alphabet[:-1]
         windows = self._count(hp.seq_len)
         plural = "s" if hp.seq_len != 1 else ""
+        n = len(self.alphabet)
+        trained = tuple("".join(self.alphabet[(s + k) % n] for k in range(hp.seq_len))
+                        for s in range(windows))
         return PlayInput("letters", "letter", hp.seq_len, seen=seen, chars=self.alphabet + " ",
+                         windows=trained,
                          trained_on=f"the {windows} window{'s' if windows != 1 else ''} of "
                                     f"{hp.seq_len} letter{plural} of '{self.alphabet}'"
                                     f"{'' if self.cyclic else ' (no wrap-around)'}")

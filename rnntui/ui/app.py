@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from rnntui.config import ConfigError, HParams
 from rnntui.engine import events as ev
+from rnntui.outcome import headline as outcome_headline
 from rnntui.runs import Run, RunError, RunStore
 from rnntui.tasks import TASKS, DataSource, get_task
 from rnntui.ui import messages
@@ -246,18 +247,25 @@ class RnntuiApp(App[int]):
         assert session is not None
         which = hp.cell if cells.what == "cell" else f"seed {hp.seed}"
         session.note(f"comparing {cells.what}s: {cells.label()} ({which}); "
-                     + ("the next starts when this one completes" if cells.waiting
-                        else "the compare view opens when it completes"))
+                     + ("the next starts when this one ends" if cells.waiting
+                        else "the compare view opens when it ends")
+                     + (f"; so far: {cells.results()}" if cells.ended else ""),
+                     "warning" if any("✗" in line for line in cells.ended) else "info")
         self.service.updated.publish((session, None))
         return True
 
     def _cell_ended(self, event: Any, session: Any) -> None:
-        """A queued cell ended: go on after a completed run; otherwise drop the rest."""
+        """A queued cell ended: go on after a result (a diverged cell is one); after a
+        stop or a failure drop the rest."""
         cells = self.cells
         if cells is None or session is None or session.name not in cells.started:
             return
-        if isinstance(event, ev.TrainingFinished) and event.status == "completed":
+        if isinstance(event, ev.TrainingFinished) and cells.goes_on_after(event.status):
             cells.go_on = True  # the next starts once this worker has ended
+            cells.record(session.run.hparams, outcome_headline(event))
+            if event.status != "completed":
+                session.note(f"{cells.label()}: {outcome_headline(event)}; the next "
+                             f"{cells.what} trains", "warning")
             return
         self.cells = None
         session.note(f"the {cells.what} comparison stopped after {cells.label()}; c "
@@ -372,6 +380,12 @@ class RnntuiApp(App[int]):
     def action_explain(self) -> None:
         """The forward pass by hand (seeds 002 §6 and 004)."""
         self.push_screen(screen_class("explain", "ExplainScreen")())
+
+    def open_doctor(self) -> None:
+        """The doctor's report (`rnntui doctor`), with the last trained run's settings."""
+        session = self.service.session
+        runs = {f"run {session.run.name}": dict(session.run.hparams)} if session else {}
+        self.push_screen(screen_class("doctor", "DoctorScreen")(runs))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

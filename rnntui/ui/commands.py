@@ -45,6 +45,9 @@ class RnntuiCommands(Provider):
              "per gate and unit, the fraction of held-out steps below 0.1 and above 0.9"),
             ("Forward pass by hand", app.action_explain,
              "the seeds' 2-unit RNN worked out step by step, with the numbers"),
+            ("Doctor: check this machine", app.open_doctor,
+             "what `rnntui doctor` says: backends and GPUs, the fused kernel, terminal, "
+             "run store, data caches, network, each with its fix"),
             ("Toggle theme", app.action_toggle_theme, "switch between dark and light"),
         ]
         return commands

@@ -56,7 +56,9 @@ def quality_line(task: Task, quality: Mapping[str, float]) -> str:
         return "no quality figure (no complete epoch)"
     parts = []
     for name, value in quality.items():
-        text = f"{name} {figure(value)}"
+        # a perplexity to one decimal (121.4, not 121.4376): its digits beyond say nothing
+        text = (f"{name} {value:,.1f}" if name == "perplexity" and math.isfinite(value)
+                else f"{name} {figure(value)}")
         goal = task.quality.goal if name == task.quality.name else None
         if goal is not None:
             sign = "≥" if task.quality.higher_is_better else "≤"

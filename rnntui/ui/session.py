@@ -110,7 +110,8 @@ class TrainingSession:
                 metrics=dict(status.metrics), quality=dict(status.quality),
                 message=status.message, baselines=dict(status.baselines),
                 best_epoch=status.best_epoch, stopped_early=status.stopped_early,
-                confusion=self._confusion()))
+                trained_epochs=status.trained_epochs, diverged_at=status.diverged_at,
+                train_seconds=status.train_seconds, confusion=self._confusion()))
 
     def _confusion(self) -> dict | None:
         from rnntui.confusion import load

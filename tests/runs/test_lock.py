@@ -117,7 +117,7 @@ def test_while_a_resume_trains_a_second_one_is_refused_and_the_first_keeps_its_e
     assert len(lines) == 1 and f"process {first.pid}" in lines[0], second.stderr
     assert "train --resume" in lines[0]
     assert first.returncode == 0, err
-    assert "completed" in out and "after 400 epochs" in out
+    assert "completed" in out and "trained 400 epochs" in out
     run = RunStore().open(name)
     assert run.epochs_done == 400 and run.hparams.epochs == 400
     assert (folder / HOLDER).is_file()

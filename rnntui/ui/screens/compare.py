@@ -208,6 +208,8 @@ class CompareScreen(Screen[None]):
             history = self.history(run)
             if history and f"val_{metric}" in history[-1]:
                 return f"val_{metric}"
+        if metric == "loss":  # a figure read from the loss (perplexity): not the loss twice
+            return next(iter(self.metrics()), metric)
         return metric
 
     def _hp_columns(self, names: list[str] | set[str]) -> tuple[str, ...]:
@@ -222,7 +224,9 @@ class CompareScreen(Screen[None]):
         for run in self.runs:
             for record in self.history(run)[-1:]:
                 keys.update(dict.fromkeys(record))
-        return list(keys) or [self.shown]
+        # The training loss has its own column and plot: m cycling to it showed two "loss"
+        # columns side by side.
+        return [k for k in keys if k != "loss"] or [self.shown]
 
     async def _new_table(self, columns: tuple[str, ...], per_class: bool = False) -> None:
         """A fresh table for this task's columns.
@@ -353,7 +357,7 @@ class CompareScreen(Screen[None]):
             mark = " ◆" if run is baseline else ""
             cells = (f"#{i + 1}{mark}", *(self._hp_cell(hp, c) for c in self.columns), params,
                      f"{len(histories[run.name])}/{hp.epochs}", *shown_values,
-                     f"{seconds:.0f} s" if isinstance(seconds, (int, float)) else "—",
+                     figures.duration(seconds) if isinstance(seconds, (int, float)) else "—",
                      *((per_class_text(self._per_class(run), many=4),)
                        if self.per_class else ()))
             table.add_row(*(Text(c) for c in cells), key=run.name)

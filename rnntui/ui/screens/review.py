@@ -33,7 +33,7 @@ class ReviewScreen(PredictScreen):
     @dataclass
     class Judged(Message, bubble=False):
         text: str
-        probability: float
+        probability: float | None  # None: no known word, so no label
         words: list[tuple[str, bool]]
 
     def __init__(self, run, *, seed: int | None = None):
@@ -64,6 +64,11 @@ class ReviewScreen(PredictScreen):
             return
         self.probability, self.words = message.probability, message.words
         p = message.probability
+        if p is None:  # no word it knows: a sentence, not a label
+            self.query_one("#predict-bars", ProbabilityBars).clear()
+            self.query_one("#predict-words", Static).update("")
+            self.query_one(InlineMessage).say("", self.handle.get().no_label(message.words))
+            return
         self.query_one("#predict-bars", ProbabilityBars).show(
             [("positive", p), ("negative", 1 - p)])
         unknown = [w for w, known in message.words if not known]

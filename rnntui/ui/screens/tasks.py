@@ -301,7 +301,10 @@ class TasksScreen(Screen[None]):
     def _show_run_detail(self) -> None:
         info = self._highlighted_run()
         detail = self.query_one("#run-detail", Static)
-        if info is None:
+        if info is None and self.filter and self.infos:  # runs there are, none matching
+            detail.update(Text(f"No run matches “{self.filter}” ({len(self.infos)} runs "
+                               "in all): esc clears the filter.", style="italic"))
+        elif info is None:
             detail.update(Text("No runs yet: pick a task and press t to train it.",
                                style="italic"))
         elif info.run is None:

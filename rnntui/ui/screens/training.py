@@ -27,6 +27,7 @@ from rnntui.tasks import get_task
 from rnntui.ui import figures, messages
 from rnntui.ui.columns import Points
 from rnntui.ui.curves import epoch_curve, metric_key
+from rnntui.outcome import headline
 from rnntui.ui.session import (FAILED, FINISHED, LOG_LINES, PAUSED, RUNNING, STARTING,
                                TrainingSession)
 from rnntui.ui.theme import BATCH_COLOUR, SERIES_COLOURS
@@ -44,8 +45,6 @@ REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look l
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
 _STATE_BADGES = {STARTING: "◌ starting", RUNNING: "● training", PAUSED: "‖ paused",
                  FINISHED: "■ finished", FAILED: "✗ failed", "saved": "■ saved"}
-_OUTCOME_MARKS = {"completed": "✓ completed", "stopped": "■ stopped", "nan": "✗ stopped: NaN",
-                  "diverged": "✗ diverged"}
 
 
 class TrainingScreen(Screen[None]):
@@ -235,9 +234,10 @@ class TrainingScreen(Screen[None]):
             done = session.finished
             assert done is not None
             outcome.set_classes(f"outcome-{done.status}")
-            mark = _OUTCOME_MARKS.get(done.status, done.status)
-            took = f" in {figures.duration(done.seconds)}" if done.seconds else ""
-            text.append(f"{mark} after {done.epochs} epochs{took}\n", style="bold")
+            # Training time, as the compare view shows it (loading and compiling apart).
+            spent = done.train_seconds if done.train_seconds is not None else done.seconds
+            took = f" in {figures.duration(spent)}" if spent else ""
+            text.append(f"{headline(done)}{took}\n", style="bold")
             text.append(figures.quality_line(task, done.quality))
             beside = standing(network_name(self.session.run.hparams.cell),
                               done.quality.get(task.quality.name), done.baselines, task.quality)
