@@ -175,7 +175,7 @@ class GatesScreen(PlayScreen):
                 tooltip="bidirectional layers: show the forward or the backward reading"),
         Binding("slash", "edit", "Edit", id="gates.edit", key_display="/",
                 tooltip="type another input"),
-        Binding("ctrl+n", "units", "Units", id="gates.units", key_display="^n",
+        Binding("ctrl+t", "units", "Units", id="gates.units", key_display="^t",
                 tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("ctrl+r", "reload", "Reload", id="gates.reload", show=False,
                 tooltip="read the newest checkpoint (while the run trains)"),

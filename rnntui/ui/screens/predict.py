@@ -91,7 +91,7 @@ class PredictScreen(PlayScreen):
         Binding("escape", "back", "Back", id="predict.back",
                 tooltip="back to the previous screen"),
         # Not in the footer (it would push the play keys off at 80 columns); ? lists it.
-        Binding("ctrl+n", "units", "Units", id="predict.units", key_display="^n", show=False,
+        Binding("ctrl+t", "units", "Units", id="predict.units", key_display="^t", show=False,
                 tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("ctrl+r", "reload", "Reload", id="predict.reload",
                 tooltip="read the newest checkpoint (while the run trains)"),
