@@ -47,6 +47,7 @@ def _meaningful(app, run, screen: str) -> None:
     assert app.is_running
     assert "Traceback" not in text and "KeyError" not in text, text
     expected = {"training": run.name, "gates": run.name, "compare": f"runs of {run.task_id}",
+                "units": run.name, "saturation": run.name,
                 "predict": "trained on" if run.task_id != "dice" else "network"}[screen]
     assert expected in text, (screen, run.task_id, text)
 

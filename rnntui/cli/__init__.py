@@ -20,14 +20,14 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app.")
     import rnntui
     from rnntui.cli import (doctor, listing, opening, play, samples, scoring, serving,
-                            training, verse)
+                            training, units, verse)
     from rnntui.cli.common import add_backend_option
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
     add_backend_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (listing, training, play, scoring, opening, verse, serving, samples,
-                   doctor):
+                   doctor, units):
         module.register(sub)
     return parser
 

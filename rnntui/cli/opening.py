@@ -8,7 +8,7 @@ from typing import Any
 
 from rnntui.runs import RunStore
 
-SCREENS = ("training", "gates", "predict", "compare")  # ui.messages.RUN_SCREENS, without Textual
+SCREENS = ("training", "gates", "predict", "compare", "units", "saturation")  # ui.messages.RUN_SCREENS, without Textual
 
 
 def register(sub: Any) -> None:

@@ -59,6 +59,9 @@ def register(sub: Any) -> None:
     predict.add_argument("--rolls", help="dice: the rolls, e.g. 1,6,3,5 (none: roll seq_len "
                          "fresh ones from the run's dice, --seed fixes them)")
     predict.add_argument("--json", action="store_true", help="print JSON")
+    from rnntui.cli.units import add_ablate_options
+
+    add_ablate_options(predict)
     predict.set_defaults(handler=cmd_predict)
 
     gates = sub.add_parser("gates", help="every gate and state at every step of an input")
@@ -143,6 +146,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         if given(args) and play.kind != kind:
             raise UserError(f"{flag} is for {kind} runs; {play.run.name} is a "
                             f"{play.task.id} run")
+    if args.ablate:
+        return _predict_ablated(play, args)
     data, lines = PREDICTORS[play.kind](play, args)
     if data is None:
         return 0  # written as it came (a poem, streamed)
@@ -150,6 +155,36 @@ def cmd_predict(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         print("\n".join(lines))
+    return 0
+
+
+def _predict_ablated(play: Play, args: argparse.Namespace) -> int:
+    """The intact network's answer, then the answer with `--ablate`'s units pinned, from the
+    same sampling seed (0 unless --seed says otherwise)."""
+    from rnntui.cli.units import pins_for
+    from rnntui.units.ablation import ablated, describe
+    from rnntui.units.source import UnitsError, UnitsRun
+
+    try:
+        units = UnitsRun(play)
+    except UnitsError as exc:
+        raise UserError(str(exc)) from None
+    pinned, means = pins_for(units, args.ablate, args.ablate_mode)
+    if args.seed is None:
+        args.seed = 0  # the same draws for both, so only the pinned units differ
+    what = describe(pinned, args.ablate_mode)
+    answers = []
+    for label, pins in (("intact", ()), (what, pinned)):
+        if not args.json:
+            print(f"{label}:")
+        with ablated(play.net, pins, args.ablate_mode, means):
+            data, lines = PREDICTORS[play.kind](play, args)
+        answers.append(data)
+        if data is not None and not args.json:
+            print("\n".join(lines))
+    if args.json:
+        print_json({"ablate": [str(u) for u in pinned], "mode": args.ablate_mode,
+                    "intact": answers[0], "ablated": answers[1]})
     return 0
 
 

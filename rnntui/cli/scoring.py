@@ -22,6 +22,9 @@ def register(sub: Any) -> None:
                        "figures, alone and with the rules, beside the scored poems' (0: none)")
     score.add_argument("--seed", type=int, default=0, help="the sampling seed of --samples")
     score.add_argument("--json", action="store_true", help="print JSON")
+    from rnntui.cli.units import add_ablate_options
+
+    add_ablate_options(score)
     score.set_defaults(handler=cmd_score)
 
 
@@ -45,9 +48,15 @@ def cmd_score(args: argparse.Namespace) -> int:
         net = load_network(run.model_path)
     except MirrorError as exc:
         raise UserError(f"{run.name}: {exc}") from None
-    score = score_poems(net, vocab, train, task.training_targets(run.hparams, train, vocab), poems,
-                        run.hparams.tokens)
+    targets = task.training_targets(run.hparams, train, vocab)
+
+    def scored() -> Any:
+        return score_poems(net, vocab, train, targets, poems, run.hparams.tokens)
+
+    score = scored()
     what = args.file or f"its {len(held_out):,} held-out test poems"
+    if args.ablate:
+        return _score_ablated(run, args, net, scored, score, what)
     if args.samples < 0:
         raise UserError(f"--samples {args.samples}: must be 0 (none) or more")
     verse = {}
@@ -80,4 +89,29 @@ def cmd_score(args: argparse.Namespace) -> int:
             f = verse[key]
             print(f"  {label:24} {f['in_form']:8.0%} {f['rhymed']:8.0%} {f['tones']:10.0%} "
                   f"{f['tone_places']:12.0%}")
+    return 0
+
+
+def _score_ablated(run: Any, args: argparse.Namespace, net: Any, scored: Any, intact: Any,
+                   what: str) -> int:
+    """The perplexity with `--ablate`'s units pinned, beside the intact network's."""
+    from rnntui.cli.units import pins_for
+    from rnntui.play import open_play
+    from rnntui.units.ablation import ablated, describe
+    from rnntui.units.source import UnitsRun
+
+    units = UnitsRun(open_play(run))
+    units.net = net  # the network being scored
+    pinned, means = pins_for(units, args.ablate, args.ablate_mode)
+    with ablated(net, pinned, args.ablate_mode, means):
+        changed = scored()
+    label = describe(pinned, args.ablate_mode)
+    if args.json:
+        print_json({"run": run.name, "file": args.file, "ablate": [str(u) for u in pinned],
+                    "mode": args.ablate_mode, "intact": intact.to_dict(),
+                    "ablated": changed.to_dict()})
+        return 0
+    print(f"{run.name} on {what}: {intact.events:,} events")
+    print(f"perplexity per token: intact {intact.perplexity:.1f}, {label} "
+          f"{changed.perplexity:.1f} (Kneser-Ney 5-gram {intact.baseline:.1f})")
     return 0

@@ -156,6 +156,9 @@ class Trainer:
         self.train_seconds = earlier or 0.0
         self.params = 0
         self.expected: Fit | None = None  # what the model must be (known once data loads)
+        # Called with (model, epoch) after each complete epoch: gate saturation for the
+        # unit views (rnntui.units.saturation), set once the data is loaded.
+        self.epoch_hook: Callable[[Any, int], None] | None = None
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -220,6 +223,8 @@ class Trainer:
         self.train_seconds += seconds
         self.history.append(metrics)
         self.snapshot = _Snapshot(model)
+        if self.epoch_hook is not None:
+            self.epoch_hook(model, len(self.history))
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
         if self.sampler is not None:
@@ -305,6 +310,11 @@ class Trainer:
         plan = plan_model(spec, self.hp)
         self.sampler = EpochSampler(keras, self.task, data, self.hp, self.run.path,
                                     self.emit, enabled=self.samples)
+        from rnntui.units.saturation import SaturationRecorder  # NumPy only
+
+        self.epoch_hook = SaturationRecorder.for_training(
+            self.run.path, self.task, self.hp, data,
+            lambda message: self.emit(LogLine(message, "warning")))
         if data.vocab is not None and self.run.vocab() is None:
             self.run.save_vocab(data.vocab)
         self.expected = fit_for(self.run)

@@ -13,6 +13,7 @@ sequence (1, u) against a stack of K cotangents (K, u).
 
 from __future__ import annotations
 
+import copy
 from typing import Callable, Sequence
 
 import numpy as np
@@ -81,6 +82,17 @@ class RecurrentCell:
     def weights(self) -> list[np.ndarray]:
         """The weights in Keras's order (as ``layer.get_weights()`` returns them)."""
         return [self.kernel, self.recurrent_kernel] + ([] if self.bias is None else [self.bias])
+
+    def with_weights(self, kernel: np.ndarray, recurrent_kernel: np.ndarray,
+                     bias: np.ndarray | None) -> "RecurrentCell":
+        """A copy of this cell (same kind, activations and settings) with other weights of
+        the same shapes (e.g. an untrained network's, for a chance level)."""
+        new = copy.copy(self)
+        new.kernel = np.asarray(kernel, dtype=np.float64)
+        new.recurrent_kernel = np.asarray(recurrent_kernel, dtype=np.float64)
+        new.bias = None if bias is None else np.asarray(bias, dtype=np.float64)
+        new.input_bias = new._split_bias()
+        return new
 
     def project(self, x: np.ndarray) -> np.ndarray:
         """The state-free part of a step: ``x @ kernel + input_bias``.
@@ -220,12 +232,12 @@ class GRUCell(RecurrentCell):
         self.reset_after = bool(reset_after)
         super().__init__(kernel, recurrent_kernel, bias, activation)
         self.recurrent_activation = get_activation(recurrent_activation)
-        u = self.units
-        # Split once here so the per-step code does no slicing of the weights.
-        self._recurrent_zr = self.recurrent_kernel[:, :2 * u]
-        self._recurrent_h = self.recurrent_kernel[:, 2 * u:]
 
     def _split_bias(self) -> np.ndarray:
+        u = self.units
+        # Split once here (also for new weights) so the per-step code does no slicing.
+        self._recurrent_zr = self.recurrent_kernel[:, :2 * u]
+        self._recurrent_h = self.recurrent_kernel[:, 2 * u:]
         width = self.kernel.shape[1]
         self.recurrent_bias = np.zeros(width)
         if not self.reset_after or self.bias is None:

@@ -206,6 +206,10 @@ class Recurrent(Layer):
             returned sequence is then in reading order (not flipped back).
     """
 
+    # Units held at fixed values after every step, an ablation (rnntui.units.ablation):
+    # (unit indices, values), or None for the intact layer.
+    pins: tuple[np.ndarray, np.ndarray] | None = None
+
     def __init__(self, name: str, cell: RecurrentCell, return_sequences: bool = False,
                  go_backwards: bool = False) -> None:
         super().__init__(name)
@@ -230,6 +234,12 @@ class Recurrent(Layer):
             raise ValueError(f"{self.kind} layer {self.name!r} expects (batch, steps, "
                              f"{self.cell.input_dim}) inputs, got {x.shape}")
 
+    def pin(self, state: tuple) -> tuple:
+        """The new state with the pinned units of h (in place) at their values."""
+        if self.pins is not None:
+            state[0][..., self.pins[0]] = self.pins[1]
+        return state
+
     def reading_order(self, steps: int) -> np.ndarray:
         """Input step index read at each processing step."""
         order = np.arange(steps)
@@ -246,7 +256,7 @@ class Recurrent(Layer):
         records = [] if cache is not None else None
         for k in range(steps):
             gates = {} if records is not None else None
-            state = self.cell.step(xp[:, k], state, gates)
+            state = self.pin(self.cell.step(xp[:, k], state, gates))
             if outputs is not None:
                 outputs[k] = state[0]
             if records is not None:

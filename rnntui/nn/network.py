@@ -244,7 +244,7 @@ class Network:
             if isinstance(layer, Recurrent):
                 xp = projected if projected is not None else layer.cell.project(value)
                 projected = None
-                layer_state = layer.cell.step(xp, state[len(new_state)])
+                layer_state = layer.pin(layer.cell.step(xp, state[len(new_state)]))
                 new_state.append(layer_state)
                 value = layer_state[0]
             elif isinstance(layer, Dense) and index == last:

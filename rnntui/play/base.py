@@ -102,6 +102,10 @@ class Play:
         """An input the network can read, to show something before the user types."""
         return ""
 
+    def step_labels(self) -> list[str] | None:
+        """Token id → what it reads as, for labelling held-out data (None: values)."""
+        return self.vocab
+
     def encode(self, text: str) -> Encoded:
         """The network's input for `text`.
 

@@ -137,6 +137,16 @@ class ReviewPlay(Play):
     def default_text(self) -> str:
         return SAMPLE_REVIEW
 
+    def step_labels(self) -> list[str] | None:
+        """Id → word, from the word index (its absence is raised, saying what to do)."""
+        from rnntui.tasks.imdb import id_labels
+
+        missing = self.missing()
+        if missing is not None:
+            raise missing
+        assert self._word_index is not None
+        return id_labels(self._word_index, self.hp.num_words)
+
     def _review(self, text: str) -> tuple[list[int], list[tuple[str, bool]]]:
         if not text.strip():
             raise InputError("type a review first")

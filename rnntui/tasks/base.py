@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 from rnntui.architecture import ModelSpec, count_params, describe, plan_model
 from rnntui.config import ConfigError, HParams
+from rnntui.tasks.features import UnitFeature, UnitText
 
 
 class DataUnavailable(RuntimeError):
@@ -333,6 +334,48 @@ class Task(ABC):
         if data.x_val is not None:
             return data.x_val, data.y_val, "validation"
         return data.x_train, data.y_train, "training (no held-out data: all of it is trained on)"
+
+    # -- the unit views (rnntui.units) ---------------------------------------------------
+    # The features of its inputs a unit may be found to track, computed per step.
+    unit_features: tuple[UnitFeature, ...] = ()
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        """Feature `name` (one of `unit_features`) at every step of `text`.
+
+        Raises:
+            KeyError: not one of this task's features.
+        """
+        raise KeyError(name)
+
+    def typed_unit_text(self, hp: HParams, text: UnitText,
+                        labels: Sequence[str] | None) -> UnitText:
+        """A typed text as the unit views read it, so that it is read as the held-out texts
+        are (default: as typed)."""
+        return text
+
+    def unit_texts(self, hp: HParams, data: Dataset,
+                   labels: Sequence[str] | None) -> list[UnitText]:
+        """The held-out inputs the unit views read by default: each row of the quality
+        split (the test set where there is one), one sequence each.
+
+        Args:
+            hp: the run's hyperparameters.
+            data: the task's data.
+            labels: token id → what it reads as (the vocabulary), or None for values.
+        """
+        import numpy as np
+
+        x = np.asarray(self.quality_split(data)[0])
+        texts = []
+        for row in x:
+            if row.ndim == 1 and labels is not None:  # token ids
+                steps = tuple(labels[int(i)] for i in row)
+            elif row.ndim == 2 and row.shape[-1] > 1 and labels is not None:  # one-hot
+                steps = tuple(labels[int(i)] for i in row.argmax(-1))
+            else:  # values
+                steps = tuple(float(v) for v in row.reshape(len(row), -1)[:, 0])
+            texts.append(UnitText(row, steps))
+        return texts
 
     def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
         """Figures of simple baselines on the same split and metric as `quality` (name →

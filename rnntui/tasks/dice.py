@@ -13,7 +13,9 @@ guess needs no memory at all.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,7 @@ from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams, quoted
 from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
                                Quality, Task, encode_tokens)
+from rnntui.tasks.features import UnitFeature, UnitText
 
 DICE = ("D4", "D6", "D8")
 FACES = (4, 6, 8)  # faces of each die; rolls are 1…8
@@ -185,6 +188,13 @@ def sequences(model: HMM, count: int, seq_len: int, mode: str, rng: np.random.Ge
     return rolls, dice, dice
 
 
+@dataclass(frozen=True)
+class DiceData(Dataset):
+    """The arrays, and the hidden dice (0 = D4, 1 = D6, 2 = D8) behind the test rolls."""
+
+    dice_test: Any = None
+
+
 class DiceTask(Task):
     id = "dice"
     title = "Three dice (RNN vs hidden Markov model)"
@@ -207,6 +217,30 @@ class DiceTask(Task):
                 "seed": 0, "patience": 3, "mode": "die", "transitions": "sticky", "stay": 0.9,
                 "emissions": "fair"}
     recipe = defaults
+
+    unit_features = (
+        UnitFeature("die", "the hidden die that made the roll, by its faces (4, 6 or 8): "
+                           "known from how the rolls were made, not from the rolls",
+                    known_only=True),
+        UnitFeature("roll", "the roll read (1 to 8)"),
+    )
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        if name == "die":
+            return [float(v) for v in text.known["die"]]
+        if name == "roll":
+            return [float(s) for s in text.steps]
+        raise KeyError(name)
+
+    def unit_texts(self, hp: HParams, data: Dataset,
+                   labels: Sequence[str] | None) -> list[UnitText]:
+        """The test sequences, each with the hidden dice that made its rolls."""
+        texts = super().unit_texts(hp, data, labels or ROLLS)
+        dice = getattr(data, "dice_test", None)
+        if dice is None:
+            return texts
+        return [UnitText(t.x, t.steps, {"die": tuple(FACES[int(d)] for d in row)})
+                for t, row in zip(texts, dice)]
 
     def next_step_targets(self, hp: HParams) -> bool:
         return hp.mode == "next"  # mode die names the hidden die: no roll is a target
@@ -239,10 +273,10 @@ class DiceTask(Task):
         notes = [f"{TRAIN:,} sequences of {hp.seq_len} rolls; {VALIDATION:,} to validate, "
                  f"{TEST:,} to test"]
         notes += [f"on the test rolls, {line}" for line in describe_scores(best)]
-        return Dataset(x_train=encode_tokens(x, len(ROLLS), embedded), y_train=y,
-                       x_val=encode_tokens(x_val, len(ROLLS), embedded), y_val=y_val,
-                       x_test=encode_tokens(x_test, len(ROLLS), embedded), y_test=y_test,
-                       vocab=ROLLS, notes=tuple(notes))
+        return DiceData(x_train=encode_tokens(x, len(ROLLS), embedded), y_train=y,
+                        x_val=encode_tokens(x_val, len(ROLLS), embedded), y_val=y_val,
+                        x_test=encode_tokens(x_test, len(ROLLS), embedded), y_test=y_test,
+                        vocab=ROLLS, notes=tuple(notes), dice_test=dice_test)
 
     def baselines(self, data: Dataset, hp: HParams) -> dict[str, float]:
         import numpy as np

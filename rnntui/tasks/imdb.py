@@ -23,8 +23,11 @@ from rnntui.config import ConfigError, HParams
 from rnntui.paths import keras_cache_dir
 from rnntui.tasks.base import (Classes, Dataset, DataSource, DataUnavailable, EpochSample,
                                PlayInput, Probe, Quality, SourceField, Task, pad_sequences)
+from rnntui.tasks.features import UnitFeature, UnitText, inside_negation, positions
 
 START, OOV, INDEX_FROM = 1, 2, 3
+# How the unit views label the reserved ids (0 pads a short review at its front).
+PAD_LABEL, START_LABEL, OOV_LABEL = "<pad>", "<start>", "<unk>"
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
 SAMPLED_REVIEWS = 3  # each epoch's sample: P(positive) of the first test reviews
 SNIPPET_WORDS = 8  # words of each sampled review shown, when the word index is at hand
@@ -131,6 +134,20 @@ class ImdbTask(Task):
     # gave 0.802. See bench/bench_baselines.py.
     defaults = {**recipe, "cell": "lstm", "readout": "max", "optimizer": "adam",
                 "learning_rate": 0.003, "epochs": 6, "bidirectional": True, "patience": 2}
+
+    unit_features = (
+        UnitFeature("position", "how many words of the review have been read, this one "
+                                "included (0 on the padding and the start token)"),
+        UnitFeature("negation", "1 inside a negation: at not, never or no and the 3 words "
+                                "after it"),
+    )
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        if name == "position":
+            return positions(text.steps, frozenset({PAD_LABEL, START_LABEL}))
+        if name == "negation":
+            return inside_negation(text.steps)
+        raise KeyError(name)
 
     def check(self, hp: HParams) -> None:
         if hp.embedding_dim < 1:
@@ -277,3 +294,13 @@ def encode_review(text: str, word_index: dict[str, int], num_words: int
         ids.append(rank + INDEX_FROM if known else OOV)
         words.append((word, known))
     return ids, words
+
+
+def id_labels(word_index: dict[str, int], num_words: int) -> list[str]:
+    """Token id → the word it reads (the reserved ids as PAD_LABEL, START_LABEL, OOV_LABEL),
+    for the `num_words` ids a run reads."""
+    labels = [PAD_LABEL, START_LABEL, OOV_LABEL] + [OOV_LABEL] * max(num_words - INDEX_FROM, 0)
+    for word, rank in word_index.items():
+        if 0 <= rank + INDEX_FROM < num_words:
+            labels[rank + INDEX_FROM] = word
+    return labels[:num_words]

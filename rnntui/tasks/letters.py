@@ -22,6 +22,7 @@ from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
 from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
                                Quality, Task, encode_tokens)
+from rnntui.tasks.features import UnitFeature, UnitText, cycle_places
 
 _COMMON = {"layers": 1, "bidirectional": False, "dropout": 0.0, "recurrent_dropout": 0.0,
            "batch_size": 32, "seed": 3,
@@ -50,6 +51,17 @@ class LetterTask(Task):
         wrap = "wrapping around" if cyclic else "without wrapping"
         self.data_text = (f"every window of the alphabet '{alphabet}' {wrap}: "
                           f"{self._count(int(self.defaults['seq_len']))} samples, made here")
+
+    @property
+    def unit_features(self) -> tuple[UnitFeature, ...]:  # type: ignore[override]
+        where = "cycle" if self.cyclic else "alphabet"
+        return (UnitFeature("place", f"the letter's place in the {where} '{self.alphabet}' "
+                                     "(a = 0)"),)
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        if name != "place":
+            raise KeyError(name)
+        return cycle_places(text.steps, self.alphabet)
 
     def _count(self, seq_len: int) -> int:
         n = len(self.alphabet)

@@ -33,6 +33,8 @@ from rnntui.config import HParams
 from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, EpochSample, PlayInput,
                                Probe, Quality, SourceField, Task, encode_tokens)
 from rnntui.tasks.corpus import END, UNK, read_corpus_files, read_poems, tokenize
+from rnntui.tasks.features import (UnitFeature, UnitText, line_numbers, line_positions,
+                                   next_is_mark)
 
 if TYPE_CHECKING:
     from rnntui.poetry.prepare import PreparedCorpus
@@ -300,6 +302,56 @@ class PoemsTask(Task):
     # Sampling temperature for writing poems: on tang300 with the defaults, 92-97% of
     # generated lines keep the first line's length and marks from 0.3 to 0.6, 89% at 0.8.
     temperature = 0.6
+
+    unit_features = (
+        UnitFeature("line_position", "at the step that reads a character, how many "
+                    "characters of the current line have been read, that one included; 0 "
+                    "at punctuation marks and at the start and end tokens"),
+        UnitFeature("line_number", "the line the step is in (1 for the first; a mark counts "
+                    "in the line it ends; 0 at the start and end tokens)"),
+        UnitFeature("next_is_mark", "1 where the next step reads a punctuation mark"),
+    )
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        special = frozenset({END})
+        if name == "line_position":
+            return line_positions(text.steps, special)
+        if name == "line_number":
+            return line_numbers(text.steps, special)
+        if name == "next_is_mark":
+            return next_is_mark(text.steps)
+        raise KeyError(name)
+
+    def typed_unit_text(self, hp: HParams, text: UnitText,
+                        labels: Sequence[str] | None) -> UnitText:
+        """A typed start read after END, as every held-out poem is (and as training read
+        each poem), so its states are comparable with theirs."""
+        import numpy as np
+
+        if not labels or END not in labels or (text.steps and text.steps[0] == END):
+            return text
+        end = list(labels).index(END)
+        x = np.asarray(text.x)
+        start = (np.asarray([end], dtype=x.dtype) if x.ndim == 1
+                 else np.eye(x.shape[1], dtype=x.dtype)[[end]])
+        return UnitText(np.concatenate([start, x]), (END, *text.steps), text.known)
+
+    def unit_texts(self, hp: HParams, data: Dataset,
+                   labels: Sequence[str] | None) -> list[UnitText]:
+        """The test poems, each read from its start as in training and scoring: END,
+        then its characters and marks."""
+        import numpy as np
+
+        if not isinstance(data, PoemsData) or data.vocab is None:
+            return super().unit_texts(hp, data, labels)
+        labels = labels or data.vocab
+        end = data.vocab.index(END)
+        texts = []
+        for ids in data.test_ids:
+            row = np.asarray((end, *ids), dtype=np.int32)
+            x = row if hp.embedding_dim > 0 else encode_tokens(row, len(data.vocab), False)
+            texts.append(UnitText(x, tuple(labels[i] for i in row)))
+        return texts
 
     def next_step_targets(self, hp: HParams) -> bool:
         return True  # a language model: each step's target is the next character (or word)

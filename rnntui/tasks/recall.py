@@ -20,6 +20,7 @@ from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
 from rnntui.tasks.base import (Classes, Dataset, DataSource, EpochSample, PlayInput, Probe,
                                Quality, Task, encode_tokens)
+from rnntui.tasks.features import UnitFeature, UnitText
 
 ALPHABET = "abcdefgh"
 TRAIN, VALIDATION, TEST = 3000, 600, 600
@@ -58,6 +59,13 @@ class RecallTask(Task):
                 # and a patience that stopped it there would end the lesson before it shows.
                 "patience": 0}
     recipe = defaults  # no seed tutorial trains this; its lesson is seed 003's
+    unit_features = (UnitFeature("since_marked", "steps since the marked symbol (the first "
+                                                 "letter, the one to remember): 0 there"),)
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        if name != "since_marked":
+            raise KeyError(name)
+        return [float(t) for t in range(len(text.steps))]
 
     def play_input(self, hp: HParams) -> PlayInput:
         # The answer comes after exactly seq_len steps: read sooner, the network has not

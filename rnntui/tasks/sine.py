@@ -20,6 +20,7 @@ from rnntui.architecture import ModelSpec
 from rnntui.config import ConfigError, HParams
 from rnntui.tasks.base import (Dataset, DataSource, DataUnavailable, EpochSample, PlayInput,
                                Probe, Quality, SourceField, Task)
+from rnntui.tasks.features import UnitFeature, UnitText, sine_phases, slope_signs
 
 TRAIN_POINTS = 10_000
 TEST_POINTS = 1_000
@@ -144,6 +145,21 @@ SAMPLE_STEPS = 30  # each epoch's sample: a free-running forecast this long (one
 
 
 class SineTask(Task):
+    unit_features = (
+        UnitFeature("phase", f"where in its cycle the sample is, as a fraction of a turn: the "
+                             f"angle of (slope / {STEP}, value), read from the input alone"),
+        UnitFeature("slope_sign", "+1 where the curve rises into the sample, −1 where it "
+                                  "falls"),
+    )
+
+    def feature_values(self, hp: HParams, name: str, text: UnitText) -> list[float]:
+        values = [float(v) for v in text.steps]
+        if name == "phase":
+            return sine_phases(values, STEP)
+        if name == "slope_sign":
+            return slope_signs(values)
+        raise KeyError(name)
+
     id = "sine"
     title = "Sine forecast"
     learns = ("to continue a curve one sample ahead from the previous samples, and then on "

@@ -26,7 +26,7 @@ from rnntui.ui import messages
 from rnntui.ui.cell_queue import CellQueue
 from rnntui.ui.commands import RnntuiCommands
 from rnntui.ui.keys import LEAVE_FIELD, KeyOrder
-from rnntui.ui.screen_map import PLAY_SCREENS, screen_class
+from rnntui.ui.screen_map import PLAY_SCREENS, RUN_VIEWS, screen_class
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from rnntui.ui.service import STOP_GRACE, TrainerFactory, TrainingBusy, TrainingService
@@ -133,8 +133,8 @@ class RnntuiApp(KeyOrder, App[int]):
             self.open_run(run)
         elif screen == "compare":
             self.compare(run.task_id, [run.name])
-        elif screen == "gates":
-            self.push_screen(screen_class("gates", "GatesScreen")(run))
+        elif screen in RUN_VIEWS:
+            self.push_screen(screen_class(*RUN_VIEWS[screen])(run))
         elif screen == "predict":
             kind = get_task(run.task_id).play_input(run.hparams).kind
             self.push_screen(screen_class(*PLAY_SCREENS[kind])(run))
@@ -357,6 +357,23 @@ class RnntuiApp(KeyOrder, App[int]):
             self._train_next_cell()
 
     # -- actions -----------------------------------------------------------------------------
+    def open_units(self, screen: str = "units") -> None:
+        """The unit (or saturation) view of the run on screen, else of the current task's
+        newest trained run (the palette's command)."""
+        run = getattr(self.screen, "run", None) or getattr(
+            getattr(self.screen, "session", None), "run", None)
+        if run is None:
+            for info in self.store.list():  # newest first
+                if info.run is not None and info.run.task_id == self.current_task_id \
+                        and info.run.has_checkpoint:
+                    run = info.run
+                    break
+        if run is None:
+            self.notify(f"no trained {self.current_task_id} run yet: train one first",
+                        severity="warning")
+            return
+        self.open_screen(run, screen)
+
     def action_help(self) -> None:
         help_screen = screen_class("help", "HelpScreen")
         if isinstance(self.screen, help_screen):

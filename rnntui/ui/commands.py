@@ -38,6 +38,11 @@ class RnntuiCommands(Provider):
             ("Open runs", app.open_runs, "the saved runs: open, resume or delete one"),
             ("Compare runs", app.compare,
              f"overlay the curves of runs of {app.current_task_id}"),
+            ("Units: what each unit learned", app.open_units,
+             "the run on screen (or the newest of the current task): text coloured by a "
+             "unit, units ranked by a feature, select and match, ablation"),
+            ("Gate saturation by epoch", lambda: app.open_units("saturation"),
+             "per gate and unit, the fraction of held-out steps below 0.1 and above 0.9"),
             ("Forward pass by hand", app.action_explain,
              "the seeds' 2-unit RNN worked out step by step, with the numbers"),
             ("Doctor: check this machine", app.open_doctor,

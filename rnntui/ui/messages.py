@@ -90,7 +90,7 @@ def wrap(event: Any) -> TrainingMessage:
 
 
 # -- intents: a screen asks, the App navigates (it alone pushes screens) ----------------------
-RUN_SCREENS = ("training", "gates", "predict", "compare")
+RUN_SCREENS = ("training", "gates", "predict", "compare", "units", "saturation")
 """The screens a run can be opened on (`rnntui open RUN --screen ...`)."""
 
 

@@ -15,6 +15,10 @@ PLAY_SCREENS = {"letters": ("letters", "LettersScreen"), "sequence": ("sequence"
                 "poem": ("poem", "PoemScreen"), "forecast": ("forecast", "ForecastScreen"),
                 "review": ("review", "ReviewScreen"), "dice": ("dice", "DiceScreen")}
 
+# Screens that show one run and take only it, by the name a screen asks for (RUN_SCREENS).
+RUN_VIEWS = {"gates": ("gates", "GatesScreen"), "units": ("units", "UnitsScreen"),
+             "saturation": ("saturation", "SaturationScreen")}
+
 
 def screen_class(module: str, name: str) -> Any:
     """A screen class from `rnntui.ui.screens.<module>`, imported when first needed.

@@ -30,6 +30,7 @@ from textual.worker import get_current_worker
 from rnntui.nn import InputInfluence, LayerTrace, Trace
 from rnntui.play import Encoded
 from rnntui.runs import Run
+from rnntui.ui import messages
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.heatmap import GateBlock, GateHeatmap
 from rnntui.ui.widgets.inline_message import InlineMessage
@@ -175,6 +176,8 @@ class GatesScreen(PlayScreen):
                 tooltip="bidirectional layers: show the forward or the backward reading"),
         Binding("slash", "edit", "Edit", id="gates.edit", key_display="/",
                 tooltip="type another input"),
+        Binding("ctrl+t", "units", "Units", id="gates.units", key_display="^t",
+                tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("ctrl+r", "reload", "Reload", id="gates.reload", show=False,
                 tooltip="read the newest checkpoint (while the run trains)"),
     ]
@@ -392,6 +395,9 @@ class GatesScreen(PlayScreen):
 
     def action_edit(self) -> None:
         self.field.focus()
+
+    def action_units(self) -> None:
+        self.post_message(messages.RunScreenAsked(self.run, "units"))
 
     def action_reload(self) -> None:
         self.handle.reload()

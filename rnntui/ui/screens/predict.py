@@ -32,6 +32,7 @@ from textual.widgets import Input, Static
 from rnntui.play import LENGTHS, Play
 from rnntui.play import TEMPERATURE_KEYS_MAX as TEMPERATURE_MAX
 from rnntui.runs import Run
+from rnntui.ui import messages
 from rnntui.tasks import get_task
 from rnntui.ui.keys import Body, in_field
 from rnntui.ui.screen_map import PLAY_SCREENS, screen_class
@@ -91,6 +92,9 @@ class PredictScreen(PlayScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="predict.back",
                 tooltip="back to the previous screen"),
+        # Not in the footer (it would push the play keys off at 80 columns); ? lists it.
+        Binding("ctrl+t", "units", "Units", id="predict.units", key_display="^t", show=False,
+                tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("ctrl+r", "reload", "Reload", id="predict.reload",
                 tooltip="read the newest checkpoint (while the run trains)"),
     ]
@@ -163,6 +167,9 @@ class PredictScreen(PlayScreen):
         """Enter in the input."""
 
     # -- reload ------------------------------------------------------------------------------
+    def action_units(self) -> None:
+        self.post_message(messages.RunScreenAsked(self.run, "units"))
+
     def action_reload(self) -> None:
         self.before_reload()
         self.handle.reload()

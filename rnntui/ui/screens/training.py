@@ -64,6 +64,9 @@ class TrainingScreen(Screen[None]):
                 tooltip="every gate and state of the trained network, step by step"),
         Binding("p", "predict", "Predict", id="training.predict",
                 tooltip="try the trained network: type an input, see its prediction"),
+        # Not in the footer (at 80 columns it would cut "? Help" short); ? lists it.
+        Binding("u", "units", "Units", id="training.units", show=False,
+                tooltip="what each unit learned: text coloured by a unit, units ranked"),
         Binding("c", "compare", "Compare", id="training.compare",
                 tooltip="overlay this run's curves with other runs of the task"),
         Binding("r", "train_on", "Train on", id="training.train_on",
@@ -344,7 +347,7 @@ class TrainingScreen(Screen[None]):
             return live and session.state == PAUSED
         if action == "stop":
             return live
-        if action in ("gates", "predict"):
+        if action in ("gates", "predict", "units"):
             return not session.active and session.epochs_done > 0
         if action == "train_on":
             return not session.active and session.run.path.is_dir()
@@ -364,6 +367,9 @@ class TrainingScreen(Screen[None]):
 
     def action_predict(self) -> None:
         self.post_message(messages.RunScreenAsked(self.session.run, "predict"))
+
+    def action_units(self) -> None:
+        self.post_message(messages.RunScreenAsked(self.session.run, "units"))
 
     def action_compare(self) -> None:
         self.post_message(messages.RunScreenAsked(self.session.run, "compare"))
