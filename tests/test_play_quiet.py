@@ -84,7 +84,7 @@ def test_gates_and_export_load_no_tensorflow():
 def test_typed_text_is_echoed_with_control_characters_escaped():
     assert shown("床前\x1b[2J明月") == "床前\\x1b[2J明月"
     run = fixed_run("poems")
-    done = _rnntui(["predict", str(run.path), "床前\x1b[2J明月", "--length", "3",
+    done = _rnntui(["predict", str(run.path), "床前\x1b[2J明月", "--no-form", "--length", "3",
                     "--seed", "1"], subprocess_env())
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\\x1b[2J" in done.stdout

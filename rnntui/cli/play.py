@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
     predict.add_argument("--rolls", help="dice: the rolls, e.g. 1,6,3,5 (none: roll seq_len "
                          "fresh ones from the run's dice, --seed fixes them)")
     predict.add_argument("--json", action="store_true", help="print JSON")
-    from rnntui.cli.units import add_ablate_options
+    from rnntui.cli.ablation import add_ablate_options
 
     add_ablate_options(predict)
     predict.set_defaults(handler=cmd_predict)
@@ -161,7 +161,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def _predict_ablated(play: Play, args: argparse.Namespace) -> int:
     """The intact network's answer, then the answer with `--ablate`'s units pinned, from the
     same sampling seed (0 unless --seed says otherwise)."""
-    from rnntui.cli.units import pins_for
+    from rnntui.cli.ablation import pins_for
     from rnntui.units.ablation import ablated, describe
     from rnntui.units.source import UnitsError, UnitsRun
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rnntui.cli.ablation import add_ablate_options, pins_for  # noqa: F401
 from rnntui.cli.common import UserError, print_json
 
 
@@ -43,15 +44,6 @@ def register(sub: Any) -> None:
     saturation.set_defaults(handler=cmd_saturation)
 
 
-def add_ablate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--ablate", metavar="LAYER:UNIT[,...]", default=None,
-                        help="pin these units of h (recurrent layer from 0, unit) at every "
-                        "step, and show the result beside the intact network's")
-    parser.add_argument("--ablate-mode", choices=("zero", "mean"), default="zero",
-                        help="--ablate: pin to 0 (default) or to each unit's mean over the "
-                        "held-out data")
-
-
 def _units_run(name: str, word_index: str | None = None) -> Any:
     from rnntui.cli.play import _playground
     from rnntui.units.source import UnitsError, UnitsRun
@@ -60,18 +52,6 @@ def _units_run(name: str, word_index: str | None = None) -> Any:
         return UnitsRun(_playground(name, word_index))
     except UnitsError as exc:
         raise UserError(str(exc)) from None
-
-
-def pins_for(units: Any, spec: str, mode: str) -> tuple[Any, dict | None]:
-    """The units `--ablate` names, and their means for --ablate-mode mean."""
-    from rnntui.units.ablation import AblationError, parse_units, unit_means
-
-    try:
-        pinned = parse_units(spec, units.net)
-    except AblationError as exc:
-        raise UserError(str(exc)) from None
-    means = unit_means(units.net, units.held_out, pinned) if mode == "mean" else None
-    return pinned, means
 
 
 def cmd_cells(args: argparse.Namespace) -> int:

@@ -78,6 +78,7 @@ class UnitsScreen(PlayScreen):
     """What each unit learned, on `run`."""
 
     PREFIX = "units"
+    BODY = "#units-text"  # the focus starts there, and Esc leaves the field for it (rnntui.ui.keys)
     DEFAULT_CSS = """
     UnitsScreen #units-body { height: 1fr; }
     UnitsScreen #units-left { width: 1fr; height: 1fr; }
