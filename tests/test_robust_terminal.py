@@ -18,20 +18,15 @@ from rnntui.ui import session as session_mod
 from rnntui.ui.app import make_app
 from rnntui.ui.screens.too_small import TooSmallScreen
 from rnntui.ui.screens.training import TrainingScreen
-from rnntui.ui.session import RUNNING
 from rnntui.ui.widgets.plots import CurvePlot
-from tests.ui_support import FakeFactory, epoch, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, screen_text, start_training, wait_for
 
 
 async def _training(pilot, factory: FakeFactory, epochs: int = 2000):
     from rnntui.tasks import get_task
 
-    pilot.app.train("onehot4", get_task("onehot4").hparams({"epochs": epochs}))
-    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-    trainer = factory.last
-    trainer.feed(started(trainer.run))
-    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
-    return trainer
+    return await start_training(pilot, factory, "onehot4",
+                                get_task("onehot4").hparams({"epochs": epochs}))
 
 
 def _batch(n: int, steps: int = 4) -> ev.BatchEnded:

@@ -13,26 +13,18 @@ from rnntui.ui.app import make_app
 from rnntui.ui.screens.dialogs import NotesScreen, RenameScreen
 from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.training import TrainingScreen
-from rnntui.ui.session import FINISHED, RUNNING
+from rnntui.ui.session import FINISHED
 from rnntui.ui.widgets.cursor_line import CursorLine
 from rnntui.ui.widgets.plots import CurvePlot
-from tests.ui_support import FakeFactory, epoch, finished, saved_run, screen_text, started, wait_for
-
-
-async def _train(pilot, factory: FakeFactory):
-    pilot.app.train("onehot4")
-    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-    trainer = factory.last
-    trainer.feed(started(trainer.run))
-    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
-    return trainer
+from tests.ui_support import (FakeFactory, epoch, finished, saved_run, screen_text,
+                              start_training, wait_for)
 
 
 async def test_cursor_reads_the_training_plots_and_the_log_does_not_take_the_keys():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
-        trainer = await _train(pilot, factory)
+        trainer = await start_training(pilot, factory)
         trainer.feed(epoch(1, 1.0, 0.4), epoch(2, 0.6, 0.8), epoch(3, 0.25, 1.0))
         await wait_for(pilot, lambda: app.service.session.epochs_done == 3)
         screen = app.screen
@@ -59,7 +51,7 @@ async def test_status_line_on_every_screen_while_training_and_a_notice_at_the_en
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
-        trainer = await _train(pilot, factory)
+        trainer = await start_training(pilot, factory)
         name = trainer.run.name
         trainer.feed(epoch(1, 0.5, 0.4))
         await wait_for(pilot, lambda: app.service.session.epochs_done == 1)

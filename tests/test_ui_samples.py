@@ -8,17 +8,14 @@ from rnntui.engine.samples import FILE, append
 from rnntui.ui.app import make_app
 from rnntui.ui.session import RUNNING
 from rnntui.ui.widgets.sample_log import SampleLog
-from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, start_training, wait_for
 
 
 async def test_the_pane_shows_the_newest_sample_and_the_cursor_reads_older_ones():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.train("onehot4")
-        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-        trainer = factory.last
-        trainer.feed(started(trainer.run))
+        trainer = await start_training(pilot, factory, "onehot4")
         await wait_for(pilot, lambda: app.service.session.state == RUNNING)
         assert not app.screen.query_one(SampleLog).display  # nothing sampled yet
         trainer.feed(epoch(1, 1.0, 0.4), ev.EpochSampled(1, ("3/5 windows right",)),

@@ -9,7 +9,7 @@ from rnntui.ui.app import make_app
 from rnntui.ui.screens.compare import CompareScreen
 from rnntui.ui.session import FINISHED
 from textual.widgets import Static
-from tests.ui_support import FakeFactory, saved_run, screen_text, started, wait_for
+from tests.ui_support import FakeFactory, saved_run, screen_text, start_training, wait_for
 
 BASELINES = {"chance": 0.125, "best rule without the first letter": 0.13}
 
@@ -18,10 +18,7 @@ async def test_the_result_panel_says_where_the_network_stands_and_which_epoch_wa
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(120, 30)) as pilot:
-        app.train("recall")
-        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-        trainer = factory.last
-        trainer.feed(started(trainer.run))
+        trainer = await start_training(pilot, factory, "recall")
         trainer.feed(ev.TrainingFinished(
             "completed", 3, {"accuracy": 0.9, "loss": 0.3, "val_loss": 0.2},
             {"accuracy": 0.9}, "validation loss rising since epoch 4: overfitting; stopped "
@@ -40,10 +37,7 @@ async def test_a_diverged_run_is_not_called_completed():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(120, 30)) as pilot:
-        app.train("onehot4")
-        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-        trainer = factory.last
-        trainer.feed(started(trainer.run))
+        trainer = await start_training(pilot, factory, "onehot4")
         trainer.feed(ev.TrainingFinished(
             "diverged", 15, {"accuracy": 0.6, "loss": 31.6}, {"accuracy": 0.4},
             "the training loss rose from 2.022 (epoch 1) to 31.62 (epoch 15): training "
@@ -77,10 +71,7 @@ async def test_the_result_box_time_is_the_compare_views():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=(120, 30)) as pilot:
-        app.train("onehot4")
-        await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-        trainer = factory.last
-        trainer.feed(started(trainer.run))
+        trainer = await start_training(pilot, factory, "onehot4")
         trainer.feed(ev.TrainingFinished("completed", 2, {"accuracy": 1.0, "loss": 0.1},
                                          {"accuracy": 1.0}, "", 95.0, train_seconds=62.4))
         await wait_for(pilot, lambda: app.service.session.state == FINISHED)

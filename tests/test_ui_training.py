@@ -8,16 +8,7 @@ from rnntui.ui.screens.tasks import TasksScreen
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.session import FAILED, FINISHED, PAUSED, RUNNING
 from rnntui.ui.widgets.plots import CurvePlot
-from tests.ui_support import FakeFactory, epoch, finished, screen_text, started, wait_for
-
-
-async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4", steps: int = 1):
-    pilot.app.train(task_id)
-    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
-    trainer = factory.last
-    trainer.feed(started(trainer.run, steps=steps))
-    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
-    return trainer
+from tests.ui_support import FakeFactory, epoch, finished, screen_text, start_training, started, wait_for
 
 
 async def test_plots_follow_epochs_and_batches_and_the_outcome_shows_the_quality():

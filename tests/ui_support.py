@@ -114,6 +114,20 @@ def started(run: Run, epochs: int | None = None, steps: int = 1) -> ev.TrainingS
                               epochs=epochs or run.hparams.epochs)
 
 
+async def start_training(pilot, factory: FakeFactory, task_id: str = "onehot4",
+                         hparams=None, steps: int = 1) -> FakeTrainer:
+    """Train `task_id` in the app through `factory`'s fake trainer, report it started, and
+    wait until the app shows it running; the trainer, for the test to feed."""
+    from rnntui.ui.session import RUNNING
+
+    pilot.app.train(task_id, hparams)
+    await wait_for(pilot, lambda: factory.trainers and "start" in factory.last.calls)
+    trainer = factory.last
+    trainer.feed(started(trainer.run, steps=steps))
+    await wait_for(pilot, lambda: pilot.app.service.session.state == RUNNING)
+    return trainer
+
+
 def epoch(n: int, loss: float, accuracy: float) -> ev.EpochEnded:
     return ev.EpochEnded(n, {"accuracy": accuracy, "loss": loss}, 0.01, 500.0)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rnntui.cli.common import UserError, print_json  # noqa: F401
+from rnntui.cli.common import UserError
 
 
 def add_ablate_options(parser: argparse.ArgumentParser) -> None:

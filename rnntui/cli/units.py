@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rnntui.cli.ablation import add_ablate_options, pins_for  # noqa: F401
+from rnntui.cli.ablation import add_ablate_options, pins_for
 from rnntui.cli.common import UserError, print_json
 
 

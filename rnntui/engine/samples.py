@@ -24,21 +24,15 @@ from rnntui.engine.events import EpochSampled, Event, LogLine
 FILE = "samples.jsonl"  # in the run folder, one line an epoch sampled
 
 
-def probe_for(keras: Any, model: Any) -> Any:
-    """The model as the tasks' samples read it: the NumPy mirror (a window in well under a
-    millisecond, where an eager Keras call costs several), or Keras itself for a layer the
-    mirror does not know (then without a steppable network)."""
-    import numpy as np
-
-    from rnntui.nn.errors import MirrorError
-    from rnntui.nn.loading import network_from_keras
+def probe_for(keras: Any, model: Any, network: Any = None) -> Any:
+    """The model as the tasks' samples read it: the NumPy mirror (`network`, built here when
+    not given), or Keras itself for a layer the mirror does not know (then without a
+    steppable network)."""
+    from rnntui.engine.mirror import mirror_of, predictor
     from rnntui.tasks import Probe
 
-    try:
-        network = network_from_keras(model)
-    except MirrorError:
-        return Probe(lambda x: keras.ops.convert_to_numpy(model(np.asarray(x), training=False)))
-    return Probe(network.forward, network)
+    network = network if network is not None else mirror_of(model)
+    return Probe(predictor(keras, model, network), network)
 
 
 class EpochSampler:
@@ -66,13 +60,16 @@ class EpochSampler:
         self.failed: str | None = None
         self.seconds = 0.0  # spent sampling this session
 
-    def __call__(self, model: Any, epoch: int) -> EpochSampled | None:
-        """Sample the network after `epoch` (1-based); None when nothing was sampled."""
+    def __call__(self, model: Any, epoch: int, network: Any = None) -> EpochSampled | None:
+        """Sample the network after `epoch` (1-based), through `network` (its mirror, if the
+        caller has one); None when nothing was sampled."""
         if not self.enabled or self.failed is not None:
             return None
         started = time.perf_counter()
         try:
-            sample = self.task.epoch_sample(probe_for(self.keras, model), self.data, self.hp)
+            probe = (probe_for(self.keras, model) if network is None
+                     else probe_for(self.keras, model, network))
+            sample = self.task.epoch_sample(probe, self.data, self.hp)
             if sample is None:  # the task shows no sample (or not for this network)
                 self.enabled = False
                 return None

@@ -23,6 +23,7 @@ from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
                                   TrainingFailed, TrainingFinished, TrainingStarted)
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
+from rnntui.engine.mirror import mirror_of, predictor
 from rnntui.engine.samples import EpochSampler
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
@@ -158,7 +159,7 @@ class Trainer:
         self.expected: Fit | None = None  # what the model must be (known once data loads)
         # Called with (model, epoch) after each complete epoch: gate saturation for the
         # unit views (rnntui.units.saturation), set once the data is loaded.
-        self.epoch_hook: Callable[[Any, int], None] | None = None
+        self.epoch_hook: Callable[[Any, int, Any], None] | None = None
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -223,12 +224,15 @@ class Trainer:
         self.train_seconds += seconds
         self.history.append(metrics)
         self.snapshot = _Snapshot(model)
+        # One mirror of this epoch's weights for what reads the network at its end.
+        network = (mirror_of(model) if self.epoch_hook is not None or self.sampler is not None
+                   else None)
         if self.epoch_hook is not None:
-            self.epoch_hook(model, len(self.history))
+            self.epoch_hook(model, len(self.history), network)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
         if self.sampler is not None:
-            self.sampler(model, epoch + 1)
+            self.sampler(model, epoch + 1, network)
         self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
@@ -363,7 +367,7 @@ class Trainer:
         self.save(model)
         quality = self._quality(model, data) if self.history else {}
         if self.history:
-            quality.update(self.task.extra_figures(self._predictor(keras, model), data,
+            quality.update(self.task.extra_figures(predictor(keras, model), data,
                                                    self.hp))
         baselines = self.task.baselines(data, self.hp) if self.history else {}
         confusion = self._confusion(model, data) if self.history else None
@@ -423,20 +427,6 @@ class Trainer:
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
                   initial_epoch=len(self.history), shuffle=False, verbose=0,
                   callbacks=[_make_callback(keras)(self)], **validation)
-
-    @staticmethod
-    def _predictor(keras: Any, model: Any) -> Callable[[np.ndarray], np.ndarray]:
-        """The trained model as a NumPy function. Free-running forecasts call it once a
-        step: the NumPy mirror answers a window in well under a millisecond, where each
-        eager Keras call costs several (and `predict` far more)."""
-        from rnntui.nn.errors import MirrorError
-        from rnntui.nn.loading import network_from_keras
-
-        try:
-            return network_from_keras(model).forward
-        except MirrorError:  # a layer the mirror does not know: Keras itself, slower
-            return lambda x: keras.ops.convert_to_numpy(model(np.asarray(x, np.float32),
-                                                              training=False))
 
     def _confusion(self, model: Any, data: Dataset) -> dict | None:
         """A classifier's confusion matrix on the task's held-out data, kept in the run

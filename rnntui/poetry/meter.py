@@ -131,7 +131,7 @@ class Fit:
         if self.pattern is None:
             return ""
         part = "" if lines == self.pattern.lines else (
-            f" (line 1)" if lines == 1 else f" (lines 1-{lines})")
+            " (line 1)" if lines == 1 else f" (lines 1-{lines})")
         return self.pattern.name + part
 
 

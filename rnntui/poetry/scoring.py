@@ -18,7 +18,7 @@ import numpy as np
 from rnntui.nn.network import Network
 from rnntui.poetry.ngram import KneserNey
 from rnntui.poetry.script import to_script
-from rnntui.tasks.base import DataSource, DataUnavailable
+from rnntui.tasks.base import DataUnavailable
 from rnntui.tasks.corpus import END, UNK, read_poems, tokenize
 
 BASELINE_ORDER = 5

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -159,14 +158,17 @@ class SaturationRecorder:
             return None
         return cls(run_path, texts, hp.seed, warn) if texts else None
 
-    def __call__(self, model: Any, epoch: int) -> None:
+    def __call__(self, model: Any, epoch: int, network: Any = None) -> None:
+        """Measure `model` after `epoch` through `network` (its mirror, built here when not
+        given) and keep the figures."""
         if self.failed:
             return
         started = time.perf_counter()
         try:
             from rnntui.nn.loading import network_from_keras
 
-            entry = saturation(network_from_keras(model), self.texts)
+            entry = saturation(network if network is not None else network_from_keras(model),
+                               self.texts)
             record(self.run_path, epoch, entry, time.perf_counter() - started)
         except Exception as exc:  # best effort: the training itself must go on
             self.failed = True

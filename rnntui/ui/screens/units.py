@@ -333,7 +333,6 @@ class UnitsScreen(PlayScreen):
             return
         unit = self.states.units[column]
         values = self.states.values[:, column]
-        scale = max(float(np.abs(values).max()), 1e-9) if unit.state == "c" else 1.0
         span = self.selection.span if self.selection is not None else None
         self.query_one(UnitText).update(coloured(self.steps, values, self.cursor, span))
         layers = len({u.layer for u in self.states.units})
