@@ -255,12 +255,7 @@ async def test_a_review_gets_its_sentiment_and_unknown_words_marked():
 
 
 async def test_a_review_without_the_word_index_says_what_to_do():
-    run = fixed_run("imdb")  # the test's KERAS_HOME is empty
-    # The fixed run is shared by the module's tests, and a review played with a word index
-    # keeps a copy in the run's folder: without it, this run has none anywhere.
-    for copy in run.path.glob("*word_index*.json"):
-        copy.unlink()
-    app = _host(run)
+    app = _host(fixed_run("imdb"))  # the test's KERAS_HOME is empty
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         message = app.screen.query_one(InlineMessage)

@@ -56,6 +56,7 @@ ONEHOT4_WEIGHTS = [
 _HOME: Path | None = None
 _TRAINED: dict[str, Run] = {}
 _FIXED: dict[str, Run] = {}
+_FILES: dict[Path, set[str]] = {}  # what each shared fixed run's folder held when made
 
 
 def home() -> Path:
@@ -143,7 +144,7 @@ def fixed_run(kind: str, root: Path | None = None) -> Run:
     ones for 'onehot4', a fixed formula for the others. Saves the seconds of compiling and
     fitting where the test needs a network, not a good one."""
     if root is None and kind in _FIXED:
-        return _FIXED[kind]
+        return _pristine(_FIXED[kind])
     root = root or home()
     store = RunStore(root / "runs")
     name = f"{kind}-fixed"
@@ -170,6 +171,16 @@ def fixed_run(kind: str, root: Path | None = None) -> Run:
         run = _named(store, run, name)
     if root == home():
         _FIXED[kind] = run
+        _FILES[run.path] = {path.name for path in run.path.iterdir()}
+    return run
+
+
+def _pristine(run: Run) -> Run:
+    """The shared run as it was made: what a test's play left in its folder (a word index
+    kept with the run, say) is removed, so no test sees another's files."""
+    for path in run.path.iterdir():
+        if path.name not in _FILES[run.path] and path.is_file():
+            path.unlink()
     return run
 
 
