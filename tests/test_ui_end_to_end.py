@@ -17,7 +17,7 @@ async def test_onehot1_trains_for_real_and_shows_its_accuracy():
         await pilot.press("enter")  # onehot1's hyperparameters
         epochs = app.screen.fields()["epochs"].control
         epochs.focus()
-        await pilot.press("3", "t")
+        await pilot.press("3", "escape", "t")  # in the field `t` is text: Esc leaves it
         await wait_for(pilot, lambda: isinstance(app.screen, TrainingScreen))
         session = app.service.session
         await wait_for(pilot, lambda: not session.active, timeout=120)
