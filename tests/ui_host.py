@@ -216,9 +216,18 @@ class HostApp(KeyOrder, App[None]):
 async def settle(pilot: Any, rounds: int = 3) -> None:
     """Let posted messages run and every worker finish, a few times over (a worker's result
     can start another worker)."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                # An exclusive worker replaced by a newer one (the next typed key's) while
+                # waited on: the newer one is what counts, so wait again.
+                await pilot.pause()
     await pilot.pause()
 
 
