@@ -3,7 +3,8 @@
 Both run in a pseudo-terminal of 80×24 as a user's terminal would, and the clock stops when
 the output shows a marker only the finished first screen has (the task card's parameter
 count for rnntui; the app's one line for the minimal one). Medians of 7 runs each,
-interleaved so machine noise hits both alike. Goal: ≤ 0.5 s and ≤ 2× the minimal app.
+interleaved so machine noise hits both alike. Goal: ≤ 0.5 s and ≤ 1.5× the minimal app
+(issue 21 §8).
 
 Run: ``python bench/bench_startup.py [--runs 7]``.
 """
@@ -62,6 +63,11 @@ def main() -> None:
     marker = card_marker()
     with tempfile.TemporaryDirectory() as home:
         env = {"RNNTUI_HOME": home, "PYTHONPATH": str(ROOT)}
+        # An installed rnntui starts from its .pyc files. With PYTHONDONTWRITEBYTECODE set
+        # (some shells and CI set it) the warm-up below writes none, and every run compiles
+        # rnntui's ~70 modules from source again (~50 ms that no user pays): both programs
+        # start here with bytecode written and read, as they would once installed.
+        env["PYTHONDONTWRITEBYTECODE"] = ""
         time_to_marker(RNNTUI, marker, env)  # warm the OS file cache and .pyc files
         time_to_marker([PYTHON, "-c", MINIMAL], "minimal app ready", env)
         app, minimal = [], []
@@ -74,8 +80,8 @@ def main() -> None:
     print(f"minimal Textual app drawn: median {minimal_median:.3f} s "
           f"(runs: {', '.join(f'{t:.3f}' for t in minimal)})")
     ratio = app_median / minimal_median
-    verdict = "met" if app_median <= 0.5 and ratio <= 2 else "NOT met"
-    print(f"ratio {ratio:.2f}× (goal ≤ 0.5 s and ≤ 2×: {verdict})")
+    verdict = "met" if app_median <= 0.5 and ratio <= 1.5 else "NOT met"
+    print(f"ratio {ratio:.2f}× (goal ≤ 0.5 s and ≤ 1.5×: {verdict})")
 
 
 if __name__ == "__main__":
