@@ -101,12 +101,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         if not args.task:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")
         task = get_task(args.task)
-        hp = task.hparams(overrides, recipe=args.recipe)
+        task.hparams(overrides, recipe=args.recipe)  # a bad setting before the file is read
         _check_data_flags(task, args)
         source = DataSource(data=args.data, corpus=args.corpus,
                             column=getattr(args, "column", None))
         _check_source_flags(task, source)
         _check_source(task, source)
+        hp = task.hparams(overrides, recipe=args.recipe, source=source)  # the file's vocabulary
         if args.seeds is not None:  # one run per seed (cli/seeding.py)
             return seeding.train_seeds(task, args, source, hp, session=_Session(args.devices),
                                        scale=_scale_batch, forget=_forget_if_empty)
@@ -293,15 +294,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_data_flags(task, args)
     source = DataSource(data=args.data, corpus=args.corpus, column=args.column)
     _check_source_flags(task, source)
-    hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
-                        args.devices) for cell in cells]
+    for cell in cells:  # a bad setting is said before the file is read
+        task.hparams({**overrides, "cell": cell}, recipe=args.recipe)
+    _check_source(task, source)
+    hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe,
+                                     source=source), args.devices) for cell in cells]
     if args.seeds is not None:  # each cell once per seed: grouped as mean ± sd at the end
         try:
             hps = [task.hparams({**hp.to_dict(), "seed": seed}) for hp in hps
                    for seed in seeds_from(hp.seed, args.seeds)]
         except SeedError as exc:
             raise UserError(str(exc)) from None
-    _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
     rows, runs = [], []
