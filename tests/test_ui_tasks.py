@@ -245,3 +245,24 @@ async def test_the_runs_list_gives_a_perplexity_to_one_decimal(capsys):
     assert main(["runs"]) == 0
     out = capsys.readouterr().out
     assert "perplexity 121.4" in out and "121.4376" not in out
+
+
+async def test_the_resume_dialog_of_a_one_epoch_run_says_1_epoch_and_types_every_key():
+    """'has done its 1 epochs' read wrong (issue 21 §6); its field types q, t, C and ?
+    as text, refused in place, and Esc cancels with nothing trained."""
+    factory = FakeFactory()
+    saved_run(RunStore(), "onehot4", HISTORY[:1], epochs=1)
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.focus_runs()
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, EpochsScreen)
+        assert "has done 1 epoch." in screen_text(app)
+        await pilot.press("q", "t", "C", "question_mark")
+        await pilot.pause()
+        assert app.is_running and app.screen is dialog
+        assert "must be a whole number" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EpochsScreen) and factory.trainers == []

@@ -14,6 +14,7 @@ from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
+from rnntui.outcome import epochs as epochs_text
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
 
@@ -94,7 +95,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             if "epochs" in overrides:
                 run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
             if run.epochs_done >= run.hparams.epochs:
-                raise UserError(f"{run.name} has done its {run.epochs_done} epochs; ask for "
+                raise UserError(f"{run.name} has done {epochs_text(run.epochs_done)}; ask for "
                                 f"more with --epochs N (N > {run.epochs_done})")
             return _train_run(run, as_json=args.json, devices=args.devices)
     else:
