@@ -12,8 +12,12 @@ from typing import Any
 MARKS = {"completed": "✓", "stopped": "■", "nan": "✗", "diverged": "✗", "failed": "✗"}
 
 
-def _epochs(n: int) -> str:
+def epochs(n: int) -> str:
+    """'1 epoch', '4 epochs'."""
     return f"{n} epoch{'' if n == 1 else 's'}"
+
+
+_epochs = epochs
 
 
 def headline(ended: Any) -> str:

@@ -219,3 +219,24 @@ def test_number_labels_that_fill_their_columns_stand_apart():
     _, cells = heatmap._header_row()
     styles = [segment.style for segment in cells(0, 4)]
     assert styles[0] != styles[1] and styles[0] == styles[2] and styles[1] == styles[3]
+
+
+async def test_the_gates_of_a_review_run_without_its_word_index_offer_a_field(tmp_path):
+    """Issue 21 §5: the gates screen of an IMDb run takes the word-index file in a field,
+    then traces the review."""
+    import json
+
+    from tests.ui_host import TINY_WORD_INDEX
+
+    given = tmp_path / "words.json"
+    given.write_text(json.dumps(TINY_WORD_INDEX))
+    app = _host(fixed_run("imdb"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.trace is None and "word index" in screen_text(app)
+        field = screen.query_one("#input-file-word_index")
+        assert screen.focused is field
+        await pilot.press(*str(given), "enter")
+        await settle(pilot)
+        assert screen.trace is not None and not screen.query("#input-file-word_index")

@@ -136,3 +136,54 @@ async def test_imdb_form_takes_its_data_file_and_word_index_and_the_run_keeps_th
         run = RunStore().open(factory.last.run.name)
         assert run.source.data == str(npz) and run.source.word_index == str(words)
         assert isinstance(form.query_one(FileField), FileField)
+
+
+async def test_the_imdb_vocabulary_follows_the_data_file_unless_set(tmp_path):
+    """Issue 21 §6: a file whose word ids stop at 899 makes an Embedding(900), not the
+    default's 10,000 rows of which 9,100 never train; gone, the default is back; a value
+    typed by the user stays."""
+    import numpy as np
+
+    npz = tmp_path / "reviews.npz"
+    seqs = np.empty(4, dtype=object)
+    for i in range(4):
+        seqs[i] = [1, 5, 899 - i, 7]
+    np.savez(npz, x_train=seqs, y_train=np.array([0, 1, 0, 1]), x_test=seqs[:2],
+             y_test=np.array([0, 1]))
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 40)) as pilot:
+        form = await open_form(pilot, "imdb")
+        words = form.fields()["num_words"]
+        assert str(words.raw) == "10000"
+        data = form.query_one("#input-file-data", Input)
+        data.value = str(npz)
+        await pilot.pause()
+        await pilot.pause()
+        assert str(words.raw) == "900" and form.hp.num_words == 900
+        assert "Embedding(900," in screen_text(app)
+        data.value = ""
+        await pilot.pause()
+        await pilot.pause()
+        assert str(words.raw) == "10000"
+        words.set_value(300)
+        data.value = str(npz)
+        await pilot.pause()
+        await pilot.pause()
+        assert str(words.raw) == "300" and form.hp.num_words == 300
+
+
+def test_train_with_a_data_file_names_its_vocabulary(tmp_path):
+    """The CLI's run takes the file's vocabulary too, unless --set num_words is given."""
+    import numpy as np
+
+    from rnntui.tasks import DataSource, get_task
+
+    npz = tmp_path / "reviews.npz"
+    seqs = np.empty(2, dtype=object)
+    seqs[0], seqs[1] = [1, 5, 499], [1, 9]
+    np.savez(npz, x_train=seqs, y_train=np.array([0, 1]), x_test=seqs, y_test=np.array([0, 1]))
+    task, source = get_task("imdb"), DataSource(data=str(npz))
+    assert task.hparams({}, source=source).num_words == 500
+    assert task.hparams({"num_words": "2000"}, source=source).num_words == 2000
+    assert task.play_input(task.hparams({}, source=source)).trained_on.endswith(
+        "the 500 most frequent known")

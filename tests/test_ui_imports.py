@@ -24,3 +24,13 @@ def test_the_app_imports_no_tensorflow_and_only_light_engine_modules():
     assert heavy == []
     engine = {m for m in modules if m.startswith("rnntui.engine.")}
     assert engine <= {"rnntui.engine.events", "rnntui.engine.worker", "rnntui.engine.control"}
+
+
+def test_the_first_frame_imports_no_run_writer_or_numeric_library():
+    """What the tasks screen does not need stays out of the app's start (issue 21 §8):
+    the run lock's filelock is imported when a run is written, NumPy and plotext when a
+    task's data or a plot is made."""
+    out = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    modules = set(json.loads(out.strip().splitlines()[-1]))
+    assert {"filelock", "numpy", "plotext"} & modules == set()

@@ -141,3 +141,24 @@ def test_tasks_in_a_narrow_terminal_is_a_block_per_task(capsys, monkeypatch):
     assert all(len(line) <= 60 for line in out.splitlines())
     for task_id in TASKS:
         assert re.search(rf"^{task_id} · ", out, re.M), task_id
+
+
+async def test_a_finished_runs_plots_keep_their_rows_at_80x24():
+    """At 80×24 the outcome box, the sample and the log left the plots one row of curve (a
+    plot 6 rows high with its title and axes); there the log, once the run has ended, gives
+    its rows to them (the outcome box says how it ended). At 100×30 the log stays."""
+    from rnntui.ui.screens.training import TrainingScreen
+
+    done = {"status": "completed", "epochs": 4, "metrics": {},
+            "quality": {"accuracy": 1.0}}
+    run = saved_run(RunStore(), "onehot4", [{"loss": 1.0 - i / 5, "accuracy": i / 4}
+                                            for i in range(4)], status=done, epochs=4)
+    for size, log_shown in ((SMALL, False), ((100, 30), True)):
+        app = make_app(trainer_factory=FakeFactory(), start=(run, "training"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, TrainingScreen)
+            assert screen.query_one("#log").display is log_shown, size
+            assert screen.query_one("#plots").size.height >= 9, size  # 4 rows of curve
+            assert screen.query_one("#outcome").display

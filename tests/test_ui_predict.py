@@ -361,3 +361,39 @@ async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
         await settle(pilot)
         assert app.screen.acrostic == "明"
         assert message.is_error and "line 1 must start with 明" in message.text
+
+
+async def test_a_review_without_the_word_index_offers_a_field_for_it(tmp_path):
+    """Issue 21 §5: the screen of an IMDb run offers the word-index file as a field (the
+    path completes); a wrong path is said under it, a right one judges the review and is
+    kept with the run, so the next play finds it offline."""
+    import json
+
+    run = fixed_run("imdb")  # the test's KERAS_HOME is empty
+    given = tmp_path / "words.json"
+    given.write_text(json.dumps(TINY_WORD_INDEX))
+    app = _host(run)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        field = screen.query_one("#input-file-word_index")
+        assert screen.focused is field and "word index" in screen_text(app)
+        await pilot.press(*str(tmp_path / "nope.json"), "enter")
+        await settle(pilot)
+        assert "no such file" in screen_text(app) and screen.probability is None
+        await pilot.press("end", "ctrl+u", *str(tmp_path / "wor"))
+        await settle(pilot)
+        await pilot.press("right")  # → accepts the completion
+        await settle(pilot)
+        assert field.value == str(given)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not screen.query("#input-file-word_index")
+        assert screen.focused is screen.field
+        assert screen.probability is not None and "positive" in screen_text(app)
+    assert (run.path / "imdb_word_index.json").is_file()
+    app = _host(run)  # a second play: offline, from the copy kept with the run
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not app.screen.query("#input-file-word_index")
+        assert app.screen.probability is not None

@@ -204,3 +204,65 @@ async def test_the_training_row_follows_each_epoch():
         table = app.screen.query_one(RunTable)
         await wait_for(pilot, lambda: str(table.get_cell(run.name, "epochs")) == "2/40")
         factory.last.stop()
+
+
+async def test_the_runs_footer_follows_the_filter_and_the_rows_it_leaves():
+    """A filter that hides every run takes the run keys off the footer; clearing it brings
+    them back and takes 'Clear filter' away (it stayed, and they stayed away)."""
+    _four_runs()
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        screen.focus_runs()
+        await pilot.pause()
+
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        assert "Rename" in footer() and "Clear filter" not in footer()
+        await pilot.press("slash", "z", "z", "escape")
+        await pilot.pause()
+        assert "Clear filter" in footer() and "Rename" not in footer()
+        await pilot.press("escape")  # clears the filter
+        await pilot.pause()
+        assert len(_names(screen)) == 4
+        assert "Rename" in footer() and "Clear filter" not in footer()
+
+
+async def test_the_runs_list_gives_a_perplexity_to_one_decimal(capsys):
+    """Issue 21 §6: a perplexity reads 121.4, in the runs list as in the result box, and in
+    `rnntui runs`."""
+    from rnntui.cli import main
+
+    saved_run(RunStore(), "poems", [{"loss": 4.8}],
+              status={"status": "completed", "epochs": 1, "metrics": {},
+                      "quality": {"perplexity": 121.4376}})
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "perplexity 121.4 " in text and "121.4376" not in text
+    assert main(["runs"]) == 0
+    out = capsys.readouterr().out
+    assert "perplexity 121.4" in out and "121.4376" not in out
+
+
+async def test_the_resume_dialog_of_a_one_epoch_run_says_1_epoch_and_types_every_key():
+    """'has done its 1 epochs' read wrong (issue 21 §6); its field types q, t, C and ?
+    as text, refused in place, and Esc cancels with nothing trained."""
+    factory = FakeFactory()
+    saved_run(RunStore(), "onehot4", HISTORY[:1], epochs=1)
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.focus_runs()
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, EpochsScreen)
+        assert "has done 1 epoch." in screen_text(app)
+        await pilot.press("q", "t", "C", "question_mark")
+        await pilot.pause()
+        assert app.is_running and app.screen is dialog
+        assert "must be a whole number" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EpochsScreen) and factory.trainers == []

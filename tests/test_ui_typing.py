@@ -30,6 +30,7 @@ from rnntui.ui.screens.dice import DiceScreen
 from rnntui.ui.screens.explain import ExplainScreen
 from rnntui.ui.screens.gates import GatesScreen
 from rnntui.ui.screens.predict import predict_screen
+from rnntui.ui.screens.units import UnitsScreen
 from tests.ui_host import TINY_WORD_INDEX, HostApp, fixed_run, settle
 from tests.ui_support import FakeFactory, saved_run, screen_text
 
@@ -128,6 +129,7 @@ PLAY_SCREENS: dict[str, Callable[[], Screen]] = {
     "gates": lambda: GatesScreen(fixed_run("onehot4")),
     "gates-sine": lambda: GatesScreen(fixed_run("sine")),
     "explain": ExplainScreen,
+    "units": lambda: UnitsScreen(fixed_run("onehot4")),
 }
 SETTINGS = settings(max_examples=FAST, deadline=None, derandomize=True,
                     suppress_health_check=list(HealthCheck))

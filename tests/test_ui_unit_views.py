@@ -79,3 +79,23 @@ async def test_saturation_screen_scrubs_the_recorded_epochs():
         await pilot.press("left")
         await settle(pilot)
         assert "epoch 1 (1 of 2 recorded)" in screen_text(app)
+
+
+async def test_the_units_of_a_review_run_without_its_word_index_take_it_in_a_field(tmp_path):
+    """Issue 21 §5, as on the predict and gates screens: the offered word-index field, then
+    the units of a held-out review."""
+    import json
+
+    from tests.ui_host import TINY_WORD_INDEX
+
+    given = tmp_path / "words.json"
+    given.write_text(json.dumps(TINY_WORD_INDEX))
+    app = HostApp(lambda: UnitsScreen(fixed_run("imdb")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert screen.states is None and "word index" in screen_text(app)
+        screen.query_one("#input-file-word_index").focus()
+        await pilot.press(*str(given), "enter")
+        await settle(pilot)
+        assert screen.states is not None and "held-out item 1" in screen_text(app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rnntui.cli.common import UserError, fmt, print_json
+from rnntui.cli.common import UserError, fmt_figure, print_json
 from rnntui.runs.notes import NotesError, RunNotes, parse_tags, read_notes, write_notes
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS
@@ -121,7 +121,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
             # "0/2 epochs nan" said nothing: say what happened, and that nothing is kept.
             print(f"{row['name']}  {row['task']}  no epoch kept: {row['message']}")
             continue
-        quality = ", ".join(f"{k} {fmt(v)}" for k, v in row["quality"].items())
+        quality = ", ".join(f"{k} {fmt_figure(k, v)}" for k, v in row["quality"].items())
         label = RunNotes(row["note"], tuple(row["tags"])).label()
         print(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} epochs  "
               f"{row['status']}  {quality}" + (f"  {label}" if label else ""))

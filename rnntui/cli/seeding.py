@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rnntui import paths
-from rnntui.cli.common import EXIT_NAN, UserError, fmt, print_json
+from rnntui.cli.common import EXIT_NAN, UserError, fmt, fmt_figure, print_json
 from rnntui.seeds import SeedError, figure_spreads, parallel_workers, seeds_from
 
 
@@ -98,7 +98,7 @@ class SeedProgress:
             self.state[index] = f"epoch {event.epoch}/{self.epochs[index]}{shown}"
         elif isinstance(event, ev.TrainingFinished):
             self.state[index] = f"{event.status} ({event.epochs} epochs)"
-            figures = ", ".join(f"{k} {fmt(v)}" for k, v in event.quality.items())
+            figures = ", ".join(f"{k} {fmt_figure(k, v)}" for k, v in event.quality.items())
             self._line(f"seed {seed}: {event.status} after {event.epochs} epochs"
                        + (f"; {figures}" if figures else ""))
         elif isinstance(event, ev.TrainingFailed):

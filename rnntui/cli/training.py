@@ -14,6 +14,7 @@ from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
+from rnntui.outcome import epochs as epochs_text
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
 
@@ -94,19 +95,20 @@ def cmd_train(args: argparse.Namespace) -> int:
             if "epochs" in overrides:
                 run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
             if run.epochs_done >= run.hparams.epochs:
-                raise UserError(f"{run.name} has done its {run.epochs_done} epochs; ask for "
+                raise UserError(f"{run.name} has done {epochs_text(run.epochs_done)}; ask for "
                                 f"more with --epochs N (N > {run.epochs_done})")
             return _train_run(run, as_json=args.json, devices=args.devices)
     else:
         if not args.task:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")
         task = get_task(args.task)
-        hp = task.hparams(overrides, recipe=args.recipe)
+        task.hparams(overrides, recipe=args.recipe)  # a bad setting before the file is read
         _check_data_flags(task, args)
         source = DataSource(data=args.data, corpus=args.corpus,
                             column=getattr(args, "column", None))
         _check_source_flags(task, source)
         _check_source(task, source)
+        hp = task.hparams(overrides, recipe=args.recipe, source=source)  # the file's vocabulary
         if args.seeds is not None:  # one run per seed (cli/seeding.py)
             return seeding.train_seeds(task, args, source, hp, session=_Session(args.devices),
                                        scale=_scale_batch, forget=_forget_if_empty)
@@ -293,15 +295,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     _check_data_flags(task, args)
     source = DataSource(data=args.data, corpus=args.corpus, column=args.column)
     _check_source_flags(task, source)
-    hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe),
-                        args.devices) for cell in cells]
+    for cell in cells:  # a bad setting is said before the file is read
+        task.hparams({**overrides, "cell": cell}, recipe=args.recipe)
+    _check_source(task, source)
+    hps = [_scale_batch(task.hparams({**overrides, "cell": cell}, recipe=args.recipe,
+                                     source=source), args.devices) for cell in cells]
     if args.seeds is not None:  # each cell once per seed: grouped as mean ± sd at the end
         try:
             hps = [task.hparams({**hp.to_dict(), "seed": seed}) for hp in hps
                    for seed in seeds_from(hp.seed, args.seeds)]
         except SeedError as exc:
             raise UserError(str(exc)) from None
-    _check_source(task, source)
     store = RunStore()
     session = _Session(args.devices)
     rows, runs = [], []

@@ -15,7 +15,7 @@ import numpy as np
 
 from rnntui.nn import InputInfluence, MirrorError, Network, Trace, input_influence, load_network
 from rnntui.runs import Run, RunError
-from rnntui.tasks import DataUnavailable, PlayInput, Task, get_task
+from rnntui.tasks import DataUnavailable, PlayInput, SourceField, Task, get_task
 from rnntui.tasks.corpus import END
 
 MAX_INPUT = 2000  # tokens: a trace of more would not fit any screen and costs seconds
@@ -97,6 +97,19 @@ class Play:
     def missing(self) -> DataUnavailable | None:
         """What the run lacks to be played from this machine (e.g. a word index), or None."""
         return None
+
+    def wanted_file(self) -> SourceField | None:
+        """The task's file field whose file gives what `missing` lacks (a screen offers it
+        as a field), or None when no file can."""
+        return None
+
+    def supply_file(self, path: str) -> None:
+        """Read `path` for what `missing` lacks, and keep it with the run.
+
+        Raises:
+            DataUnavailable: the file cannot give it (the message says why).
+        """
+        raise DataUnavailable(f"{self.run.name} reads no file to be played")
 
     def default_text(self) -> str:
         """An input the network can read, to show something before the user types."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from rnntui.play.base import MAX_INPUT, Encoded, InputError, Play
 from rnntui.runs import atomic_write
-from rnntui.tasks import DataUnavailable
+from rnntui.tasks import DataUnavailable, SourceField
 from rnntui.tasks.imdb import WORD_INDEX, WORD_INDEX_HELP, encode_review, load_word_index
 from rnntui.paths import keras_cache_dir
 
@@ -104,6 +104,16 @@ class ReviewPlay(Play):
             atomic_write(self.stored_copy, json.dumps(words))
         except OSError:
             pass  # a read-only run folder still plays while the file lasts
+
+    def wanted_file(self) -> SourceField | None:
+        if self.missing() is None:
+            return None
+        return next((f for f in self.task.source_fields if f.name == "word_index"), None)
+
+    def supply_file(self, path: str) -> None:
+        """A word index file typed on a play screen: used now and kept with the run, so
+        its later plays find it offline (as `predict --word-index` does)."""
+        self.use_word_index(load_word_index(path, download=False), keep=True)
 
     def find_word_index(self, download: bool = False) -> None:
         """Look for the word index (see the module's order), keeping a copy with the run.

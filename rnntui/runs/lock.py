@@ -20,8 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
+# filelock (~10-20 ms to import, hashlib and secrets with it) is imported where a run is
+# written, so the app's first frame, which writes nothing, goes without it (issue 21 §8).
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 from rnntui.runs.files import RunError, atomic_write
 
@@ -39,6 +43,8 @@ def _lock_for(folder: Path) -> FileLock:
     # train() takes it again, and a second flock from one process on a new descriptor
     # would refuse its own first one.
     # Keyed by the resolved path, so "runs/x" and "/home/.../runs/x" are one lock too.
+    from filelock import FileLock
+
     return FileLock(str(folder.resolve() / LOCK), timeout=0, thread_local=False,
                     is_singleton=True)
 
@@ -75,6 +81,8 @@ def writing(folder: str | Path, role: str = "") -> Iterator[None]:
         RunBusy: another process holds it (the message names that process).
         RunError: the lock cannot be made (a read-only folder, say).
     """
+    from filelock import Timeout
+
     folder = Path(folder)
     lock = _lock_for(folder)
     first = not lock.is_locked

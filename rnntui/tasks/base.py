@@ -209,11 +209,14 @@ class Task(ABC):
     takes_data: str = ""
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
-                recipe: bool = False) -> HParams:
-        """Checked hyperparameters: the defaults (or the seed's recipe) with overrides."""
+                recipe: bool = False, source: DataSource | None = None) -> HParams:
+        """Checked hyperparameters: the defaults (or the seed's recipe), then what the
+        data file in `source` sets (`source_defaults`), then the overrides."""
         base = dict(self.defaults)
         if recipe:
             base.update(self.recipe)
+        if source is not None:
+            base.update(self.source_defaults(source))
         hp = HParams.for_task(self.id, base, overrides)
         self._check_leak(hp)
         self.check(hp)
@@ -241,6 +244,16 @@ class Task(ABC):
     def reads_source(self, name: str) -> bool:
         """Whether the DataSource field `name` means something to this task."""
         return any(f.name == name for f in self.source_fields)
+
+    def source_defaults(self, source: DataSource) -> dict[str, Any]:
+        """Settings the user's data file decides unless the user sets them (IMDb's word
+        ids: `num_words`, so the vocabulary the run names is the one the file has); {} for
+        none.
+
+        Raises:
+            DataUnavailable: the file cannot be read.
+        """
+        return {}
 
     def data_note(self, source: DataSource) -> str | None:
         """What a user should know about the data before training (a download), or None."""

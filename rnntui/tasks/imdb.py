@@ -7,11 +7,12 @@ vocabulary, real words from 3 on, and 0/1 labels.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # numpy (~50 ms to import) is imported inside the functions that make data, so the app can
 # list the tasks without it before its first frame.
@@ -35,6 +36,28 @@ SNIPPET_WORDS = 8  # words of each sampled review shown, when the word index is 
 OFFLINE_HELP = ("IMDb data is not on this machine and could not be downloaded ({why}). "
                 "Connect to the internet once so Keras can download and cache it, or give a "
                 "file in Keras's layout with --data FILE.npz")
+
+
+def file_vocabulary(path: str | Path) -> int:
+    """How many word ids an IMDb `.npz` uses (its largest id + 1), read once per file
+    version.
+
+    Raises:
+        DataUnavailable: as `load_npz`.
+    """
+    path = Path(path).expanduser()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    return _file_vocabulary(str(path.resolve()), stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _file_vocabulary(path: str, stamp: int | None) -> int:
+    x_train, _, x_test, _ = load_npz(path)
+    return 1 + max((max((int(w) for w in seq), default=0) for part in (x_train, x_test)
+                    for seq in part), default=0)
 
 
 def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
@@ -165,6 +188,15 @@ class ImdbTask(Task):
         return PlayInput("review", "word", hp.seq_len,
                          trained_on=f"IMDb reviews cut to {hp.seq_len} words, the "
                                     f"{hp.num_words:,} most frequent known")
+
+    def source_defaults(self, source: DataSource) -> dict[str, Any]:
+        # A file whose word ids stop below the default vocabulary (the 500-word subset):
+        # an Embedding(10000) would train 500 rows and the run would say "the 10,000 most
+        # frequent words". Its own count instead, unless num_words is set.
+        if not source.data:
+            return {}
+        words = file_vocabulary(source.data)
+        return {"num_words": max(words, 10)} if words < self.defaults["num_words"] else {}
 
     def check_source(self, source: DataSource) -> None:
         if source.data:

@@ -21,6 +21,14 @@ def figure(value: float | None) -> str:
     return f"{value:.4f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def named(name: str, value: float | None) -> str:
+    """A quality figure by its name: a perplexity to one decimal (121.4; its digits beyond
+    say nothing), anything else as `figure`."""
+    if name == "perplexity" and value is not None and math.isfinite(value):
+        return f"{value:,.1f}"
+    return figure(value)
+
+
 def count(value: int) -> str:
     return f"{value:,}"
 

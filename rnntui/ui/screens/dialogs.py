@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from rnntui.config import SCHEMA, ConfigError
+from rnntui.outcome import epochs as epochs_text
 from rnntui.runs.notes import NotesError, RunNotes, check_note, parse_tags
 
 
@@ -63,7 +64,7 @@ class EpochsScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(f"{self.run_name} has done its {self.done} epochs.",
+            yield Static(Text(f"{self.run_name} has done {epochs_text(self.done)}.",
                               style="bold"), classes="dialog-question")
             yield Static(f"Train on up to how many epochs in all? (more than {self.done})",
                          classes="dialog-detail")

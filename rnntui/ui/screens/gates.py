@@ -244,6 +244,9 @@ class GatesScreen(PlayScreen):
             if not worker.is_cancelled:
                 post(self.Measured(text, influence))
 
+    def replay(self) -> None:
+        self._trace(self.field.value or None)
+
     def _set_input(self, text: str) -> None:
         field = self.field
         with field.prevent(Input.Changed):

@@ -23,7 +23,7 @@ from textual.widgets import Button, Header, Input, Select, Static, Switch
 from rnntui.config import SCHEMA, ConfigError, HParams, params_for
 from rnntui.fastpath import fast_path
 from rnntui.seeds import SEEDS
-from rnntui.tasks import DataSource, get_task
+from rnntui.tasks import DataSource, DataUnavailable, get_task
 from rnntui.ui import figures
 from rnntui.ui.widgets.fields import ParamField
 from rnntui.ui.widgets.file_field import FileField
@@ -66,6 +66,7 @@ class HparamsScreen(Screen[None]):
         self.hp: HParams | None = self.start_values
         self.keys = params_for(task_id)
         self._checked: tuple[dict[str, Any], dict[str, str | None], Any] | None = None
+        self._from_source: dict[str, Any] = {}  # fields a data file set, and to what
 
     @property
     def rnntui(self) -> Navigator:
@@ -162,6 +163,27 @@ class HparamsScreen(Screen[None]):
         self.errors = errors
         if hp is not None:
             self._preview(hp)
+        if not any(name in errors for name in self.file_fields()):
+            self._follow_source()
+
+    def _follow_source(self) -> None:
+        """Settings the data file decides (IMDb's vocabulary: its word ids) follow the file
+        while the field holds what the form put there: the file's value, or the default
+        once the file is gone. A value the user typed stays (issue 21 §6)."""
+        try:
+            wanted = self.rnn_task.source_defaults(self.rnn_task.own_source(self.source()))
+        except DataUnavailable:
+            return  # the file's own check says what is wrong when training starts
+        defaults = self.rnn_task.hparams()
+        for key in {*wanted, *self._from_source}:
+            field = self.fields().get(key)
+            if field is None:
+                continue
+            put = self._from_source.get(key, defaults[key])
+            want = wanted.get(key, defaults[key])
+            if str(field.raw) == str(put) and str(put) != str(want):
+                self._from_source[key] = want
+                field.set_value(want)  # its Changed checks the form again
 
     def _preview(self, hp: HParams) -> None:
         try:

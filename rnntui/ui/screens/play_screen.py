@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -26,6 +27,7 @@ from rnntui.play import InputError
 from rnntui.runs import Run, RunError
 from rnntui.tasks import DataUnavailable, get_task
 from rnntui.ui.screens.playing import PlayHandle
+from rnntui.ui.widgets.file_field import FileField
 from rnntui.ui.widgets.inline_message import InlineMessage
 
 # The run cannot be played (no checkpoint, unreadable weights, no word index): these say so
@@ -74,6 +76,13 @@ class PlayScreen(Screen[None]):
         """The run cannot be played (no checkpoint, unreadable weights, no data), or a bug."""
 
         message: str
+
+    @dataclass
+    class Supplied(Message, bubble=False):
+        """The file typed into the offered field gave what the run lacked (None), or not
+        (why)."""
+
+        problem: str | None
 
     def __init__(self, run: Run):
         super().__init__()
@@ -132,6 +141,53 @@ class PlayScreen(Screen[None]):
 
     def on_play_screen_failed(self, message: Failed) -> None:
         self.query_one(InlineMessage).error(message.message)
+        self.offer_file()
+
+    # -- a file the run lacks (a review run's word index), typed here (issue 21 §5) --------
+    def offer_file(self) -> None:
+        """When what the run lacks comes from a file, a field for its path under the
+        message (→ completes, Enter reads it), with the focus; once only."""
+        wanted = self.handle.wanted
+        if wanted is None or self.query(FileField):
+            return
+        row = FileField(wanted)
+        self.mount(row, after=self.query_one(InlineMessage))
+        self.call_after_refresh(lambda: row.query_one(Input).focus())
+
+    @on(Input.Submitted, "FileField Input")
+    def _file_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        row = self.query_one(FileField)
+        problem = row.problem or (None if row.path else "type the file's path first")
+        row.show_error(problem)
+        if problem is None and row.path is not None:
+            self._supply(row.path)
+
+    @work(thread=True, exclusive=True, group="supply", exit_on_error=False,
+          description="read the file the run lacks")
+    def _supply(self, path: str) -> None:
+        try:
+            self.handle.supply(path)
+        except CANNOT_PLAY as exc:
+            self.post_message(self.Supplied(str(exc)))
+        except Exception as exc:  # a bug must show as a message, never as a dead screen
+            self.post_message(self.Supplied(f"{type(exc).__name__}: {exc}"))
+        else:
+            self.post_message(self.Supplied(None))
+
+    def on_play_screen_supplied(self, message: Supplied) -> None:
+        rows = self.query(FileField)
+        if message.problem is not None:
+            if rows:
+                rows.first().show_error(message.problem)
+            return
+        rows.remove()
+        self.query_one(InlineMessage).clear()
+        self.field.focus()
+        self.replay()
+
+    def replay(self) -> None:
+        """Answer the field's input again (what the run lacked is there now)."""
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -10,7 +10,7 @@ import threading
 
 from rnntui.play import Play, ReviewPlay, open_play
 from rnntui.runs import Run
-from rnntui.tasks import DataUnavailable
+from rnntui.tasks import DataUnavailable, SourceField
 
 
 class PlayHandle:
@@ -26,6 +26,7 @@ class PlayHandle:
         self._play: Play | None = None
         self._lock = threading.Lock()
         self._words: dict[str, int] | None = None
+        self._supplied: str | None = None  # a file typed on the screen, read again on reload
         self.missing: DataUnavailable | None = None
 
     def get(self) -> Play:
@@ -35,6 +36,8 @@ class PlayHandle:
                 play = open_play(self.run)
                 if self._words is not None and isinstance(play, ReviewPlay):
                     play.use_word_index(self._words)
+                if self._supplied is not None and play.missing() is not None:
+                    play.supply_file(self._supplied)
                 self.missing = play.missing()
                 self._play = play
             return self._play
@@ -51,6 +54,26 @@ class PlayHandle:
             if isinstance(self._play, ReviewPlay):
                 self._play.use_word_index(self._words)
                 self.missing = None
+
+    @property
+    def wanted(self) -> SourceField | None:
+        """The file field that would give what the run lacks (None: nothing lacks, or no
+        file gives it)."""
+        with self._lock:
+            play = self._play
+        return play.wanted_file() if play is not None and self.missing is not None else None
+
+    def supply(self, path: str) -> None:
+        """Read `path` for what the run lacks (from a worker: it reads a file).
+
+        Raises:
+            DataUnavailable: the file does not give it; RunError: the run cannot be opened.
+        """
+        play = self.get()
+        with self._lock:
+            play.supply_file(path)
+            self._supplied = path
+            self.missing = play.missing()
 
     def need(self) -> None:
         """Raise what the run lacks to be played here, if anything."""

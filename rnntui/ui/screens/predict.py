@@ -150,6 +150,10 @@ class PredictScreen(PlayScreen):
             field.value = message.text  # posts Changed: answers for it
         if self.handle.missing is not None:
             self.query_one(InlineMessage).error(str(self.handle.missing))
+            self.offer_file()
+
+    def replay(self) -> None:
+        self.typed(self.field.value)
 
     # -- typing ------------------------------------------------------------------------------
     @on(Input.Changed, "#predict-input")

@@ -145,7 +145,7 @@ class TasksScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.infos: dict[str, RunInfo] = {}
-        self._had_runs = False
+        self._keys_state: tuple[bool, ...] | None = None  # what the footer last followed
         self.order = 0  # an index into RUN_ORDERS
         self.filter = ""  # runs shown hold this (name, task or status), case-insensitive
 
@@ -274,9 +274,13 @@ class TasksScreen(Screen[None]):
         what = f" · {name}" + (f" · /{self.filter}" if self.filter else "")
         self.query_one("#runs").border_title = f"Runs ({count}){what if self.order or self.filter else ''}"
         self._show_run_detail()
-        if bool(infos) != self._had_runs:  # resume and delete come and go with the rows
-            self._had_runs = bool(infos)
-            self.refresh_bindings()  # each refresh rebuilds the footer: only when needed
+        # Resume, delete, notes and rename come and go with the rows shown, Clear filter
+        # with the filter: the footer follows them (a refresh rebuilds it: only on a change).
+        keys_state = (bool(rows), bool(self.filter),
+                      bool(self.query_one("#runs-filter").display))
+        if keys_state != self._keys_state:
+            self._keys_state = keys_state
+            self.refresh_bindings()
 
     def _run_cells(self, info: RunInfo) -> tuple[Text, ...]:
         if info.run is None:
@@ -287,7 +291,7 @@ class TasksScreen(Screen[None]):
         status = run.status()
         state = "training" if service.training(run) else status.status
         quality = status.quality
-        quality_text = "  ".join(f"{k} {figures.figure(v)}" for k, v in quality.items())
+        quality_text = "  ".join(f"{k} {figures.named(k, v)}" for k, v in quality.items())
         label = read_notes(run.path).label()
         if len(label) > NOTE_WIDTH:  # the whole note is in the line beneath the list
             label = label[:NOTE_WIDTH - 1] + "…"

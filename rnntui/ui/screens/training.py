@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 REDRAW_INTERVAL = 0.25  # seconds between progress redraws: four a second look live
 BATCH_PLOT_INTERVAL = 0.5  # seconds between redraws of the batch-loss curve alone
+LOW_ROWS = 26  # up to this many rows the log gives its rows to the plots (TrainingScreen.-low)
 _STATE_BADGES = {STARTING: "◌ starting", RUNNING: "● training", PAUSED: "‖ paused",
                  FINISHED: "■ finished", FAILED: "✗ failed", "saved": "■ saved"}
 
@@ -113,6 +115,12 @@ class TrainingScreen(Screen[None]):
         yield SampleLog(id="sample")
         yield TrainingLog(id="log", max_lines=LOG_LINES)
         yield KeyFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # At 80×24 (the app's -normal layout from 24 rows) the outcome box, the sample and
+        # the log left the plots one row of curve; up to 26 rows the log is shorter while
+        # training and gone once the run has ended (issue 21 §6).
+        self.set_class(event.size.height <= LOW_ROWS, "-low")
 
     def on_mount(self) -> None:
         self.sub_title = "training"

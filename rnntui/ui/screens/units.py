@@ -196,6 +196,11 @@ class UnitsScreen(PlayScreen):
         self._show(None)
 
     # -- the worker --------------------------------------------------------------------------
+    def replay(self) -> None:
+        # what the run lacked (a review run's word index) was given in the offered field
+        self.units = None
+        self._show(None)
+
     def _open(self) -> Any:
         from rnntui.units.source import UnitsRun
 
