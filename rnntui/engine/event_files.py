@@ -17,13 +17,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event, LogLine,
-                                  TrainingFailed, TrainingFinished, TrainingStarted)
+from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event,
+                                  GradientsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  TrainingStarted)
 
 FOLDER = "tensorboard"  # inside the run folder
 FLUSH_SECONDS = 2  # TensorBoard polls its files; a live curve needs them on disk this often
 EPOCH_TAG = "epoch/{}"  # epoch/loss, epoch/val_loss, epoch/accuracy, epoch/learning_rate
 BATCH_LOSS_TAG = "batch/loss"
+GRAD_TAG = "gradients/{}"  # per batch: gradients/global, gradients/rnn_1/recurrent_kernel
 SAMPLE_TAG = "samples"  # TensorBoard's Text tab: the epoch's sample (rnntui.engine.samples)
 SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_30, sample/right
 
@@ -69,6 +71,12 @@ class EventFiles:
             if isinstance(self.learning_rate, (int, float)) and "learning_rate" not in event.metrics:
                 values[EPOCH_TAG.format("learning_rate")] = float(self.learning_rate)
             self._scalars(event.epoch, values)
+        elif isinstance(event, GradientsRecorded) and self.writer is not None:
+            # Per batch, on the batch loss's steps: the norms come at the epoch's end.
+            first = (event.epoch - 1) * self.steps
+            for i, values in enumerate(zip(*event.norms.values())):
+                self._scalars(first + i + 1, {GRAD_TAG.format(label): value
+                                              for label, value in zip(event.norms, values)})
         elif isinstance(event, EpochSampled) and self.writer is not None:
             self._text(event.epoch, SAMPLE_TAG, event.lines)
             if event.figures:

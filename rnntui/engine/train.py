@@ -20,11 +20,14 @@ from rnntui.engine.control import TrainControl
 from rnntui.engine.distribute import evaluation_batch
 from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
 from rnntui.engine.event_files import EventFiles, tee
-from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
-                                  TrainingFailed, TrainingFinished, TrainingStarted)
+from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event,
+                                  GradientsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  TrainingStarted)
+from rnntui.engine.gradients import EpochNorms, GradientWatch, append_norms, why_not_watched
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.engine.mirror import mirror_of, predictor
 from rnntui.engine.samples import EpochSampler
+from rnntui.engine.schedule import LR_KEY, learning_rate_at
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
 from rnntui.runs.fit import FIT_ENTRY, Fit, fit_for, keras_shape
@@ -116,7 +119,7 @@ def _make_callback(keras: Any) -> type:
             self.trainer.after_batch(self.model, batch, logs or {})
 
         def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-            self.trainer.epoch_began(epoch)
+            self.trainer.epoch_began(epoch, self.model)
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             self.trainer.after_epoch(self.model, epoch, logs or {})
@@ -160,6 +163,9 @@ class Trainer:
         # Called with (model, epoch) after each complete epoch: gate saturation for the
         # unit views (rnntui.units.saturation), set once the data is loaded.
         self.epoch_hook: Callable[[Any, int, Any], None] | None = None
+        # Per batch, the gradient norms (engine.gradients), when hp.log_gradients.
+        self.gradients: GradientWatch | None = None
+        self.batch_norms: list[list[float]] = []
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -173,9 +179,14 @@ class Trainer:
         self.start_loss = self.history[0].get("loss", math.nan) if self.history else math.nan
 
     # -- callbacks ---------------------------------------------------------------------------
-    def epoch_began(self, epoch: int) -> None:
+    def epoch_began(self, epoch: int, model: Any = None) -> None:
         self.epoch_started = time.monotonic()
         self.batches_seen = 0
+        self.batch_norms = []
+        if model is not None:
+            # The schedule's rate for this epoch, from the history alone (engine.schedule),
+            # so a resumed run goes on with the rate it would have had.
+            model.optimizer.learning_rate = learning_rate_at(self.hp, epoch, self.history)
 
     def after_batch(self, model: Any, batch: int, logs: dict) -> None:
         self.batches_seen = batch + 1
@@ -187,6 +198,10 @@ class Trainer:
         if not math.isfinite(loss):
             self._nan(model, f"the loss became {loss} at epoch {epoch}, batch {batch + 1}")
             return
+        norm = None
+        if self.gradients is not None:
+            self.batch_norms.append(self.gradients.read())
+            norm = self.batch_norms[-1][0]
         if self.rate_from is None:
             self.rate_from = (time.monotonic(), self.samples_done_this_session)
         waited = time.monotonic()
@@ -201,7 +216,7 @@ class Trainer:
             speed = self.speed(now)
             left = (self.hp.epochs - epoch) * self.steps + (self.steps - batch - 1)
             eta = left * self.batch_size / speed if speed else 0.0
-            self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta))
+            self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta, norm))
 
     def speed(self, now: float) -> float:
         """Samples a second since the first batch of this session, pauses left out (before
@@ -217,6 +232,7 @@ class Trainer:
             return  # a stop or a NaN cut this epoch short: it does not count
         metrics = {k: float(v) for k, v in logs.items()}
         bad = [k for k, v in metrics.items() if not math.isfinite(v)]
+        metrics[LR_KEY] = float(np.asarray(model.optimizer.learning_rate))
         if bad:
             self._nan(model, f"{bad[0]} became {metrics[bad[0]]} at epoch {epoch + 1}")
             return
@@ -231,11 +247,26 @@ class Trainer:
             self.epoch_hook(model, len(self.history), network)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        self._keep_norms(epoch + 1)
         if self.sampler is not None:
             self.sampler(model, epoch + 1, network)
         self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
+
+    def _keep_norms(self, epoch: int) -> None:
+        """The epoch's per-batch gradient norms: into gradients.jsonl (a side output: a
+        failure to write is one warning) and out as an event (TensorBoard, the plot)."""
+        if self.gradients is None or not self.batch_norms:
+            return
+        columns = list(zip(*self.batch_norms))
+        record = EpochNorms(epoch, {label: [float(v) for v in column]
+                                    for label, column in zip(self.gradients.labels, columns)})
+        try:
+            append_norms(self.run.path, record)
+        except OSError as exc:
+            self.emit(LogLine(f"gradient norms not kept: {exc}", "warning"))
+        self.emit(GradientsRecorded(epoch, self.steps, record.norms))
 
     def _watch_validation(self, model: Any, metrics: dict[str, float]) -> None:
         """Keep the best epoch's weights; stop once val_loss has not improved for
@@ -338,6 +369,12 @@ class Trainer:
                 self.best = (len(self.history), loss, _Snapshot(model))
         else:
             model = build_model(spec, self.hp)
+        if self.hp.get("log_gradients"):
+            why = why_not_watched(backend.backend_name(), backend.active_replicas())
+            if why:
+                self.emit(LogLine(why))
+            else:
+                self.gradients = GradientWatch(keras, model)
         x_train, _, x_val, _ = self._train_arrays(data)
         train_samples = len(x_train)
         # Data-parallel: sets too small to share out are refused now, before any training.

@@ -1,0 +1,155 @@
+"""Gradient norms of every batch, as the optimizer receives them (before any clipping).
+
+`GradientWatch` wraps the instance's `optimizer.apply` (not its class: the checkpoint keeps
+Keras's own optimizer config, so a saved run loads anywhere): the wrapper writes the global
+norm and each kernel's norm into one small variable, which the trainer reads after each
+batch. Inside a traced train step the write is part of the graph; eager steps write as they
+go. The backend-neutral `keras.ops` do the arithmetic, so TensorFlow and PyTorch both work;
+JAX applies its optimizer statelessly (no variable can be written from inside its step), and
+data-parallel steps apply per replica: there the watch is off and says so.
+
+The norms of an epoch are kept in the run's `gradients.jsonl`, a line per epoch (appended;
+a resumed or re-trained epoch's newest line wins), read back by `read_norms`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FILE = "gradients.jsonl"
+GLOBAL = "global"  # the norm of all gradients together (what global clipping would clip)
+WATCHED = ("kernel", "recurrent_kernel", "embeddings")  # the weights named per layer
+
+
+def weight_label(path: str, model_name: str = "") -> str:
+    """'rnntui/rnn_1/lstm_cell/recurrent_kernel' → 'rnn_1/recurrent_kernel': the layer and
+    the weight, without the model's name and Keras's cell segment (Bidirectional keeps its
+    direction's name)."""
+    parts = [p for p in path.split("/") if not p.endswith("_cell")]
+    if len(parts) > 1 and parts[0] == model_name:
+        parts = parts[1:]
+    return "/".join(parts)
+
+
+class GradientWatch:
+    """Per batch, the norms of the gradients the optimizer is given.
+
+    Args:
+        keras: the imported Keras module.
+        model: a compiled model (its optimizer is wrapped; call `detach` to undo).
+
+    Attributes:
+        labels: GLOBAL, then one label per watched weight (`weight_label`).
+    """
+
+    def __init__(self, keras: Any, model: Any):
+        ops = keras.ops
+        self.optimizer = model.optimizer
+        paths = [v.path for v in model.trainable_variables]
+        watched = [p for p in paths if p.rsplit("/", 1)[-1] in WATCHED]
+        self.labels = [GLOBAL] + [weight_label(p, model.name) for p in watched]
+        self.store = keras.Variable(ops.zeros((len(self.labels),)), trainable=False,
+                                    dtype="float32", name="rnntui_gradient_norms")
+        self._keras = keras
+        original = self.optimizer.apply
+        store = self.store
+
+        def apply(grads: Sequence[Any], trainable_variables: Any = None) -> Any:
+            variables = list(trainable_variables if trainable_variables is not None
+                             else self.optimizer.trainable_variables)
+            squares: dict[str, Any] = {}
+            for grad, variable in zip(grads, variables):
+                if grad is None:
+                    continue
+                # An embedding's gradient may come as slices (TensorFlow's IndexedSlices):
+                # their values are its non-zero rows, as tf.linalg.global_norm reads them.
+                values = grad.values if hasattr(grad, "indices") else grad
+                squares[variable.path] = ops.sum(ops.square(ops.cast(values, "float32")))
+            zero = ops.zeros(())
+            total = ops.sqrt(sum(squares.values(), zero))
+            each = [ops.sqrt(squares[p]) if p in squares else zero for p in watched]
+            store.assign(ops.stack([total] + each))
+            return original(grads, trainable_variables)
+
+        self._original = original
+        self.optimizer.apply = apply
+
+    def read(self) -> list[float]:
+        """The norms of the last batch, in `labels` order."""
+        return [float(v) for v in self._keras.ops.convert_to_numpy(self.store)]
+
+    def detach(self) -> None:
+        """Give the optimizer its own `apply` back."""
+        if self.optimizer.__dict__.get("apply") is not None:
+            del self.optimizer.apply
+
+
+def why_not_watched(backend_name: str, replicas: int) -> str | None:
+    """Why gradient norms cannot be recorded here, or None when they can."""
+    if backend_name == "jax":
+        return ("gradient norms are not recorded on the jax backend (its optimizer step is "
+                "stateless); tensorflow and torch record them")
+    if replicas > 1:
+        return "gradient norms are not recorded when training on several devices"
+    return None
+
+
+@dataclass(frozen=True)
+class EpochNorms:
+    """One epoch's gradient norms: label → one norm per batch."""
+
+    epoch: int  # 1-based
+    norms: dict[str, list[float]]
+
+    @property
+    def global_norms(self) -> list[float]:
+        return self.norms.get(GLOBAL, [])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"epoch": self.epoch, "norms": self.norms}
+
+
+def append_norms(folder: Path, record: EpochNorms) -> None:
+    """Add an epoch's line to the run's gradients.jsonl (one short append, flushed)."""
+    line = json.dumps(record.to_dict(), allow_nan=True, separators=(",", ":"))
+    with open(folder / FILE, "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+
+
+def read_norms(folder: Path, epochs: int | None = None) -> list[EpochNorms]:
+    """The run's epochs' norms, in epoch order, the newest line of an epoch trained twice;
+    epochs beyond `epochs` (cut back to a best epoch) left out. A damaged line is skipped."""
+    path = Path(folder) / FILE
+    kept: dict[int, EpochNorms] = {}
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        try:
+            data = json.loads(line)
+            epoch = int(data["epoch"])
+            norms = {str(k): [float(x) for x in v] for k, v in dict(data["norms"]).items()}
+        except (ValueError, KeyError, TypeError):
+            continue
+        if epochs is None or epoch <= epochs:
+            kept[epoch] = EpochNorms(epoch, norms)
+    return [kept[e] for e in sorted(kept)]
+
+
+def batch_points(records: Sequence[EpochNorms], label: str = GLOBAL
+                 ) -> list[tuple[float, float]]:
+    """(epoch − 1 + (batch + 1) / batches, norm) of every batch, for a plot against epochs;
+    non-finite norms left out."""
+    points = []
+    for record in records:
+        values = record.norms.get(label, [])
+        for i, value in enumerate(values):
+            if math.isfinite(value):
+                points.append((record.epoch - 1 + (i + 1) / len(values), value))
+    return points
