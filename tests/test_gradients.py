@@ -111,7 +111,7 @@ def test_event_files_get_every_batch_norm(tmp_path):
 # -- with Keras ------------------------------------------------------------------------------
 def _tiny(keras, cell: str, bidirectional: bool = False, seq: bool = False):
     keras.utils.set_random_seed(3)
-    first = getattr(keras.layers, cell)(3, return_sequences=True, name="rnn_1")
+    first = getattr(keras.layers, cell)(2, return_sequences=True, name="rnn_1")
     if bidirectional:
         first = keras.layers.Bidirectional(first, name="rnn_1_bi")
     model = keras.Sequential([

@@ -46,6 +46,11 @@ class EpochSampled(TrainingMessage):
 
 
 @dataclass
+class GradientsRecorded(TrainingMessage):
+    event: ev.GradientsRecorded
+
+
+@dataclass
 class CheckpointSaved(TrainingMessage):
     event: ev.CheckpointSaved
 
@@ -70,6 +75,7 @@ _WRAPPERS: dict[type, type[TrainingMessage]] = {
     ev.BatchEnded: BatchEnded,
     ev.EpochEnded: EpochEnded,
     ev.EpochSampled: EpochSampled,
+    ev.GradientsRecorded: GradientsRecorded,
     ev.CheckpointSaved: CheckpointSaved,
     ev.LogLine: LogLineWritten,
     ev.TrainingFinished: TrainingFinished,
