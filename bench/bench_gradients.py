@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 from bench.bench_samples import source_for  # noqa: E402  (the data each task reads)
 
 
-def measure(task_id: str, epochs: int, logging: bool) -> list[float]:
-    """Epoch intervals (s) after the first."""
+def measure(task_id: str, epochs: int, logging: bool) -> tuple[list[float], list[float]]:
+    """Epoch intervals after the first: wall seconds, and CPU seconds of this process (all
+    its threads: steadier than wall time when other jobs share the cores)."""
     from rnntui.engine import backend
     from rnntui.engine import events as ev
     from rnntui.engine.train import train
@@ -38,17 +39,19 @@ def measure(task_id: str, epochs: int, logging: bool) -> list[float]:
     hp = task.hparams({"epochs": epochs, "patience": 0, "log_gradients": logging})
     run = RunStore().create(task_id, hp, source_for(task_id))
     ends: list[float] = []
+    cpu: list[float] = []
 
     def emit(event) -> None:
         if isinstance(event, ev.EpochEnded):
             ends.append(time.perf_counter())
+            cpu.append(time.process_time())
 
     log = Path(os.environ["RNNTUI_HOME"]) / "rnntui.log"
     with backend.native_stderr_to(log):
         result = train(run, emit=emit, samples=False)
     if not isinstance(result, ev.TrainingFinished):
         raise SystemExit(f"{task_id}: {result.message}")
-    return [b - a for a, b in zip(ends, ends[1:])]
+    return ([b - a for a, b in zip(ends, ends[1:])], [b - a for a, b in zip(cpu, cpu[1:])])
 
 
 def main() -> int:
@@ -58,18 +61,24 @@ def main() -> int:
     parser.add_argument("--tasks", default="onehot4,recall,dice")
     args = parser.parse_args()
     os.environ["RNNTUI_HOME"] = tempfile.mkdtemp(prefix="bench-gradients-")
-    print(f"{'task':8} {'epoch s, off':>12} {'epoch s, on':>12} {'on/off − 1':>10}")
+    print(f"{'task':8} {'wall s, off':>11} {'wall s, on':>11} {'on/off − 1':>10} "
+          f"{'CPU s, off':>11} {'CPU s, on':>11} {'on/off − 1':>10}")
     for task_id in args.tasks.split(","):
         if source_for(task_id) is None:
             print(f"{task_id:8} skipped: its data is not here")
             continue
-        off: list[float] = []
-        on: list[float] = []
+        times: dict[bool, tuple[list[float], list[float]]] = {False: ([], []), True: ([], [])}
         for _ in range(args.rounds):
-            off += measure(task_id, args.epochs, logging=False)
-            on += measure(task_id, args.epochs, logging=True)
-        off_s, on_s = statistics.median(off), statistics.median(on)
-        print(f"{task_id:8} {off_s:12.3f} {on_s:12.3f} {on_s / off_s - 1:10.1%}", flush=True)
+            for logging in (False, True):
+                wall, cpu = measure(task_id, args.epochs, logging)
+                times[logging][0].extend(wall)
+                times[logging][1].extend(cpu)
+        cells = []
+        for kind in (0, 1):
+            off_s = statistics.median(times[False][kind])
+            on_s = statistics.median(times[True][kind])
+            cells.append(f"{off_s:11.3f} {on_s:11.3f} {on_s / off_s - 1:10.1%}")
+        print(f"{task_id:8} {' '.join(cells)}", flush=True)
     return 0
 
 

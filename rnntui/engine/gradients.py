@@ -39,25 +39,34 @@ def weight_label(path: str, model_name: str = "") -> str:
 class GradientWatch:
     """Per batch, the norms of the gradients the optimizer is given.
 
+    The norms of an epoch's batches gather in a (steps, labels) variable beside the model,
+    a row a batch, written inside the train step: reading them back costs one transfer an
+    epoch (`epoch_rows`), not a wait for the device after every batch; `latest` reads the
+    last row for a live plot, as often as progress is reported.
+
     Args:
         keras: the imported Keras module.
         model: a compiled model (its optimizer is wrapped; call `detach` to undo).
+        steps: batches an epoch (rows kept; a longer epoch overwrites its last row).
 
     Attributes:
         labels: GLOBAL, then one label per watched weight (`weight_label`).
     """
 
-    def __init__(self, keras: Any, model: Any):
+    def __init__(self, keras: Any, model: Any, steps: int = 1):
         ops = keras.ops
         self.optimizer = model.optimizer
         paths = [v.path for v in model.trainable_variables]
         watched = [p for p in paths if p.rsplit("/", 1)[-1] in WATCHED]
         self.labels = [GLOBAL] + [weight_label(p, model.name) for p in watched]
-        self.store = keras.Variable(ops.zeros((len(self.labels),)), trainable=False,
-                                    dtype="float32", name="rnntui_gradient_norms")
+        self.steps = max(1, int(steps))
+        self.rows = keras.Variable(ops.zeros((self.steps, len(self.labels))), trainable=False,
+                                   dtype="float32", name="rnntui_gradient_norms")
+        self.slot = keras.Variable(0, trainable=False, dtype="int32",
+                                   name="rnntui_gradient_slot")
         self._keras = keras
         original = self.optimizer.apply
-        store = self.store
+        rows, slot, last = self.rows, self.slot, self.steps - 1
 
         def apply(grads: Sequence[Any], trainable_variables: Any = None) -> Any:
             variables = list(trainable_variables if trainable_variables is not None
@@ -68,20 +77,36 @@ class GradientWatch:
                     continue
                 # An embedding's gradient may come as slices (TensorFlow's IndexedSlices):
                 # their values are its non-zero rows, as tf.linalg.global_norm reads them.
-                values = grad.values if hasattr(grad, "indices") else grad
+                values = grad.values if hasattr(grad, "dense_shape") else grad
                 squares[variable.path] = ops.sum(ops.square(ops.cast(values, "float32")))
             zero = ops.zeros(())
             total = ops.sqrt(sum(squares.values(), zero))
             each = [ops.sqrt(squares[p]) if p in squares else zero for p in watched]
-            store.assign(ops.stack([total] + each))
+            row = ops.expand_dims(ops.stack([total] + each), 0)
+            at = ops.minimum(ops.convert_to_tensor(slot), last)
+            rows.assign(ops.slice_update(ops.convert_to_tensor(rows), (at, 0), row))
+            slot.assign(at + 1)
             return original(grads, trainable_variables)
 
         self._original = original
         self.optimizer.apply = apply
 
-    def read(self) -> list[float]:
+    def start_epoch(self) -> None:
+        """The next batch writes the first row."""
+        self.slot.assign(0)
+
+    def epoch_rows(self, batches: int) -> list[list[float]]:
+        """The norms of this epoch's first `batches` batches, a row a batch (labels order)."""
+        rows = self._keras.ops.convert_to_numpy(self.rows)[:min(batches, self.steps)]
+        return [[float(v) for v in row] for row in rows]
+
+    def latest(self) -> list[float]:
         """The norms of the last batch, in `labels` order."""
-        return [float(v) for v in self._keras.ops.convert_to_numpy(self.store)]
+        at = int(self._keras.ops.convert_to_numpy(self.slot)) - 1
+        return [float(v) for v in self._keras.ops.convert_to_numpy(self.rows)[max(at, 0)]]
+
+    def read(self) -> list[float]:
+        return self.latest()
 
     def detach(self) -> None:
         """Give the optimizer its own `apply` back."""

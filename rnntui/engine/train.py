@@ -183,6 +183,8 @@ class Trainer:
         self.epoch_started = time.monotonic()
         self.batches_seen = 0
         self.batch_norms = []
+        if self.gradients is not None:
+            self.gradients.start_epoch()
         if model is not None:
             # The schedule's rate for this epoch, from the history alone (engine.schedule),
             # so a resumed run goes on with the rate it would have had.
@@ -198,10 +200,6 @@ class Trainer:
         if not math.isfinite(loss):
             self._nan(model, f"the loss became {loss} at epoch {epoch}, batch {batch + 1}")
             return
-        norm = None
-        if self.gradients is not None:
-            self.batch_norms.append(self.gradients.read())
-            norm = self.batch_norms[-1][0]
         if self.rate_from is None:
             self.rate_from = (time.monotonic(), self.samples_done_this_session)
         waited = time.monotonic()
@@ -216,6 +214,9 @@ class Trainer:
             speed = self.speed(now)
             left = (self.hp.epochs - epoch) * self.steps + (self.steps - batch - 1)
             eta = left * self.batch_size / speed if speed else 0.0
+            # Read only when reported: waiting on the device after every batch would cost
+            # more than the norms themselves (engine.gradients).
+            norm = self.gradients.latest()[0] if self.gradients is not None else None
             self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta, norm))
 
     def speed(self, now: float) -> float:
@@ -257,7 +258,10 @@ class Trainer:
     def _keep_norms(self, epoch: int) -> None:
         """The epoch's per-batch gradient norms: into gradients.jsonl (a side output: a
         failure to write is one warning) and out as an event (TensorBoard, the plot)."""
-        if self.gradients is None or not self.batch_norms:
+        if self.gradients is None:
+            return
+        self.batch_norms = self.gradients.epoch_rows(self.batches_seen)
+        if not self.batch_norms:
             return
         columns = list(zip(*self.batch_norms))
         record = EpochNorms(epoch, {label: [float(v) for v in column]
@@ -369,12 +373,6 @@ class Trainer:
                 self.best = (len(self.history), loss, _Snapshot(model))
         else:
             model = build_model(spec, self.hp)
-        if self.hp.get("log_gradients"):
-            why = why_not_watched(backend.backend_name(), backend.active_replicas())
-            if why:
-                self.emit(LogLine(why))
-            else:
-                self.gradients = GradientWatch(keras, model)
         x_train, _, x_val, _ = self._train_arrays(data)
         train_samples = len(x_train)
         # Data-parallel: sets too small to share out are refused now, before any training.
@@ -383,6 +381,12 @@ class Trainer:
                 evaluation_batch(len(evaluated), self.hp.batch_size, backend.active_replicas())
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = steps_per_epoch(train_samples, self.batch_size)
+        if self.hp.get("log_gradients"):
+            why = why_not_watched(backend.backend_name(), backend.active_replicas())
+            if why:
+                self.emit(LogLine(why))
+            else:
+                self.gradients = GradientWatch(keras, model, self.steps)
         self.params = count_params(plan)
         self.emit(TrainingStarted(
             run=str(self.run.path), task=self.task.id, model=describe(plan),
