@@ -215,6 +215,11 @@ def test_training_keeps_the_rate_per_epoch_and_every_batch_norm(tmp_path):
     recorded = [e for e in seen if isinstance(e, ev.GradientsRecorded)]
     assert [e.norms for e in recorded] == [r.norms for r in kept]
     assert any(isinstance(e, ev.BatchEnded) and e.grad_norm is not None for e in seen)
+    from rnntui.engine.through_time import read_curves
+
+    curves = read_curves(run.path)  # the first epoch's, and the last's always
+    assert {1, 3} <= set(curves) and curves[3]["steps"] == 4
+    assert len(curves[3]["layers"][0]["norms"]) == 4
     import json
     import zipfile
 

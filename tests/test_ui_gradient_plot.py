@@ -42,3 +42,41 @@ async def test_n_shows_the_batch_norms_with_the_clip_threshold_on_a_log_scale():
         await pilot.press("n")
         await pilot.pause(0.3)
         assert plot.plot_title == "accuracy" and not plot.log_y
+
+
+async def test_compare_g_overlays_each_runs_gradient_through_time():
+    from rnntui.engine.through_time import LayerGradient, ThroughTime, save_curve
+    from rnntui.runs import RunStore
+    from rnntui.ui.screens.compare import CompareScreen
+    from tests.ui_support import saved_run
+
+    store = RunStore()
+    done = {"status": "completed", "epochs": 2, "quality": {"accuracy": 0.5}, "metrics": {}}
+    history = [{"loss": 2.0, "accuracy": 0.1}, {"loss": 1.9, "accuracy": 0.2}]
+    simple = saved_run(store, "recall", history, status=done, cell="simple")
+    lstm = saved_run(store, "recall", history, status=done, cell="lstm")
+    bare = saved_run(store, "recall", history, status=done, cell="gru")
+    save_curve(simple.path, 1, ThroughTime(2.0, [LayerGradient(0, "rnn_1", [1e-3, 1e-2, 0.5])]))
+    save_curve(simple.path, 2, ThroughTime(1.9, [LayerGradient(0, "rnn_1", [1e-4, 1e-2, 0.4])]))
+    save_curve(lstm.path, 2, ThroughTime(1.9, [LayerGradient(0, "rnn_1", [0.2, 0.3, 0.4])]))
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_screen(simple, "compare")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
+                       and len(app.screen.runs) == 3)
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        plot = screen.query_one("#compare-metric", CurvePlot)
+        number = {run.name: f"#{i + 1}" for i, run in enumerate(screen.runs)}
+        drawn = {label.split()[0]: list(points) for label, points in plot.drawn.items()}
+        # the last epoch's curve, by step, on a log scale; a run with none is named
+        assert drawn[number[simple.name]] == [(1.0, 1e-4), (2.0, 1e-2), (3.0, 0.4)]
+        assert drawn[number[lstm.name]] == [(1.0, 0.2), (2.0, 0.3), (3.0, 0.4)]
+        assert plot.log_y and plot.xlabel == "step t"
+        assert number[bare.name] not in drawn  # trained before curves were kept: none
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        assert plot.xlabel == "epoch" and not plot.log_y

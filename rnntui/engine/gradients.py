@@ -14,15 +14,11 @@ a resumed or re-trained epoch's newest line wins), read back by `read_norms`.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-FILE = "gradients.jsonl"
-GLOBAL = "global"  # the norm of all gradients together (what global clipping would clip)
+from rnntui.runs.norms import (FILE, GLOBAL, EpochNorms, append_norms, batch_points,  # noqa: F401
+                               read_norms)
 WATCHED = ("kernel", "recurrent_kernel", "embeddings")  # the weights named per layer
 
 
@@ -100,10 +96,13 @@ class GradientWatch:
         rows = self._keras.ops.convert_to_numpy(self.rows)[:min(batches, self.steps)]
         return [[float(v) for v in row] for row in rows]
 
-    def latest(self) -> list[float]:
-        """The norms of the last batch, in `labels` order."""
-        at = int(self._keras.ops.convert_to_numpy(self.slot)) - 1
-        return [float(v) for v in self._keras.ops.convert_to_numpy(self.rows)[max(at, 0)]]
+    def latest(self, batch: int | None = None) -> list[float]:
+        """The norms of 0-based `batch` of this epoch (None: the last written), in `labels`
+        order."""
+        if batch is None:
+            batch = int(self._keras.ops.convert_to_numpy(self.slot)) - 1
+        row = min(max(batch, 0), self.steps - 1)
+        return [float(v) for v in self._keras.ops.convert_to_numpy(self.rows)[row]]
 
     def read(self) -> list[float]:
         return self.latest()
@@ -122,59 +121,3 @@ def why_not_watched(backend_name: str, replicas: int) -> str | None:
     if replicas > 1:
         return "gradient norms are not recorded when training on several devices"
     return None
-
-
-@dataclass(frozen=True)
-class EpochNorms:
-    """One epoch's gradient norms: label → one norm per batch."""
-
-    epoch: int  # 1-based
-    norms: dict[str, list[float]]
-
-    @property
-    def global_norms(self) -> list[float]:
-        return self.norms.get(GLOBAL, [])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"epoch": self.epoch, "norms": self.norms}
-
-
-def append_norms(folder: Path, record: EpochNorms) -> None:
-    """Add an epoch's line to the run's gradients.jsonl (one short append, flushed)."""
-    line = json.dumps(record.to_dict(), allow_nan=True, separators=(",", ":"))
-    with open(folder / FILE, "a", encoding="utf-8") as out:
-        out.write(line + "\n")
-
-
-def read_norms(folder: Path, epochs: int | None = None) -> list[EpochNorms]:
-    """The run's epochs' norms, in epoch order, the newest line of an epoch trained twice;
-    epochs beyond `epochs` (cut back to a best epoch) left out. A damaged line is skipped."""
-    path = Path(folder) / FILE
-    kept: dict[int, EpochNorms] = {}
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        try:
-            data = json.loads(line)
-            epoch = int(data["epoch"])
-            norms = {str(k): [float(x) for x in v] for k, v in dict(data["norms"]).items()}
-        except (ValueError, KeyError, TypeError):
-            continue
-        if epochs is None or epoch <= epochs:
-            kept[epoch] = EpochNorms(epoch, norms)
-    return [kept[e] for e in sorted(kept)]
-
-
-def batch_points(records: Sequence[EpochNorms], label: str = GLOBAL
-                 ) -> list[tuple[float, float]]:
-    """(epoch − 1 + (batch + 1) / batches, norm) of every batch, for a plot against epochs;
-    non-finite norms left out."""
-    points = []
-    for record in records:
-        values = record.norms.get(label, [])
-        for i, value in enumerate(values):
-            if math.isfinite(value):
-                points.append((record.epoch - 1 + (i + 1) / len(values), value))
-    return points

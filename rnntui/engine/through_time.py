@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from rnntui.engine import backend
+from rnntui.runs.curves import FILE, read_curves, save_curve  # noqa: F401  (kept in the run)
 
 
 @dataclass(frozen=True)
@@ -155,3 +156,46 @@ def gradient_through_time(model: Any, x: np.ndarray, target: np.ndarray) -> Thro
     layers = [LayerGradient(i, name, [float(n) for n in np.linalg.norm(g[0], axis=-1)])
               for i, ((name, _), g) in enumerate(zip(widths, grads))]
     return ThroughTime(value, layers)
+
+
+# -- kept in the run, epoch by epoch ---------------------------------------------------------
+BUDGET = 0.05  # the share of training time the curves may take (the last epoch's is always)
+MAX_STEPS = 200  # longer sequences ("small tasks" only): the unrolled pass costs per step
+
+
+class CurveRecorder:
+    """At epoch ends, the gradient through time of the first held-out sequence, within
+    BUDGET of the training time so far (the last epoch always), kept in the run.
+
+    A side output: a failure is one warning (through `warn`) and no more curves.
+    """
+
+    def __init__(self, folder: Any, x: np.ndarray, y: np.ndarray, warn: Any):
+        self.folder = folder
+        self.x, self.y = x[:1], y[:1]
+        self.warn = warn
+        self.spent = 0.0
+        self.failed = False
+
+    @classmethod
+    def for_training(cls, folder: Any, task: Any, hp: Any, data: Any,
+                     warn: Any) -> CurveRecorder | None:
+        if hp.seq_len > MAX_STEPS:
+            return None
+        x, y = task.quality_split(data)
+        if x is None or not len(x):
+            return None
+        return cls(folder, np.asarray(x), np.asarray(y), warn)
+
+    def __call__(self, model: Any, epoch: int, train_seconds: float, last: bool) -> None:
+        import time
+
+        if self.failed or (not last and self.spent > BUDGET * train_seconds):
+            return
+        started = time.monotonic()
+        try:
+            save_curve(self.folder, epoch, gradient_through_time(model, self.x, self.y))
+        except Exception as exc:
+            self.failed = True
+            self.warn(f"no gradient through time: {type(exc).__name__}: {exc}".splitlines()[0])
+        self.spent += time.monotonic() - started

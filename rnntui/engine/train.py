@@ -166,6 +166,8 @@ class Trainer:
         # Per batch, the gradient norms (engine.gradients), when hp.log_gradients.
         self.gradients: GradientWatch | None = None
         self.batch_norms: list[list[float]] = []
+        # The gradient through time at epoch ends (engine.through_time), within its budget.
+        self.curves: Any = None
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -216,7 +218,7 @@ class Trainer:
             eta = left * self.batch_size / speed if speed else 0.0
             # Read only when reported: waiting on the device after every batch would cost
             # more than the norms themselves (engine.gradients).
-            norm = self.gradients.latest()[0] if self.gradients is not None else None
+            norm = self.gradients.latest(batch)[0] if self.gradients is not None else None
             self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta, norm))
 
     def speed(self, now: float) -> float:
@@ -246,6 +248,9 @@ class Trainer:
                    else None)
         if self.epoch_hook is not None:
             self.epoch_hook(model, len(self.history), network)
+        if self.curves is not None:
+            self.curves(model, len(self.history), self.train_seconds,
+                        last=len(self.history) >= self.hp.epochs)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
         self._keep_norms(epoch + 1)
@@ -352,6 +357,11 @@ class Trainer:
         from rnntui.units.saturation import SaturationRecorder  # NumPy only
 
         self.epoch_hook = SaturationRecorder.for_training(
+            self.run.path, self.task, self.hp, data,
+            lambda message: self.emit(LogLine(message, "warning")))
+        from rnntui.engine.through_time import CurveRecorder
+
+        self.curves = CurveRecorder.for_training(
             self.run.path, self.task, self.hp, data,
             lambda message: self.emit(LogLine(message, "warning")))
         if data.vocab is not None and self.run.vocab() is None:

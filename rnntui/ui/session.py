@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rnntui.engine import events as ev
-from rnntui.engine.gradients import EpochNorms, read_norms
+from rnntui.runs.norms import EpochNorms, read_norms
 from rnntui.runs import Run, RunStatus
 from rnntui.ui.columns import EpochTable, Points, Trail
 

@@ -421,7 +421,7 @@ class TrainingScreen(Screen[None]):
 def norm_series(session: TrainingSession) -> tuple[list[Series], str]:
     """The gradient-norm plot: every batch's global norm (kept epochs, then the live ones),
     each recurrent kernel's, and the clipnorm threshold as a flat line; with its title."""
-    from rnntui.engine.gradients import GLOBAL, batch_points
+    from rnntui.runs.norms import GLOBAL, batch_points
 
     records = session.norms
     done = records[-1].epoch if records else 0
