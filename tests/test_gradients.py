@@ -251,3 +251,42 @@ def test_gradients_command_errors_are_one_line(capsys):
     assert ended.value.code == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "has no model file" in err
+
+
+def test_histograms_count_every_weight_and_reach_tensorboard_and_the_cli(capsys):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from rnntui.cli import main
+    from rnntui.engine.event_files import FOLDER
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore, histograms
+
+    h = histograms.Histogram.of(np.array([[0.0, 1.0], [1.0, 3.0]]))
+    assert h.count == 4 and h.total == 5.0 and len(h.edges) == histograms.BINS + 1
+    task = get_task("onehot4")
+    run = RunStore().create(task.id, task.hparams({"epochs": 2, "batch_size": 2}))
+    train(run)
+    kept = histograms.read(run.path)
+    assert [r.epoch for r in kept] == [1, 2]
+    from rnntui.engine.model import load_checkpoint
+
+    model = load_checkpoint(run.model_path)
+    from rnntui.engine.gradients import weight_label
+
+    sizes = {weight_label(v.path, model.name): int(np.size(v)) for v in model.trainable_variables}
+    weights = kept[-1].kinds["weights"]
+    assert {label: hist.count for label, hist in weights.items()} == sizes
+    grads = kept[-1].kinds["gradients"]
+    assert {label: hist.count for label, hist in grads.items()} == {
+        k: v for k, v in sizes.items() if k.endswith("kernel")}
+    acc = EventAccumulator(str(run.path / FOLDER), size_guidance={"histograms": 0})
+    acc.Reload()
+    assert "weights/rnn_1/recurrent_kernel" in acc.Tags()["histograms"]
+    event = acc.Histograms("gradients/rnn_1/kernel")[-1]
+    assert event.step == 2 and event.histogram_value.num == sizes["rnn_1/kernel"]
+    assert main(["histograms", run.name, "--weight", "rnn_1/recurrent_kernel"]) == 0
+    out = capsys.readouterr().out
+    assert "weights of rnn_1/recurrent_kernel (64 values)" in out and "█" in out
+    with pytest.raises(SystemExit):
+        main(["histograms", run.name, "--epoch", "9"])
+    assert "has histograms of epochs 1–2" in capsys.readouterr().err

@@ -80,3 +80,41 @@ async def test_compare_g_overlays_each_runs_gradient_through_time():
         await pilot.press("g")
         await pilot.pause(0.3)
         assert plot.xlabel == "epoch" and not plot.log_y
+
+
+async def test_h_shows_a_recurrent_kernels_histogram_epoch_by_epoch():
+    import numpy as np
+
+    from rnntui.runs.histograms import measure
+
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=(80, 24)) as pilot:
+        trainer = await start_training(pilot, factory)
+        screen = app.screen
+        kernel = np.array([[-1.0, 0.0], [0.5, 1.0]])
+        for n in (1, 2):
+            trainer.feed(epoch(n, 1.0 / n, 0.5),
+                         ev.HistogramsRecorded(n, measure(n, [("rnn_1/recurrent_kernel",
+                                                               kernel * n)],
+                                                          [("rnn_1/recurrent_kernel",
+                                                            kernel / 10)])))
+        session = app.service.session
+        await wait_for(pilot, lambda: len(session.histograms) == 2)
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        plot = screen.query_one("#metric-plot", CurvePlot)
+        assert plot.plot_title == "weights · epoch 2"
+        (label, points), = plot.drawn.items()
+        assert label == "rnn_1/recurrent_kernel (n=4)"
+        assert sum(y for _, y in points) == 4 and min(x for x, _ in points) > -2.0
+        await pilot.press("left")  # the loss plot's cursor: last epoch, then epoch 1
+        await pilot.press("left")
+        await pilot.pause(0.3)
+        assert plot.plot_title == "weights · epoch 1"
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        assert plot.plot_title == "gradients · epoch 1"
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        assert plot.plot_title == "accuracy"

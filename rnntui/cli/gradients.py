@@ -31,6 +31,16 @@ def register(sub: Any) -> None:
     norms.add_argument("--json", action="store_true", help="print JSON: a record an epoch")
     norms.set_defaults(handler=cmd_norms)
 
+    hists = sub.add_parser("histograms", help="each weight's histogram and its last "
+                           "gradient's, epoch by epoch (also in TensorBoard's Histograms tab)")
+    hists.add_argument("run", help="a run name or folder")
+    hists.add_argument("--epoch", type=int, metavar="N", help="that epoch (default: the last)")
+    hists.add_argument("--weight", metavar="LABEL", help="one weight, e.g. rnn_1/kernel "
+                       "(default: every one, as a line of figures each)")
+    hists.add_argument("--kind", choices=("weights", "gradients"), default="weights")
+    hists.add_argument("--json", action="store_true", help="print JSON: edges and counts")
+    hists.set_defaults(handler=cmd_histograms)
+
 
 def cmd_gradients(args: argparse.Namespace) -> int:
     run = RunStore().open(args.run)
@@ -118,4 +128,39 @@ def cmd_norms(args: argparse.Namespace) -> int:
             if ordered:
                 parts.append(f"{label} {ordered[len(ordered) // 2]:.3g}/{ordered[-1]:.3g}")
         print(f"epoch {record.epoch}: " + "  ".join(parts))
+    return 0
+
+
+def cmd_histograms(args: argparse.Namespace) -> int:
+    from rnntui.runs import histograms
+
+    run = RunStore().open(args.run)
+    kept = histograms.read(run.path, run.epochs_done or None)
+    if not kept:
+        raise UserError(f"{run.name} has no histograms (log_gradients was off, or it was "
+                        "trained before rnntui kept them)")
+    if args.epoch is not None:
+        chosen = [h for h in kept if h.epoch == args.epoch]
+        if not chosen:
+            raise UserError(f"--epoch {args.epoch}: {run.name} has histograms of epochs "
+                            f"{kept[0].epoch}–{kept[-1].epoch}")
+        record = chosen[0]
+    else:
+        record = kept[-1]
+    hists = record.kinds.get(args.kind, {})
+    if args.weight is not None and args.weight not in hists:
+        raise UserError(f"--weight {args.weight}: {args.kind} of {run.name} are kept for "
+                        f"{', '.join(hists) or 'no weight'}")
+    shown = {args.weight: hists[args.weight]} if args.weight else hists
+    if args.json:
+        print_json({"run": run.name, "epoch": record.epoch, "kind": args.kind,
+                    "histograms": {k: h.to_dict() for k, h in shown.items()}})
+        return 0
+    for label, h in shown.items():
+        print(f"{run.name} epoch {record.epoch}: {args.kind} of {label} ({h.count:,} values)")
+        if args.weight:
+            print("\n".join(histograms.bars(h)))
+        else:
+            mean = h.total / max(h.count, 1)
+            print(f"  from {h.edges[0]:+.4g} to {h.edges[-1]:+.4g}, mean {mean:+.4g}")
     return 0

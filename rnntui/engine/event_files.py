@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event,
-                                  GradientsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  GradientsRecorded, HistogramsRecorded, LogLine, TrainingFailed, TrainingFinished,
                                   TrainingStarted)
 
 FOLDER = "tensorboard"  # inside the run folder
@@ -77,6 +77,8 @@ class EventFiles:
             for i, values in enumerate(zip(*event.norms.values())):
                 self._scalars(first + i + 1, {GRAD_TAG.format(label): value
                                               for label, value in zip(event.norms, values)})
+        elif isinstance(event, HistogramsRecorded) and self.writer is not None:
+            self._histograms(event.epoch, event.histograms)
         elif isinstance(event, EpochSampled) and self.writer is not None:
             self._text(event.epoch, SAMPLE_TAG, event.lines)
             if event.figures:
@@ -98,6 +100,21 @@ class EventFiles:
         summary = Summary(value=[Summary.Value(tag=tag, simple_value=float(value))
                                  for tag, value in values.items()])
         self._add(summary, step)
+
+    def _histograms(self, step: int, record: Any) -> None:
+        """TensorBoard's Histograms tab: `weights/rnn_1/kernel`, `gradients/rnn_1/kernel` …
+        (its HistogramProto: each bin by its right edge and count)."""
+        from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary
+
+        values = []
+        for kind, hists in record.kinds.items():
+            for label, h in hists.items():
+                proto = HistogramProto(min=h.edges[0], max=h.edges[-1], num=h.count,
+                                       sum=h.total, sum_squares=h.squares,
+                                       bucket_limit=h.edges[1:], bucket=h.counts)
+                values.append(Summary.Value(tag=f"{kind}/{label}", histo=proto))
+        if values:
+            self._add(Summary(value=values), step)
 
     def _text(self, step: int, tag: str, lines: tuple[str, ...]) -> None:
         from tensorboard.plugins.text.summary_v2 import text_pb

@@ -7,6 +7,7 @@ through a queue. No Keras here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,14 @@ class GradientsRecorded:
     epoch: int  # 1-based
     steps: int  # batches in the epoch
     norms: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class HistogramsRecorded:
+    """An epoch's histograms of each weight and kernel gradient (rnntui.runs.histograms)."""
+
+    epoch: int  # 1-based
+    histograms: Any  # an EpochHistograms
 
 
 @dataclass(frozen=True)
@@ -100,4 +109,4 @@ class TrainingFailed:
 
 
 Event = (TrainingStarted | BatchEnded | EpochEnded | EpochSampled | GradientsRecorded
-         | CheckpointSaved | LogLine | TrainingFinished | TrainingFailed)
+         | HistogramsRecorded | CheckpointSaved | LogLine | TrainingFinished | TrainingFailed)

@@ -60,9 +60,16 @@ class GradientWatch:
                                    dtype="float32", name="rnntui_gradient_norms")
         self.slot = keras.Variable(0, trainable=False, dtype="int32",
                                    name="rnntui_gradient_slot")
+        # The last batch's gradient of each kernel, for the epoch's histograms (an
+        # embedding's gradient comes as slices of rows on TensorFlow: not kept).
+        variables = {v.path: v for v in model.trainable_variables}
+        self.kept = {p: keras.Variable(ops.zeros(variables[p].shape), trainable=False,
+                                       dtype="float32", name="rnntui_last_gradient")
+                     for p in watched if not p.endswith("embeddings")}
+        self._names = {p: weight_label(p, model.name) for p in self.kept}
         self._keras = keras
         original = self.optimizer.apply
-        rows, slot, last = self.rows, self.slot, self.steps - 1
+        rows, slot, last, kept = self.rows, self.slot, self.steps - 1, self.kept
 
         def apply(grads: Sequence[Any], trainable_variables: Any = None) -> Any:
             variables = list(trainable_variables if trainable_variables is not None
@@ -75,6 +82,8 @@ class GradientWatch:
                 # their values are its non-zero rows, as tf.linalg.global_norm reads them.
                 values = grad.values if hasattr(grad, "dense_shape") else grad
                 squares[variable.path] = ops.sum(ops.square(ops.cast(values, "float32")))
+                if variable.path in kept and not hasattr(grad, "dense_shape"):
+                    kept[variable.path].assign(ops.cast(grad, "float32"))
             zero = ops.zeros(())
             total = ops.sqrt(sum(squares.values(), zero))
             each = [ops.sqrt(squares[p]) if p in squares else zero for p in watched]
@@ -86,6 +95,11 @@ class GradientWatch:
 
         self._original = original
         self.optimizer.apply = apply
+
+    def last_gradients(self) -> list[tuple[str, Any]]:
+        """(label, the last batch's gradient) of each kernel kept."""
+        return [(self._names[p], self._keras.ops.convert_to_numpy(v))
+                for p, v in self.kept.items()]
 
     def start_epoch(self) -> None:
         """The next batch writes the first row."""

@@ -21,7 +21,7 @@ from rnntui.engine.distribute import evaluation_batch
 from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
 from rnntui.engine.event_files import EventFiles, tee
 from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event,
-                                  GradientsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  GradientsRecorded, HistogramsRecorded, LogLine, TrainingFailed, TrainingFinished,
                                   TrainingStarted)
 from rnntui.engine.gradients import EpochNorms, GradientWatch, append_norms, why_not_watched
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
@@ -168,6 +168,7 @@ class Trainer:
         self.batch_norms: list[list[float]] = []
         # The gradient through time at epoch ends (engine.through_time), within its budget.
         self.curves: Any = None
+        self.model: Any = None  # the model being trained (set at each epoch's end)
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -253,6 +254,7 @@ class Trainer:
                         last=len(self.history) >= self.hp.epochs)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        self.model = model
         self._keep_norms(epoch + 1)
         if self.sampler is not None:
             self.sampler(model, epoch + 1, network)
@@ -276,6 +278,23 @@ class Trainer:
         except OSError as exc:
             self.emit(LogLine(f"gradient norms not kept: {exc}", "warning"))
         self.emit(GradientsRecorded(epoch, self.steps, record.norms))
+        self._keep_histograms(epoch)
+
+    def _keep_histograms(self, epoch: int) -> None:
+        """Histograms of each weight and of the epoch's last gradient of each kernel
+        (rnntui.runs.histograms); a side output like the norms."""
+        from rnntui.engine.gradients import weight_label
+        from rnntui.runs import histograms
+
+        assert self.gradients is not None and self.model is not None
+        weights = [(weight_label(v.path, self.model.name), np.asarray(v))
+                   for v in self.model.trainable_variables]
+        record = histograms.measure(epoch, weights, self.gradients.last_gradients())
+        try:
+            histograms.append(self.run.path, record)
+        except OSError as exc:
+            self.emit(LogLine(f"histograms not kept: {exc}", "warning"))
+        self.emit(HistogramsRecorded(epoch, record))
 
     def _watch_validation(self, model: Any, metrics: dict[str, float]) -> None:
         """Keep the best epoch's weights; stop once val_loss has not improved for

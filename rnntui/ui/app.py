@@ -98,7 +98,7 @@ class RnntuiApp(KeyOrder, App[int]):
 
         session, event = update
         if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled,
-                              ev.GradientsRecorded)):
+                              ev.GradientsRecorded, ev.HistogramsRecorded)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 

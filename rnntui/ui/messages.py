@@ -51,6 +51,11 @@ class GradientsRecorded(TrainingMessage):
 
 
 @dataclass
+class HistogramsRecorded(TrainingMessage):
+    event: ev.HistogramsRecorded
+
+
+@dataclass
 class CheckpointSaved(TrainingMessage):
     event: ev.CheckpointSaved
 
@@ -76,6 +81,7 @@ _WRAPPERS: dict[type, type[TrainingMessage]] = {
     ev.EpochEnded: EpochEnded,
     ev.EpochSampled: EpochSampled,
     ev.GradientsRecorded: GradientsRecorded,
+    ev.HistogramsRecorded: HistogramsRecorded,
     ev.CheckpointSaved: CheckpointSaved,
     ev.LogLine: LogLineWritten,
     ev.TrainingFinished: TrainingFinished,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rnntui.engine import events as ev
+from rnntui.runs.histograms import EpochHistograms
+from rnntui.runs.histograms import read as read_histograms
 from rnntui.runs.norms import EpochNorms, read_norms
 from rnntui.runs import Run, RunStatus
 from rnntui.ui.columns import EpochTable, Points, Trail
@@ -60,6 +62,7 @@ class TrainingSession:
     # live global norm of the batches reported since.
     norms: list[EpochNorms] = field(default_factory=list)
     live_norms: Trail = field(default_factory=lambda: Trail(BATCH_POINTS))
+    histograms: dict[int, EpochHistograms] = field(default_factory=dict)  # epoch → its own
 
     @classmethod
     def for_run(cls, run: Run, state: str = STARTING) -> TrainingSession:
@@ -79,6 +82,7 @@ class TrainingSession:
 
         session.samples = {s.epoch: s for s in read_samples(run.path)}
         session.norms = read_norms(run.path, len(history))
+        session.histograms = {h.epoch: h for h in read_histograms(run.path, len(history))}
         if state == SAVED:
             session._read_status(run.status())
             session._log_history()
@@ -179,6 +183,9 @@ class TrainingSession:
             self.note(self._epoch_line(event.epoch, event.metrics, event.seconds))
         elif isinstance(event, ev.EpochSampled):
             self.samples[event.epoch] = event
+        elif isinstance(event, ev.HistogramsRecorded):
+            self.histograms = {e: h for e, h in self.histograms.items() if e < event.epoch}
+            self.histograms[event.epoch] = event.histograms
         elif isinstance(event, ev.GradientsRecorded):
             self.norms = [r for r in self.norms if r.epoch < event.epoch]
             self.norms.append(EpochNorms(event.epoch, event.norms))
