@@ -290,3 +290,25 @@ def test_histograms_count_every_weight_and_reach_tensorboard_and_the_cli(capsys)
     with pytest.raises(SystemExit):
         main(["histograms", run.name, "--epoch", "9"])
     assert "has histograms of epochs 1–2" in capsys.readouterr().err
+
+
+def test_a_typed_input_is_measured_against_the_networks_own_answer():
+    from rnntui.engine.backend import import_keras
+    from rnntui.engine.through_time import gradient_through_time, own_target
+
+    keras = import_keras()
+    model = _tiny(keras, "GRU")
+    x = np.random.RandomState(2).randn(1, 9, 2).astype("float32")  # any length
+    answer = own_target(keras, model, x)
+    assert answer.tolist() == [int(np.argmax(model.predict(x, verbose=0)))]
+    typed = gradient_through_time(model, x)
+    assert typed.steps == 9
+    assert typed.to_dict() == gradient_through_time(model, x, answer).to_dict()
+    keras.utils.set_random_seed(0)
+    forecast = keras.Sequential([keras.Input((5, 1)), keras.layers.LSTM(3, name="rnn_1"),
+                                 keras.layers.Dense(1, name="output")])
+    forecast.compile(loss="mse", optimizer="adam")
+    series = np.linspace(0, 1, 5, dtype="float32").reshape(1, 5, 1)
+    result = gradient_through_time(forecast, series)  # L: the forecast itself
+    assert result.loss == pytest.approx(float(forecast.predict(series, verbose=0)[0, 0]),
+                                        rel=1e-5)

@@ -21,6 +21,10 @@ def register(sub: Any) -> None:
     grads.add_argument("run", help="a run name or folder")
     grads.add_argument("--item", type=int, default=0, metavar="N",
                        help="which held-out sequence (default 0, the first)")
+    grads.add_argument("--text", metavar="TEXT", help="read this input instead, as predict "
+                       "reads it (no target: L is the loss of the network's own answer, or "
+                       "for a forecast the forecast itself)")
+    grads.add_argument("--word-index", metavar="FILE", help="imdb --text: a word → rank JSON")
     grads.add_argument("--json", action="store_true", help='print JSON: {"steps": T, '
                        '"layers": [{"layer": 0, "norms": [‖∂L/∂h_1‖, …]}]}')
     grads.set_defaults(handler=cmd_gradients)
@@ -51,29 +55,45 @@ def cmd_gradients(args: argparse.Namespace) -> int:
     from rnntui.tasks import get_task
 
     task = get_task(run.task_id)
+    if args.text is not None:
+        from rnntui.cli.play import _playground
+
+        if not args.text.strip():
+            raise UserError("--text is empty: give an input to read")
+        encoded = _playground(run.name, args.word_index).encode(args.text)
+        x, y = encoded.x[None], None
+        what = f"the text given ({len(encoded.tokens)} steps)"
     log = paths.log_file()
     with backend.native_stderr_to(log):
         backend.route_logs(log)
-        data = task.load(run.hparams, run.source)
-        x, y = task.quality_split(data)
-        if not 0 <= args.item < len(x):
-            raise UserError(f"--item {args.item}: the held-out data has {len(x)} sequences "
-                            f"(0 to {len(x) - 1})")
+        if args.text is None:
+            data = task.load(run.hparams, run.source)
+            held_x, held_y = task.quality_split(data)
+            if not 0 <= args.item < len(held_x):
+                raise UserError(f"--item {args.item}: the held-out data has {len(held_x)} "
+                                f"sequences (0 to {len(held_x) - 1})")
+            x, y = held_x[args.item:args.item + 1], held_y[args.item:args.item + 1]
+            what = f"held-out sequence {args.item}"
         from rnntui.engine.model import load_checkpoint
         from rnntui.engine.through_time import gradient_through_time
 
         model = load_checkpoint(run.model_path)
         try:
-            result = gradient_through_time(model, x[args.item:args.item + 1],
-                                           y[args.item:args.item + 1])
+            result = gradient_through_time(model, x, y)
         except ValueError as exc:
             raise UserError(f"{run.name}: {exc}") from None
+    against = ("the last step's loss" if y is not None else
+               "the last step's loss of its own answer" if "entropy" in str(model.loss)
+               else "the last step's output itself")
     if args.json:
-        print_json({"run": run.name, "task": run.task_id, "item": args.item,
-                    "cell": run.hparams.cell, **result.to_dict()})
+        print_json({"run": run.name, "task": run.task_id,
+                    "item": args.item if args.text is None else None,
+                    "text": args.text, "loss_of": against, "cell": run.hparams.cell,
+                    **result.to_dict()})
         return 0
-    print(f"{run.name}: ‖∂L/∂h_t‖ on held-out sequence {args.item} ({result.steps} steps; "
-          f"L = the last step's loss, {result.loss:.4g})")
+    print(f"{run.name}: ‖∂L/∂h_t‖ on {what}; L = {against}, {result.loss:.4g}")
+    if args.text is not None and encoded.warning:
+        print(f"note: {encoded.warning}")
     for layer in result.layers:
         print(f"layer {layer.layer} ({layer.name}):")
         print("\n".join(describe(layer.norms)))

@@ -127,13 +127,34 @@ def last_step_loss(keras: Any, model: Any, output: Any, target: Any) -> Any:
     return keras.ops.mean(loss(keras.ops.convert_to_tensor(target), output))
 
 
-def gradient_through_time(model: Any, x: np.ndarray, target: np.ndarray) -> ThroughTime:
+OWN_ANSWER = "its own answer"  # what L is measured against without a target
+
+
+def own_target(keras: Any, model: Any, x: np.ndarray) -> np.ndarray | None:
+    """For a typed input, which has no target: a classifier's own answer at the last step
+    (L: the cross-entropy of the answer it gives), or None for a regression (L: the
+    output itself, the forecast)."""
+    loss = model.loss if isinstance(model.loss, str) else ""
+    zeros = [keras.ops.zeros((1, x.shape[1], w)) for _, w in recurrent_widths(keras, model)]
+    out = np.asarray(keras.ops.convert_to_numpy(
+        forward(keras, model, keras.ops.convert_to_tensor(x), zeros)))
+    last = out[:, -1] if out.ndim == 3 else out
+    if "categorical" in loss:
+        return np.argmax(last, axis=-1)
+    if "binary" in loss:
+        return (last > 0.5).astype("float32")
+    return None
+
+
+def gradient_through_time(model: Any, x: np.ndarray,
+                          target: np.ndarray | None = None) -> ThroughTime:
     """‖∂L/∂h_t‖ for each recurrent layer of `model` on one sequence.
 
     Args:
         model: a compiled Keras model (the run's checkpoint).
-        x: one input as the model takes it, with a batch axis of 1.
-        target: its target (the last step's is used for a sequence of targets).
+        x: one input as the model takes it, with a batch axis of 1 (any length).
+        target: its target (the last step's is used for a sequence of targets); None for a
+            typed input: see `own_target`.
 
     Raises:
         ValueError: the model has no recurrent layer.
@@ -142,15 +163,19 @@ def gradient_through_time(model: Any, x: np.ndarray, target: np.ndarray) -> Thro
     widths = recurrent_widths(keras, model)
     if not widths:
         raise ValueError("this network has no recurrent layer: no gradient through time")
-    steps = int(model.input_shape[1])
     x = np.asarray(x)[:1]
-    target = np.asarray(target)[:1]
+    steps = int(x.shape[1])
+    if target is None:
+        target = own_target(keras, model, x)
     zeros = [np.zeros((1, steps, width), dtype="float32") for _, width in widths]
 
     def loss(*deltas: Any) -> Any:
         inputs = keras.ops.convert_to_tensor(x)
-        return last_step_loss(keras, model, forward(keras, model, inputs, list(deltas)),
-                              target)
+        output = forward(keras, model, inputs, list(deltas))
+        if target is None:  # a regression read without a target: the forecast itself
+            last = output[:, -1] if len(output.shape) == 3 else output
+            return keras.ops.mean(last)
+        return last_step_loss(keras, model, output, target)
 
     value, grads = backend.value_and_gradients(loss, zeros)
     layers = [LayerGradient(i, name, [float(n) for n in np.linalg.norm(g[0], axis=-1)])
