@@ -99,6 +99,10 @@ class CompareScreen(Screen[None]):
                 show=False, tooltip="the right plot: each run's ‖∂L/∂h_t‖ at every step t of "
                 "a held-out sequence (log scale; the last epoch recorded): SimpleRNN's "
                 "vanishes toward the start (g again: the metric)"),
+        Binding("k", "saturation", "Gate saturation", id="compare.saturation", show=False,
+                tooltip="the right plot: per unit of each run's first layer, the share of "
+                "held-out steps its forget gate (GRU: update gate z) is below 0.1 against "
+                "above 0.9, at the last epoch recorded (Karpathy 2015; k again: the metric)"),
         Binding("e", "export", "Export CSV", id="compare.export", show=False,
                 tooltip="write the highlighted run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="compare.back", tooltip="back"),
@@ -122,6 +126,8 @@ class CompareScreen(Screen[None]):
         """Runs that differ only in seed drawn as a mean ± sd band and one table row."""
         self.through_time = False
         """The right plot shows the gradient through time (g) instead of the metric."""
+        self.saturation = False
+        """The right plot shows each run's gate saturation (k) instead of the metric."""
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
@@ -312,7 +318,10 @@ class CompareScreen(Screen[None]):
         smooth_note = f" · smoothed {weight:g}" if weight else ""
         self.query_one("#compare-loss", CurvePlot).show(loss_series, title="loss" + smooth_note)
         right = self.query_one("#compare-metric", CurvePlot)
-        if self.through_time:
+        if self.saturation:
+            right.xlabel, right.log_y = "share of steps < 0.1", False
+            right.show(*saturation_series(picked, differing))
+        elif self.through_time:
             right.xlabel, right.log_y = "step t", True
             right.show(*through_time_series(picked, differing))
         else:
@@ -439,7 +448,7 @@ class CompareScreen(Screen[None]):
         """Read both plots at the cursor's epoch, exactly (not smoothed), from the histories."""
         cursor = self.query_one(CursorLine)
         epoch = self.query_one("#compare-metric", CurvePlot).cursor
-        if self.through_time:  # the right plot's x is a step, not an epoch
+        if self.through_time or self.saturation:  # the right plot's x is not an epoch
             epoch = self.query_one("#compare-loss", CurvePlot).cursor
         if epoch is None:
             cursor.hide_values()
@@ -527,7 +536,14 @@ class CompareScreen(Screen[None]):
         self.notify(f"Smoothing {weight:g} (moving average, as TensorBoard's)." if weight
                     else "No smoothing: the curves as logged.", timeout=3)
 
+    async def action_saturation(self) -> None:
+        self.saturation = not self.saturation
+        self.through_time = False
+        self.query_one("#compare-metric", CurvePlot).cursor = None
+        await self.redraw()
+
     async def action_through_time(self) -> None:
+        self.saturation = False
         self.through_time = not self.through_time
         right = self.query_one("#compare-metric", CurvePlot)
         right.cursor = None
@@ -546,7 +562,7 @@ class CompareScreen(Screen[None]):
 
     def action_cursor(self, step: int) -> None:
         leader = self.query_one("#compare-metric", CurvePlot)
-        if self.through_time:
+        if self.through_time or self.saturation:
             leader = self.query_one("#compare-loss", CurvePlot)
             leader.move_cursor(step)
             self._read_cursor()
@@ -590,3 +606,29 @@ def through_time_series(picked: list[tuple[int, Run]], differing: list[str]
     # L: the last step's loss. A longer title is not drawn at 80 columns; the runs with no
     # curve (trained before rnntui kept them) are simply not in the legend.
     return series, "‖∂L/∂h_t‖ by step"
+
+
+INTEGRATOR_GATES = ("f", "z")  # the gate that keeps the state: LSTM's forget, GRU's update
+
+
+def saturation_series(picked: list[tuple[int, Run]], differing: list[str]
+                      ) -> tuple[list[Series], str]:
+    """Each gated run's first layer at its last recorded epoch: per unit, (share of steps
+    with the integrator gate < 0.1, share > 0.9), one scatter a run; with the plot's title.
+    SimpleRNN has no gates and is left out."""
+    from rnntui.units import saturation
+
+    series = []
+    for i, run in picked:
+        entry = saturation.at_epoch(run.path) if saturation.read(run.path) else {}
+        layers = entry.get("layers") or []
+        gates = layers[0].get("gates", {}) if layers else {}
+        gate = next((g for g in INTEGRATOR_GATES if g in gates), None)
+        if gate is None:
+            continue
+        points = Points(zip(gates[gate]["left"], gates[gate]["right"]))
+        series.append(Series(f"#{i + 1} {legend(run.hparams, differing)} {gate} "
+                             f"ep {entry.get('epoch')}", points,
+                             SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                             _MARKERS[i % len(_MARKERS)], scatter=True))
+    return series, "f/z gate: share > 0.9"

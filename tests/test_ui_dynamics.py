@@ -1,5 +1,6 @@
-"""The training screen's gradient-norm plot (n): every batch's norm, live and kept, each
-recurrent kernel's, and the clipnorm threshold; n again gives the metric back."""
+"""Watching it learn in the app: the training screen's gradient norms (n: every batch, each
+recurrent kernel, the clipnorm line) and histograms (h), the compare view's gradient through
+time (g) and gate saturation side by side (k)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,16 @@ from rnntui.ui.app import make_app
 from rnntui.ui.screens.training import TrainingScreen
 from rnntui.ui.widgets.plots import CurvePlot
 from tests.ui_support import FakeFactory, epoch, screen_text, start_training, wait_for
+
+
+async def tick_all(pilot, screen) -> None:
+    """Tick every run of the compare view (it opens on two)."""
+    from textual.widgets import SelectionList
+
+    runs = screen.query_one(SelectionList)
+    while len(runs.selected) != runs.option_count:
+        await pilot.press("a")
+        await pilot.pause(0.2)
 
 
 async def test_n_shows_the_batch_norms_with_the_clip_threshold_on_a_log_scale():
@@ -67,6 +78,7 @@ async def test_compare_g_overlays_each_runs_gradient_through_time():
         await pilot.pause(0.3)
         screen = app.screen
         assert isinstance(screen, CompareScreen)
+        await tick_all(pilot, screen)
         await pilot.press("g")
         await pilot.pause(0.3)
         plot = screen.query_one("#compare-metric", CurvePlot)
@@ -76,7 +88,7 @@ async def test_compare_g_overlays_each_runs_gradient_through_time():
         assert drawn[number[simple.name]] == [(1.0, 1e-4), (2.0, 1e-2), (3.0, 0.4)]
         assert drawn[number[lstm.name]] == [(1.0, 0.2), (2.0, 0.3), (3.0, 0.4)]
         assert plot.log_y and plot.xlabel == "step t"
-        assert number[bare.name] not in drawn  # trained before curves were kept: none
+        assert number[bare.name] not in drawn and len(drawn) == 2  # it has none kept
         await pilot.press("g")
         await pilot.pause(0.3)
         assert plot.xlabel == "epoch" and not plot.log_y
@@ -118,3 +130,49 @@ async def test_h_shows_a_recurrent_kernels_histogram_epoch_by_epoch():
         await pilot.press("h")
         await pilot.pause(0.3)
         assert plot.plot_title == "accuracy"
+
+
+async def test_compare_k_puts_each_gated_runs_saturation_side_by_side():
+    from rnntui.runs import RunStore
+    from rnntui.ui.screens.compare import CompareScreen
+    from rnntui.units import saturation
+    from tests.ui_support import saved_run
+
+    store = RunStore()
+    done = {"status": "completed", "epochs": 2, "quality": {"accuracy": 0.5}, "metrics": {}}
+    history = [{"loss": 2.0, "accuracy": 0.1}, {"loss": 1.9, "accuracy": 0.2}]
+    simple = saved_run(store, "recall", history, status=done, cell="simple")
+    lstm = saved_run(store, "recall", history, status=done, cell="lstm")
+    gru = saved_run(store, "recall", history, status=done, cell="gru")
+    gates = {"left": [0.0, 0.5], "right": [0.9, 0.1]}
+    saturation.record(lstm.path, 1, {"steps": 10, "layers": [
+        {"layer": 0, "kind": "LSTM", "gates": {"i": gates, "f": gates, "o": gates}}]}, 0.01)
+    saturation.record(lstm.path, 2, {"steps": 10, "layers": [
+        {"layer": 0, "kind": "LSTM", "gates": {"f": {"left": [0.0, 0.0], "right": [1.0, 0.2]}}}]},
+        0.01)
+    saturation.record(gru.path, 2, {"steps": 10, "layers": [
+        {"layer": 0, "kind": "GRU", "gates": {"z": gates, "r": gates}}]}, 0.01)
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_screen(simple, "compare")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
+                       and len(app.screen.runs) == 3)
+        await pilot.pause(0.3)
+        screen = app.screen
+        await tick_all(pilot, screen)
+        await pilot.press("k")
+        await pilot.pause(0.3)
+        plot = screen.query_one("#compare-metric", CurvePlot)
+        number = {run.name: f"#{i + 1}" for i, run in enumerate(screen.runs)}
+        drawn = {label.split()[0]: (label, list(points)) for label, points in plot.drawn.items()}
+        assert number[simple.name] not in drawn  # a SimpleRNN has no gates
+        label, points = drawn[number[lstm.name]]
+        assert " f ep 2" in label and points == [(0.0, 1.0), (0.0, 0.2)]  # its last epoch
+        label, points = drawn[number[gru.name]]
+        assert " z ep 2" in label and points == [(0.0, 0.9), (0.5, 0.1)]
+        await pilot.press("g")  # one right plot at a time
+        await pilot.pause(0.3)
+        assert plot.xlabel == "step t"
+        await pilot.press("g")
+        await pilot.pause(0.3)
+        assert plot.xlabel == "epoch"
