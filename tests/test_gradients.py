@@ -162,7 +162,8 @@ def test_gradient_through_time_equals_finite_differences(cell, bidirectional, se
                                    rtol=2e-2, atol=2e-4)
 
 
-def test_batch_norms_equal_the_backends_gradients_before_the_update():
+@pytest.mark.parametrize("eager", [False, True])
+def test_batch_norms_equal_the_backends_gradients_before_the_update(eager):
     from rnntui.engine.backend import import_keras, value_and_gradients
     from rnntui.engine.gradients import GradientWatch
 
@@ -180,7 +181,11 @@ def test_batch_norms_equal_the_backends_gradients_before_the_update():
 
     _, grads = value_and_gradients(loss, weights)
     watch = GradientWatch(keras, model)
-    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)  # one traced step
+    watch.eager = model.run_eagerly = eager  # one step, traced or op by op (NumPy's norms)
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    kept = dict(watch.last_gradients())
+    assert set(kept) == {"rnn_1/kernel", "rnn_1/recurrent_kernel", "rnn_2/kernel",
+                         "rnn_2/recurrent_kernel", "output/kernel"}
     norms = dict(zip(watch.labels, watch.read()))
     expected = {"global": math.sqrt(sum(float(np.sum(g ** 2)) for g in grads))}
     for path, grad in zip(paths, grads):
@@ -190,6 +195,8 @@ def test_batch_norms_equal_the_backends_gradients_before_the_update():
     assert set(norms) == set(expected) and "rnn_1/recurrent_kernel" in norms
     for label, value in expected.items():
         assert norms[label] == pytest.approx(value, rel=1e-4), label
+        if label in kept:
+            assert float(np.linalg.norm(kept[label])) == pytest.approx(value, rel=1e-4)
     watch.detach()
     assert "apply" not in model.optimizer.__dict__
 
@@ -312,3 +319,24 @@ def test_a_typed_input_is_measured_against_the_networks_own_answer():
     result = gradient_through_time(forecast, series)  # L: the forecast itself
     assert result.loss == pytest.approx(float(forecast.predict(series, verbose=0)[0, 0]),
                                         rel=1e-5)
+
+
+def test_a_resumed_run_goes_on_with_the_schedules_rate_and_its_norms():
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore
+
+    task = get_task("onehot4")
+    settings = {"lr_schedule": "exponential", "lr_decay": "0.5", "batch_size": 2}
+    straight = RunStore().create(task.id, task.hparams({**settings, "epochs": 4}))
+    train(straight)
+    halves = RunStore().create(task.id, task.hparams({**settings, "epochs": 2}))
+    train(halves)
+    halves.set_epochs(4)
+    resumed = RunStore().open(halves.name)
+    train(resumed)
+    a, b = straight.history(), resumed.history()
+    assert [h["learning_rate"] for h in b] == pytest.approx([0.1, 0.05, 0.025, 0.0125])
+    assert [h["loss"] for h in a] == pytest.approx([h["loss"] for h in b], abs=1e-6)
+    assert [r.epoch for r in read_norms(resumed.path)] == [1, 2, 3, 4]
+    for x, y in zip(read_norms(straight.path), read_norms(resumed.path)):
+        assert y.global_norms == pytest.approx(x.global_norms, rel=1e-4)

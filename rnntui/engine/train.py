@@ -491,7 +491,9 @@ class Trainer:
             validation["validation_data"] = (x_val, y_val)
             validation["validation_batch_size"] = evaluation_batch(
                 len(x_val), self.batch_size, backend.active_replicas())
-        choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
+        eager = choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
+        if self.gradients is not None:
+            self.gradients.eager = eager
         batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history),
                                 multiple=backend.active_replicas())
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,
