@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+OFF_WORDS = ("off", "none", "")  # what turns an optional setting off
 _TRUE = {"true", "yes", "on", "1", "y", "t"}
 _FALSE = {"false", "no", "off", "0", "n", "f"}
 
@@ -61,11 +62,20 @@ class Param:
     choices: tuple[str, ...] = ()
     tasks: frozenset[str] | None = None  # None: every task has it
     hint: str = ""  # what free text may say (a str without choices); the task checks it
+    optional: bool = False  # "off" (or empty) is allowed too and reads as None
+
+    def is_off(self, value: Any) -> bool:
+        """Whether `value` turns an optional setting off ("off", "none", empty, None)."""
+        if not self.optional:
+            return False
+        return value is None or (isinstance(value, str) and value.strip().lower() in OFF_WORDS)
 
     def allowed(self) -> str:
         """What is allowed, in words, for error messages and the form's hints."""
         if self.hint:
             return self.hint
+        if self.optional:
+            return dataclasses.replace(self, optional=False).allowed() + ", or off"
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.kind is bool:
@@ -83,6 +93,8 @@ class Param:
         Raises:
             ConfigError: when the value has the wrong type or lies outside the range.
         """
+        if self.is_off(value):
+            return None
         text = value.strip() if isinstance(value, str) else value
         try:
             if self.kind is bool:
@@ -178,6 +190,22 @@ SCHEMA: dict[str, Param] = {
         Param("patience", int, "with validation data: stop once the validation loss has "
               "not improved for this many epochs and keep the best epoch's weights "
               "(0: train every epoch, keep the last)", 0, 10_000),
+        Param("clipnorm", float, "clip each weight's gradient to at most this norm before "
+              "each update (Keras clipnorm): an exploding gradient takes a bounded step; "
+              "off: no clipping", 0.0, 1e6, low_open=True, optional=True),
+        Param("clipvalue", float, "clip every element of every gradient to ±this (Keras "
+              "clipvalue); off: no clipping", 0.0, 1e6, low_open=True, optional=True),
+        Param("lr_schedule", str, "the learning rate epoch by epoch: constant; cosine "
+              "(decays along half a cosine to near 0 at the last epoch); exponential (× "
+              "lr_decay each epoch); plateau (× lr_decay once the validation loss, else the "
+              "training loss, has not improved for lr_patience epochs)",
+              choices=("constant", "cosine", "exponential", "plateau")),
+        Param("lr_decay", float, "exponential and plateau schedules: the factor the learning "
+              "rate is multiplied by", 0.0, 1.0, low_open=True),
+        Param("lr_patience", int, "plateau schedule: epochs without improvement before the "
+              "learning rate is cut", 1, 1000),
+        Param("log_gradients", bool, "record every batch's gradient norms (all weights "
+              "together and each kernel) for the gradient plot and TensorBoard"),
         Param("readout", str, "what the head reads: the last step's hidden state (the "
               "seeds), or the max or mean of every step's", choices=("last", "max", "mean"),
               tasks=frozenset({"imdb", "recall"})),
@@ -217,6 +245,14 @@ SCHEMA: dict[str, Param] = {
 }
 
 
+# Keys every task has with the same default (a task may still set its own): runs saved
+# before a key existed read as these.
+COMMON_DEFAULTS: dict[str, Any] = {
+    "clipnorm": None, "clipvalue": None, "lr_schedule": "constant", "lr_decay": 0.9,
+    "lr_patience": 2, "log_gradients": True,
+}
+
+
 # Other names users know a key by (seed 003 and Keras call the sequence length `maxlen`).
 ALIASES = {"maxlen": "seq_len"}
 
@@ -251,9 +287,9 @@ class HParams(Mapping[str, Any]):
         keys = params_for(task_id)
         values = {}
         for key in keys:
-            if key not in defaults:
+            if key not in defaults and key not in COMMON_DEFAULTS:
                 raise ConfigError(key, f"task {task_id} has no default for {key}")
-            values[key] = SCHEMA[key].parse(defaults[key])
+            values[key] = SCHEMA[key].parse(defaults.get(key, COMMON_DEFAULTS.get(key)))
         for key, raw in (overrides or {}).items():
             if key in ALIASES:
                 canonical = ALIASES[key]
@@ -267,6 +303,7 @@ class HParams(Mapping[str, Any]):
             if key not in keys:
                 raise ConfigError(key, f"{key} does not apply to task {task_id}")
             values[key] = SCHEMA[key].parse(raw)
+        _check_together(values)
         return cls(task_id, values)
 
     @property
@@ -304,6 +341,13 @@ class HParams(Mapping[str, Any]):
 
     def __hash__(self) -> int:
         return hash((self._task_id, tuple(sorted(self._values.items()))))
+
+
+def _check_together(values: Mapping[str, Any]) -> None:
+    """Rules between keys, whatever the task."""
+    if values.get("clipnorm") is not None and values.get("clipvalue") is not None:
+        raise ConfigError("clipvalue", f"clipvalue={values['clipvalue']:g}: set clipnorm or "
+                          "clipvalue, not both (Keras clips one way at a time); the other: off")
 
 
 def params_for(task_id: str) -> list[str]:

@@ -19,15 +19,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="rnntui", description="A terminal playground for recurrent neural networks. "
         "With no command, opens the app.")
     import rnntui
-    from rnntui.cli import (doctor, listing, opening, play, samples, scoring, serving,
-                            training, units, verse)
+    from rnntui.cli import (doctor, gradients, listing, opening, play, samples, scoring,
+                            serving, training, units, verse)
     from rnntui.cli.common import add_backend_option
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
     add_backend_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (listing, training, play, scoring, opening, verse, serving, samples,
-                   doctor, units):
+                   doctor, units, gradients):
         module.register(sub)
     return parser
 

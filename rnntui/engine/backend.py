@@ -313,3 +313,36 @@ def _jax_replicas(count: int) -> Replicas:
     keras.distribution.set_distribution(distribution)
     names = tuple(f"{d.platform}:{d.id}" for d in devices)
     return Replicas(names, "GPU" if gpus else "virtual CPU", distribution.scope)
+
+
+def value_and_gradients(fn: Callable[..., Any], arrays: list[Any]) -> tuple[float, list[Any]]:
+    """`fn(*tensors)` (a scalar) and its gradient with respect to each input, by the active
+    backend's own autodiff (TensorFlow's tape, JAX's grad, PyTorch's autograd), as NumPy
+    arrays. `fn` may call Keras layers and `keras.ops` on the tensors it is given."""
+    import numpy as np
+
+    keras = import_keras()
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        xs = [tf.constant(np.asarray(a, dtype="float32")) for a in arrays]
+        with tf.GradientTape() as tape:
+            for x in xs:
+                tape.watch(x)
+            value = fn(*xs)
+        grads = tape.gradient(value, xs)
+        return float(value), [np.asarray(g) for g in grads]
+    if name == "jax":
+        import jax
+
+        xs = [jax.numpy.asarray(np.asarray(a, dtype="float32")) for a in arrays]
+        value, grads = jax.value_and_grad(fn, argnums=tuple(range(len(xs))))(*xs)
+        return float(value), [np.asarray(g) for g in grads]
+    import torch
+
+    xs = [keras.ops.convert_to_tensor(np.asarray(a, dtype="float32")).detach()
+          .requires_grad_(True) for a in arrays]
+    value = fn(*xs)
+    value.backward()
+    return float(value.detach().cpu()), [x.grad.detach().cpu().numpy() for x in xs]

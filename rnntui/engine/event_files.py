@@ -17,13 +17,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event, LogLine,
-                                  TrainingFailed, TrainingFinished, TrainingStarted)
+from rnntui.engine.events import (BatchEnded, EpochEnded, EpochSampled, Event,
+                                  GradientsRecorded, HistogramsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  TrainingStarted)
 
 FOLDER = "tensorboard"  # inside the run folder
 FLUSH_SECONDS = 2  # TensorBoard polls its files; a live curve needs them on disk this often
 EPOCH_TAG = "epoch/{}"  # epoch/loss, epoch/val_loss, epoch/accuracy, epoch/learning_rate
 BATCH_LOSS_TAG = "batch/loss"
+GRAD_TAG = "gradients/{}"  # per batch: gradients/global, gradients/rnn_1/recurrent_kernel
 SAMPLE_TAG = "samples"  # TensorBoard's Text tab: the epoch's sample (rnntui.engine.samples)
 SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_30, sample/right
 
@@ -69,6 +71,14 @@ class EventFiles:
             if isinstance(self.learning_rate, (int, float)) and "learning_rate" not in event.metrics:
                 values[EPOCH_TAG.format("learning_rate")] = float(self.learning_rate)
             self._scalars(event.epoch, values)
+        elif isinstance(event, GradientsRecorded) and self.writer is not None:
+            # Per batch, on the batch loss's steps: the norms come at the epoch's end.
+            first = (event.epoch - 1) * self.steps
+            for i, values in enumerate(zip(*event.norms.values())):
+                self._scalars(first + i + 1, {GRAD_TAG.format(label): value
+                                              for label, value in zip(event.norms, values)})
+        elif isinstance(event, HistogramsRecorded) and self.writer is not None:
+            self._histograms(event.epoch, event.histograms)
         elif isinstance(event, EpochSampled) and self.writer is not None:
             self._text(event.epoch, SAMPLE_TAG, event.lines)
             if event.figures:
@@ -90,6 +100,21 @@ class EventFiles:
         summary = Summary(value=[Summary.Value(tag=tag, simple_value=float(value))
                                  for tag, value in values.items()])
         self._add(summary, step)
+
+    def _histograms(self, step: int, record: Any) -> None:
+        """TensorBoard's Histograms tab: `weights/rnn_1/kernel`, `gradients/rnn_1/kernel` …
+        (its HistogramProto: each bin by its right edge and count)."""
+        from tensorboard.compat.proto.summary_pb2 import HistogramProto, Summary
+
+        values = []
+        for kind, hists in record.kinds.items():
+            for label, h in hists.items():
+                proto = HistogramProto(min=h.edges[0], max=h.edges[-1], num=h.count,
+                                       sum=h.total, sum_squares=h.squares,
+                                       bucket_limit=h.edges[1:], bucket=h.counts)
+                values.append(Summary.Value(tag=f"{kind}/{label}", histo=proto))
+        if values:
+            self._add(Summary(value=values), step)
 
     def _text(self, step: int, tag: str, lines: tuple[str, ...]) -> None:
         from tensorboard.plugins.text.summary_v2 import text_pb

@@ -7,6 +7,7 @@ through a queue. No Keras here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class BatchEnded:
     loss: float
     samples_per_second: float
     eta_seconds: float  # to the end of training
+    grad_norm: float | None = None  # this batch's global gradient norm (None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,23 @@ class EpochEnded:
     metrics: dict[str, float]
     seconds: float
     samples_per_second: float
+
+
+@dataclass(frozen=True)
+class GradientsRecorded:
+    """An epoch's gradient norms, every batch (rnntui.engine.gradients): label → norms."""
+
+    epoch: int  # 1-based
+    steps: int  # batches in the epoch
+    norms: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class HistogramsRecorded:
+    """An epoch's histograms of each weight and kernel gradient (rnntui.runs.histograms)."""
+
+    epoch: int  # 1-based
+    histograms: Any  # an EpochHistograms
 
 
 @dataclass(frozen=True)
@@ -89,5 +108,5 @@ class TrainingFailed:
     detail: str = ""  # the traceback, for the log file
 
 
-Event = (TrainingStarted | BatchEnded | EpochEnded | EpochSampled | CheckpointSaved | LogLine
-         | TrainingFinished | TrainingFailed)
+Event = (TrainingStarted | BatchEnded | EpochEnded | EpochSampled | GradientsRecorded
+         | HistogramsRecorded | CheckpointSaved | LogLine | TrainingFinished | TrainingFailed)

@@ -54,8 +54,12 @@ def build_model(spec: ModelSpec, hp: HParams) -> Any:
 
 
 def make_optimizer(hp: HParams) -> Any:
+    """The run's optimizer, clipping as asked (Keras takes one of clipnorm and clipvalue;
+    the schema refuses both)."""
     keras = import_keras()
-    return getattr(keras.optimizers, _OPTIMIZERS[hp.optimizer])(learning_rate=hp.learning_rate)
+    clip = {key: hp.get(key) for key in ("clipnorm", "clipvalue") if hp.get(key) is not None}
+    return getattr(keras.optimizers, _OPTIMIZERS[hp.optimizer])(
+        learning_rate=hp.learning_rate, **clip)
 
 
 def compile_model(model: Any, spec: ModelSpec, hp: HParams) -> None:

@@ -20,11 +20,14 @@ from rnntui.engine.control import TrainControl
 from rnntui.engine.distribute import evaluation_batch
 from rnntui.engine.event_files import FOLDER as EVENT_FOLDER
 from rnntui.engine.event_files import EventFiles, tee
-from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event, LogLine,
-                                  TrainingFailed, TrainingFinished, TrainingStarted)
+from rnntui.engine.events import (BatchEnded, CheckpointSaved, EpochEnded, Event,
+                                  GradientsRecorded, HistogramsRecorded, LogLine, TrainingFailed, TrainingFinished,
+                                  TrainingStarted)
+from rnntui.engine.gradients import EpochNorms, GradientWatch, append_norms, why_not_watched
 from rnntui.engine.model import build_model, choose_execution, load_checkpoint
 from rnntui.engine.mirror import mirror_of, predictor
 from rnntui.engine.samples import EpochSampler
+from rnntui.engine.schedule import LR_KEY, learning_rate_at
 from rnntui.engine.rng_state import (RNG_IN_MODEL, from_text, seed_states, set_seed_states,
                                      to_text)
 from rnntui.runs.fit import FIT_ENTRY, Fit, fit_for, keras_shape
@@ -116,7 +119,7 @@ def _make_callback(keras: Any) -> type:
             self.trainer.after_batch(self.model, batch, logs or {})
 
         def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-            self.trainer.epoch_began(epoch)
+            self.trainer.epoch_began(epoch, self.model)
 
         def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
             self.trainer.after_epoch(self.model, epoch, logs or {})
@@ -160,6 +163,12 @@ class Trainer:
         # Called with (model, epoch) after each complete epoch: gate saturation for the
         # unit views (rnntui.units.saturation), set once the data is loaded.
         self.epoch_hook: Callable[[Any, int, Any], None] | None = None
+        # Per batch, the gradient norms (engine.gradients), when hp.log_gradients.
+        self.gradients: GradientWatch | None = None
+        self.batch_norms: list[list[float]] = []
+        # The gradient through time at epoch ends (engine.through_time), within its budget.
+        self.curves: Any = None
+        self.model: Any = None  # the model being trained (set at each epoch's end)
 
         # The best epoch so far by val_loss (1-based), its val_loss and its weights, watched
         # whenever there is validation data: the weights kept at the end are its with a
@@ -173,9 +182,16 @@ class Trainer:
         self.start_loss = self.history[0].get("loss", math.nan) if self.history else math.nan
 
     # -- callbacks ---------------------------------------------------------------------------
-    def epoch_began(self, epoch: int) -> None:
+    def epoch_began(self, epoch: int, model: Any = None) -> None:
         self.epoch_started = time.monotonic()
         self.batches_seen = 0
+        self.batch_norms = []
+        if self.gradients is not None:
+            self.gradients.start_epoch()
+        if model is not None:
+            # The schedule's rate for this epoch, from the history alone (engine.schedule),
+            # so a resumed run goes on with the rate it would have had.
+            model.optimizer.learning_rate = learning_rate_at(self.hp, epoch, self.history)
 
     def after_batch(self, model: Any, batch: int, logs: dict) -> None:
         self.batches_seen = batch + 1
@@ -201,7 +217,10 @@ class Trainer:
             speed = self.speed(now)
             left = (self.hp.epochs - epoch) * self.steps + (self.steps - batch - 1)
             eta = left * self.batch_size / speed if speed else 0.0
-            self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta))
+            # Read only when reported: waiting on the device after every batch would cost
+            # more than the norms themselves (engine.gradients).
+            norm = self.gradients.latest(batch)[0] if self.gradients is not None else None
+            self.emit(BatchEnded(epoch, batch + 1, self.steps, loss, speed, eta, norm))
 
     def speed(self, now: float) -> float:
         """Samples a second since the first batch of this session, pauses left out (before
@@ -217,6 +236,7 @@ class Trainer:
             return  # a stop or a NaN cut this epoch short: it does not count
         metrics = {k: float(v) for k, v in logs.items()}
         bad = [k for k, v in metrics.items() if not math.isfinite(v)]
+        metrics[LR_KEY] = float(np.asarray(model.optimizer.learning_rate))
         if bad:
             self._nan(model, f"{bad[0]} became {metrics[bad[0]]} at epoch {epoch + 1}")
             return
@@ -229,13 +249,52 @@ class Trainer:
                    else None)
         if self.epoch_hook is not None:
             self.epoch_hook(model, len(self.history), network)
+        if self.curves is not None:
+            self.curves(model, len(self.history), self.train_seconds,
+                        last=len(self.history) >= self.hp.epochs)
         samples = self.steps * self.batch_size
         self.emit(EpochEnded(epoch + 1, metrics, seconds, samples / max(seconds, 1e-9)))
+        self.model = model
+        self._keep_norms(epoch + 1)
         if self.sampler is not None:
             self.sampler(model, epoch + 1, network)
         self._watch_validation(model, metrics)
         if time.monotonic() - self.last_save >= CHECKPOINT_EVERY:
             self.save(model)
+
+    def _keep_norms(self, epoch: int) -> None:
+        """The epoch's per-batch gradient norms: into gradients.jsonl (a side output: a
+        failure to write is one warning) and out as an event (TensorBoard, the plot)."""
+        if self.gradients is None:
+            return
+        self.batch_norms = self.gradients.epoch_rows(self.batches_seen)
+        if not self.batch_norms:
+            return
+        columns = list(zip(*self.batch_norms))
+        record = EpochNorms(epoch, {label: [float(v) for v in column]
+                                    for label, column in zip(self.gradients.labels, columns)})
+        try:
+            append_norms(self.run.path, record)
+        except OSError as exc:
+            self.emit(LogLine(f"gradient norms not kept: {exc}", "warning"))
+        self.emit(GradientsRecorded(epoch, self.steps, record.norms))
+        self._keep_histograms(epoch)
+
+    def _keep_histograms(self, epoch: int) -> None:
+        """Histograms of each weight and of the epoch's last gradient of each kernel
+        (rnntui.runs.histograms); a side output like the norms."""
+        from rnntui.engine.gradients import weight_label
+        from rnntui.runs import histograms
+
+        assert self.gradients is not None and self.model is not None
+        weights = [(weight_label(v.path, self.model.name), np.asarray(v))
+                   for v in self.model.trainable_variables]
+        record = histograms.measure(epoch, weights, self.gradients.last_gradients())
+        try:
+            histograms.append(self.run.path, record)
+        except OSError as exc:
+            self.emit(LogLine(f"histograms not kept: {exc}", "warning"))
+        self.emit(HistogramsRecorded(epoch, record))
 
     def _watch_validation(self, model: Any, metrics: dict[str, float]) -> None:
         """Keep the best epoch's weights; stop once val_loss has not improved for
@@ -319,6 +378,11 @@ class Trainer:
         self.epoch_hook = SaturationRecorder.for_training(
             self.run.path, self.task, self.hp, data,
             lambda message: self.emit(LogLine(message, "warning")))
+        from rnntui.engine.through_time import CurveRecorder
+
+        self.curves = CurveRecorder.for_training(
+            self.run.path, self.task, self.hp, data,
+            lambda message: self.emit(LogLine(message, "warning")))
         if data.vocab is not None and self.run.vocab() is None:
             self.run.save_vocab(data.vocab)
         self.expected = fit_for(self.run)
@@ -346,6 +410,12 @@ class Trainer:
                 evaluation_batch(len(evaluated), self.hp.batch_size, backend.active_replicas())
         self.batch_size = min(self.hp.batch_size, train_samples)
         self.steps = steps_per_epoch(train_samples, self.batch_size)
+        if self.hp.get("log_gradients"):
+            why = why_not_watched(backend.backend_name(), backend.active_replicas())
+            if why:
+                self.emit(LogLine(why))
+            else:
+                self.gradients = GradientWatch(keras, model, self.steps)
         self.params = count_params(plan)
         self.emit(TrainingStarted(
             run=str(self.run.path), task=self.task.id, model=describe(plan),
@@ -421,7 +491,9 @@ class Trainer:
             validation["validation_data"] = (x_val, y_val)
             validation["validation_batch_size"] = evaluation_batch(
                 len(x_val), self.batch_size, backend.active_replicas())
-        choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
+        eager = choose_execution(model, self.steps * (self.hp.epochs - len(self.history)))
+        if self.gradients is not None:
+            self.gradients.eager = eager
         batches = epoch_batches(keras, x, y, self.batch_size, self.hp.seed, len(self.history),
                                 multiple=backend.active_replicas())
         model.fit(batches, steps_per_epoch=self.steps, epochs=self.hp.epochs,

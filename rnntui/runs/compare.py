@@ -102,6 +102,8 @@ SHORT = {"learning_rate": "lr", "batch_size": "batch", "bidirectional": "bidir",
 
 
 def _value(value: Any) -> str:
+    if value is None:  # an optional setting turned off (clipnorm, clipvalue)
+        return "off"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -97,7 +97,8 @@ class RnntuiApp(KeyOrder, App[int]):
         from rnntui.ui.status_line import status_text
 
         session, event = update
-        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled)):
+        if isinstance(event, (ev.BatchEnded, ev.LogLine, ev.CheckpointSaved, ev.EpochSampled,
+                              ev.GradientsRecorded, ev.HistogramsRecorded)):
             return  # the line changes with epochs and states, not with every batch
         self.title = status_text(session) or self.TITLE
 

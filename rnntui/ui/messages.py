@@ -46,6 +46,16 @@ class EpochSampled(TrainingMessage):
 
 
 @dataclass
+class GradientsRecorded(TrainingMessage):
+    event: ev.GradientsRecorded
+
+
+@dataclass
+class HistogramsRecorded(TrainingMessage):
+    event: ev.HistogramsRecorded
+
+
+@dataclass
 class CheckpointSaved(TrainingMessage):
     event: ev.CheckpointSaved
 
@@ -70,6 +80,8 @@ _WRAPPERS: dict[type, type[TrainingMessage]] = {
     ev.BatchEnded: BatchEnded,
     ev.EpochEnded: EpochEnded,
     ev.EpochSampled: EpochSampled,
+    ev.GradientsRecorded: GradientsRecorded,
+    ev.HistogramsRecorded: HistogramsRecorded,
     ev.CheckpointSaved: CheckpointSaved,
     ev.LogLine: LogLineWritten,
     ev.TrainingFinished: TrainingFinished,

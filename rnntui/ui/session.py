@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rnntui.engine import events as ev
+from rnntui.runs.histograms import EpochHistograms
+from rnntui.runs.histograms import read as read_histograms
+from rnntui.runs.norms import EpochNorms, read_norms
 from rnntui.runs import Run, RunStatus
 from rnntui.ui.columns import EpochTable, Points, Trail
 
@@ -55,6 +58,11 @@ class TrainingSession:
     fresh: bool = False  # the run was made for this session (nothing of it existed before)
     log_count: int = 0  # lines ever noted (the deque forgets the oldest): screens catch up
     samples: dict[int, ev.EpochSampled] = field(default_factory=dict)  # epoch → its sample
+    # Gradient norms (rnntui.engine.gradients): every batch of each finished epoch, and the
+    # live global norm of the batches reported since.
+    norms: list[EpochNorms] = field(default_factory=list)
+    live_norms: Trail = field(default_factory=lambda: Trail(BATCH_POINTS))
+    histograms: dict[int, EpochHistograms] = field(default_factory=dict)  # epoch → its own
 
     @classmethod
     def for_run(cls, run: Run, state: str = STARTING) -> TrainingSession:
@@ -73,6 +81,8 @@ class TrainingSession:
         from rnntui.engine.samples import read as read_samples
 
         session.samples = {s.epoch: s for s in read_samples(run.path)}
+        session.norms = read_norms(run.path, len(history))
+        session.histograms = {h.epoch: h for h in read_histograms(run.path, len(history))}
         if state == SAVED:
             session._read_status(run.status())
             session._log_history()
@@ -163,6 +173,8 @@ class TrainingSession:
             self.steps = event.steps
             position = event.epoch - 1 + event.batch / max(event.steps, 1)
             self.batches.append(position, event.loss)
+            if event.grad_norm is not None:
+                self.live_norms.append(position, event.grad_norm)
         elif isinstance(event, ev.EpochEnded):
             # Keras numbers epochs from the start of the run, so a resumed run continues.
             self.history.truncate(event.epoch - 1)
@@ -171,6 +183,12 @@ class TrainingSession:
             self.note(self._epoch_line(event.epoch, event.metrics, event.seconds))
         elif isinstance(event, ev.EpochSampled):
             self.samples[event.epoch] = event
+        elif isinstance(event, ev.HistogramsRecorded):
+            self.histograms = {e: h for e, h in self.histograms.items() if e < event.epoch}
+            self.histograms[event.epoch] = event.histograms
+        elif isinstance(event, ev.GradientsRecorded):
+            self.norms = [r for r in self.norms if r.epoch < event.epoch]
+            self.norms.append(EpochNorms(event.epoch, event.norms))
         elif isinstance(event, ev.CheckpointSaved):
             self.checkpoint_epoch = event.epoch
             self.note(f"checkpoint saved after epoch {event.epoch}")

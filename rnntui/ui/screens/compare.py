@@ -31,6 +31,7 @@ from rnntui.runs import Run, RunError
 from rnntui.tasks import TASKS, get_task
 from rnntui.ui import figures
 from rnntui.ui.curves import SMOOTHING_WEIGHTS, epoch_curve, metric_key, smoothed
+from rnntui.ui.columns import Points
 from rnntui.ui.theme import SERIES_COLOURS
 from rnntui.ui.widgets.footer import KeyFooter
 from rnntui.ui.widgets.cursor_line import CursorLine
@@ -94,6 +95,14 @@ class CompareScreen(Screen[None]):
                 tooltip="ticked runs that differ only in their seed: one curve, their mean, "
                 "in a band of ± one standard deviation, and one table row of mean ± sd (v "
                 "again: every run its own curve)"),
+        Binding("g", "through_time", "Gradient through time", id="compare.through_time",
+                show=False, tooltip="the right plot: each run's ‖∂L/∂h_t‖ at every step t of "
+                "a held-out sequence (log scale; the last epoch recorded): SimpleRNN's "
+                "vanishes toward the start (g again: the metric)"),
+        Binding("k", "saturation", "Gate saturation", id="compare.saturation", show=False,
+                tooltip="the right plot: per unit of each run's first layer, the share of "
+                "held-out steps its forget gate (GRU: update gate z) is below 0.1 against "
+                "above 0.9, at the last epoch recorded (Karpathy 2015; k again: the metric)"),
         Binding("e", "export", "Export CSV", id="compare.export", show=False,
                 tooltip="write the highlighted run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="compare.back", tooltip="back"),
@@ -115,6 +124,10 @@ class CompareScreen(Screen[None]):
         self.per_class = False  # the table has a per-class accuracy column (classifiers)
         self.bands = True
         """Runs that differ only in seed drawn as a mean ± sd band and one table row."""
+        self.through_time = False
+        """The right plot shows the gradient through time (g) instead of the metric."""
+        self.saturation = False
+        """The right plot shows each run's gate saturation (k) instead of the metric."""
         self.table: DataTable = DataTable(classes="compare-table")
 
     @property
@@ -304,8 +317,16 @@ class CompareScreen(Screen[None]):
                                         colour, marker))
         smooth_note = f" · smoothed {weight:g}" if weight else ""
         self.query_one("#compare-loss", CurvePlot).show(loss_series, title="loss" + smooth_note)
-        self.query_one("#compare-metric", CurvePlot).show(metric_series,
-                                                          title=shown + smooth_note)
+        right = self.query_one("#compare-metric", CurvePlot)
+        if self.saturation:
+            right.xlabel, right.log_y = "share of steps < 0.1", False
+            right.show(*saturation_series(picked, differing))
+        elif self.through_time:
+            right.xlabel, right.log_y = "step t", True
+            right.show(*through_time_series(picked, differing))
+        else:
+            right.xlabel = "epoch"
+            right.show(metric_series, title=shown + smooth_note)
         self._fill_table(picked, shown, histories)
         self._read_cursor()
 
@@ -427,6 +448,8 @@ class CompareScreen(Screen[None]):
         """Read both plots at the cursor's epoch, exactly (not smoothed), from the histories."""
         cursor = self.query_one(CursorLine)
         epoch = self.query_one("#compare-metric", CurvePlot).cursor
+        if self.through_time or self.saturation:  # the right plot's x is not an epoch
+            epoch = self.query_one("#compare-loss", CurvePlot).cursor
         if epoch is None:
             cursor.hide_values()
             return
@@ -513,6 +536,21 @@ class CompareScreen(Screen[None]):
         self.notify(f"Smoothing {weight:g} (moving average, as TensorBoard's)." if weight
                     else "No smoothing: the curves as logged.", timeout=3)
 
+    async def action_saturation(self) -> None:
+        self.saturation = not self.saturation
+        self.through_time = False
+        self.query_one("#compare-metric", CurvePlot).cursor = None
+        await self.redraw()
+
+    async def action_through_time(self) -> None:
+        self.saturation = False
+        self.through_time = not self.through_time
+        right = self.query_one("#compare-metric", CurvePlot)
+        right.cursor = None
+        if not self.through_time:
+            right.log_y = False
+        await self.redraw()
+
     def action_log_scale(self) -> None:
         plots = list(self.query(CurvePlot))
         for plot in plots:
@@ -524,6 +562,11 @@ class CompareScreen(Screen[None]):
 
     def action_cursor(self, step: int) -> None:
         leader = self.query_one("#compare-metric", CurvePlot)
+        if self.through_time or self.saturation:
+            leader = self.query_one("#compare-loss", CurvePlot)
+            leader.move_cursor(step)
+            self._read_cursor()
+            return
         if not leader.series:
             leader = self.query_one("#compare-loss", CurvePlot)
         leader.move_cursor(step)
@@ -541,3 +584,51 @@ class CompareScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss()
 
+
+
+def through_time_series(picked: list[tuple[int, Run]], differing: list[str]
+                        ) -> tuple[list[Series], str]:
+    """Each run's last recorded gradient through time (its first recurrent layer), with the
+    plot's title."""
+    from rnntui.runs.curves import read_curves
+
+    series = []
+    for i, run in picked:
+        curves = read_curves(run.path)
+        if not curves:
+            continue
+        epoch = max(curves)
+        norms = curves[epoch]["layers"][0]["norms"]
+        points = Points([(t + 1.0, n) for t, n in enumerate(norms) if n > 0])
+        series.append(Series(f"#{i + 1} {legend(run.hparams, differing)} ep {epoch}", points,
+                             SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                             _MARKERS[i % len(_MARKERS)]))
+    # L: the last step's loss. A longer title is not drawn at 80 columns; the runs with no
+    # curve (trained before rnntui kept them) are simply not in the legend.
+    return series, "‖∂L/∂h_t‖ by step"
+
+
+INTEGRATOR_GATES = ("f", "z")  # the gate that keeps the state: LSTM's forget, GRU's update
+
+
+def saturation_series(picked: list[tuple[int, Run]], differing: list[str]
+                      ) -> tuple[list[Series], str]:
+    """Each gated run's first layer at its last recorded epoch: per unit, (share of steps
+    with the integrator gate < 0.1, share > 0.9), one scatter a run; with the plot's title.
+    SimpleRNN has no gates and is left out."""
+    from rnntui.units import saturation
+
+    series = []
+    for i, run in picked:
+        entry = saturation.at_epoch(run.path) if saturation.read(run.path) else {}
+        layers = entry.get("layers") or []
+        gates = layers[0].get("gates", {}) if layers else {}
+        gate = next((g for g in INTEGRATOR_GATES if g in gates), None)
+        if gate is None:
+            continue
+        points = Points(zip(gates[gate]["left"], gates[gate]["right"]))
+        series.append(Series(f"#{i + 1} {legend(run.hparams, differing)} {gate} "
+                             f"ep {entry.get('epoch')}", points,
+                             SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                             _MARKERS[i % len(_MARKERS)], scatter=True))
+    return series, "f/z gate: share > 0.9"

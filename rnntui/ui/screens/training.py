@@ -81,6 +81,13 @@ class TrainingScreen(Screen[None]):
         Binding("right", "cursor(1)", "epoch ▶", id="training.cursor_right", show=False,
                 priority=True,
                 tooltip="move the plots' cursor an epoch on (the first press: the last epoch)"),
+        # Not in the footer either (no room at 80 columns); ? lists it.
+        Binding("n", "norms", "Gradient norms", id="training.norms", show=False,
+                tooltip="the right plot: the metric, or every batch's gradient norm (log "
+                "scale) with the clip threshold"),
+        Binding("h", "histograms", "Histograms", id="training.histograms", show=False,
+                tooltip="the right plot: a recurrent kernel's weights at the cursor's epoch, "
+                "then its last gradient (h again), then the metric; ←→ move the epoch"),
         Binding("e", "export", "Export CSV", id="training.export", show=False,
                 tooltip="write the run's history as CSV (history.csv in its folder)"),
         Binding("escape", "back", "Back", id="training.back",
@@ -97,6 +104,8 @@ class TrainingScreen(Screen[None]):
         self._plotted = (-1, -1)  # (epochs, batch losses) the plots last showed
         self._log_seen = 0  # session.log_count already written to the log pane
         self._seen: tuple | None = None  # what was shown when the screen was covered
+        self.showing_norms = False  # the right plot: gradient norms (n) instead of the metric
+        self.histogram_kind: str | None = None  # or "weights"/"gradients": a histogram (h)
 
     @property
     def rnntui(self) -> Navigator:
@@ -312,13 +321,41 @@ class TrainingScreen(Screen[None]):
         if session.steps > 1:  # with one batch an epoch, the batch curve is the epoch curve
             loss.insert(0, Series("batch", session.batch_losses, BATCH_COLOUR, "braille"))
         self.query_one("#loss-plot", CurvePlot).show(loss)
-        if metric:
+        if self.histogram_kind is not None:
+            plot = self.query_one("#metric-plot", CurvePlot)
+            plot.log_y = False
+            plot.show(*histogram_series(session, self.histogram_kind,
+                                        self.query_one("#loss-plot", CurvePlot).cursor))
+        elif self.showing_norms:
+            plot = self.query_one("#metric-plot", CurvePlot)
+            plot.log_y = True  # norms span orders of magnitude (an explosion, a vanishing)
+            plot.show(*norm_series(session))
+        elif metric:
+            self.query_one("#metric-plot", CurvePlot).log_y = False
             name = self.metric
             self.query_one("#metric-plot", CurvePlot).show(
                 [Series(name, curve(name), SERIES_COLOURS[0]),
                  Series(f"val_{name}", curve(f"val_{name}"), SERIES_COLOURS[1], "dot")],
                 title=name)
         self._read_cursor()
+
+    def action_histograms(self) -> None:
+        """The right plot: weights' histogram, then gradients', then the metric."""
+        order = [None, "weights", "gradients"]
+        self.histogram_kind = order[(order.index(self.histogram_kind) + 1) % len(order)]
+        self.showing_norms = False
+        plot = self.query_one("#metric-plot", CurvePlot)
+        plot.xlabel = "epoch" if self.histogram_kind is None else "value"
+        plot.hide_cursor()
+        self._draw_plots()
+
+    def action_norms(self) -> None:
+        """Switch the right plot between the metric and the gradient norms."""
+        self.histogram_kind = None
+        self.query_one("#metric-plot", CurvePlot).xlabel = "epoch"
+        self.showing_norms = not self.showing_norms
+        self.query_one("#metric-plot", CurvePlot).hide_cursor()
+        self._draw_plots()
 
     def _read_cursor(self) -> None:
         """The values of both plots at the cursor's epoch (from the history, exactly)."""
@@ -386,7 +423,23 @@ class TrainingScreen(Screen[None]):
         """Move the cursor over the epochs (the metric plot leads: the loss plot also has
         the batches between epochs)."""
         leader = self.query_one("#metric-plot", CurvePlot)
-        leader.move_cursor(step)
+        if self.histogram_kind is not None:  # the epoch the histogram is of, on the loss plot
+            loss = self.query_one("#loss-plot", CurvePlot)
+            epochs = len(self.session.history)
+            if epochs:
+                at = loss.cursor
+                loss.place_cursor(epochs if at is None else
+                                  min(max(int(at) + step, 1), epochs))
+                self._draw_plots()
+            return
+        if self.showing_norms:  # its points are batches: step over whole epochs instead
+            epochs = len(self.session.history)
+            if not epochs:
+                return
+            at = leader.cursor
+            leader.place_cursor(epochs if at is None else min(max(int(at) + step, 1), epochs))
+        else:
+            leader.move_cursor(step)
         self.query_one("#loss-plot", CurvePlot).place_cursor(leader.cursor)
         self._read_cursor()
 
@@ -401,3 +454,53 @@ class TrainingScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def norm_series(session: TrainingSession) -> tuple[list[Series], str]:
+    """The gradient-norm plot: every batch's global norm (kept epochs, then the live ones),
+    each recurrent kernel's, and the clipnorm threshold as a flat line; with its title."""
+    from rnntui.runs.norms import GLOBAL, batch_points
+
+    records = session.norms
+    done = records[-1].epoch if records else 0
+    overall = Points(batch_points(records, GLOBAL))
+    for x, y in session.live_norms.points:
+        if x > done and y > 0:
+            overall.append(x, y)
+    series = [Series("all weights", overall, SERIES_COLOURS[0], "braille")]
+    labels = [label for label in (records[-1].norms if records else {})
+              if label.endswith("recurrent_kernel")]
+    for i, label in enumerate(labels, start=1):
+        series.append(Series(label.split("/")[0] + " recurrent", Points(
+            batch_points(records, label)), SERIES_COLOURS[i % len(SERIES_COLOURS)], "dot"))
+    clip = session.run.hparams.get("clipnorm")
+    xs = [x for s in series for x in s.points.xs]
+    if clip and xs:
+        series.append(Series(f"clipnorm {clip:g}", Points([(min(xs), clip), (max(xs), clip)]),
+                             BATCH_COLOUR, "hd"))
+    if not xs:
+        off = not session.run.hparams.get("log_gradients", True)
+        title = ("gradient norm: off (log_gradients=false)" if off else
+                 "gradient norm: none yet (n: back to the metric)")
+    else:
+        title = "gradient norm per batch"
+    return series, title
+
+
+def histogram_series(session: TrainingSession, kind: str, epoch: float | None
+                     ) -> tuple[list[Series], str]:
+    """A recurrent kernel's histogram of `kind` ("weights" or "gradients") at `epoch` (None:
+    the last recorded): counts against bin centres; with the plot's title."""
+    if not session.histograms:
+        return [], f"{kind}: none kept (log_gradients=false, or trained before)"
+    at = int(epoch) if epoch is not None and int(epoch) in session.histograms else max(
+        session.histograms)
+    hists = session.histograms[at].kinds.get(kind, {})
+    labels = [k for k in hists if k.endswith("recurrent_kernel")] or list(hists)
+    if not labels:
+        return [], f"{kind}: none at epoch {at}"
+    label = labels[0]
+    h = hists[label]
+    points = Points(zip(h.centres(), [float(c) for c in h.counts]))
+    return ([Series(f"{label} (n={h.count:,})", points, SERIES_COLOURS[0], "hd")],
+            f"{kind} · epoch {at}")

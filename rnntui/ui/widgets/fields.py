@@ -24,6 +24,8 @@ _CHOICE_LABELS = {"cell": dict(CELL_NAMES)}  # shown as Keras names them
 
 def value_text(value: Any) -> str:
     """A value as the user would type it (repr keeps 0.001 and 1e-05 exact)."""
+    if value is None:  # an optional setting that is off (config.Param.optional)
+        return "off"
     if isinstance(value, float):
         return repr(value)
     return str(value)

@@ -29,6 +29,7 @@ class Series:
     points: Sequence[Point]
     color: tuple[int, int, int] | str = "default"
     marker: str = "hd"
+    scatter: bool = False  # points only (not joined): e.g. one a unit, in no order
 
 
 class CurvePlot(PlotextPlot):
@@ -141,6 +142,11 @@ class CurvePlot(PlotextPlot):
         limit = 2 * max(self.size.width, 20)
         self.drawn = {}
         for series in self.series:
+            if series.scatter:  # every point: thinning a scatter would drop units
+                points = self.drawn[series.label] = series.points
+                plt.scatter(list(points.xs), list(points.ys), label=series.label,
+                            color=series.color, marker=series.marker)
+                continue
             points = self.drawn[series.label] = downsample(series.points, limit)
             plt.plot(list(points.xs), list(points.ys), label=series.label,
                      color=series.color, marker=series.marker)
