@@ -134,6 +134,11 @@ def test_an_acrostic_keeps_the_form_and_ends_on_a_full_stop():
                        rng=np.random.default_rng(s))
         assert [line[0] for line in poem.lines] == list("春夏秋冬")
         assert poem_form(poem.text) is not None and poem.text.endswith("。")
+    # the bars show what comes next: the head, written whatever the network says
+    options = WritingOptions(acrostic="春夏秋冬", lines=4)
+    assert w.candidates(w.start(""), 5, options) == [("春", 1.0)]
+    assert w.candidates(w.start("春日依山尽，"), 5, options) == [("夏", 1.0)]
+    assert w.candidates(w.start("春日依山"), 5, options)[0][0] != "夏"
     with pytest.raises(WritingError, match="line 1 must start with 春"):
         w.write("白日依山尽", WritingOptions(acrostic="春夏秋冬"))
     with pytest.raises(WritingError, match="5 acrostic characters for a poem of 4 lines"):

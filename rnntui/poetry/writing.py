@@ -271,12 +271,17 @@ class PoemWriter:
         """The k likeliest next characters from `start`, as `write` draws its first one:
         the network's probabilities (before temperature) over what it may write there (no
         `<unk>`, only what the rules allow), renormalized. At temperature 0 the poem's next
-        character is the first of these. A typed start the rules refuse gives the
-        network's own bars (`check` says why)."""
+        character is the first of these; where an acrostic's head starts the next line, it
+        alone (it is written whatever the network says). A typed start the rules refuse
+        gives the network's own bars (`check` says why)."""
         options = self._for_vocab(options)
         try:
-            masked, _ = self._masked(start.logits, start, list(start.tokens), options,
-                                     self._heads(options))
+            heads = self._heads(options)
+            where = self._where(list(start.tokens), options, heads, typed=len(start.tokens))
+            if not where.current and where.done < len(heads):
+                return [(heads[where.done], 1.0)]  # the acrostic's head comes next, forced
+            masked, _ = self._masked(start.logits, start, list(start.tokens), options, heads,
+                                     where)
         except WritingError:
             masked, _ = self._masked(start.logits, start, list(start.tokens),
                                      options.rules_off, [])
