@@ -134,6 +134,12 @@ def test_an_acrostic_keeps_the_form_and_ends_on_a_full_stop():
                        rng=np.random.default_rng(s))
         assert [line[0] for line in poem.lines] == list("春夏秋冬")
         assert poem_form(poem.text) is not None and poem.text.endswith("。")
+    # asked for an odd number of lines, the poem still ends on 。 (not on a comma)
+    for lines in (1, 3):
+        poem = w.write("", WritingOptions(acrostic="春夏秋"[:lines], lines=lines),
+                       rng=np.random.default_rng(0))
+        assert len(poem.lines) == lines and poem.text.endswith("。"), poem.text
+        assert all(line.endswith("，") for line in poem.lines[:-1][::2]), poem.text
     # the bars show what comes next: the head, written whatever the network says
     options = WritingOptions(acrostic="春夏秋冬", lines=4)
     assert w.candidates(w.start(""), 5, options) == [("春", 1.0)]

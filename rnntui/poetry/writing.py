@@ -669,6 +669,8 @@ class PoemWriter:
         if options.form:
             book = self.book()
             mark = COMMA if line_n % 2 == 0 else STOP
+            if where.total is not None and line_n == where.total - 1:
+                mark = STOP  # a poem ends on 。, also when asked for an odd number of lines
             mark_mask = np.zeros(v, dtype=bool)
             if mark in self.index:
                 mark_mask[self.index[mark]] = True
