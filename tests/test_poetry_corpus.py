@@ -85,11 +85,14 @@ def test_a_file_whose_hash_does_not_match_is_refused(served, monkeypatch):
         download.fetch()
 
 
-def test_offline_the_starter_corpus_with_a_note():
+def test_offline_the_starter_corpus_with_a_note(capsys):
     task = get_task("poems")
     data = task.load(task.hparams({"seq_len": 8}))
     assert data.notes[0].startswith("corpus: cannot download the Tang poems")
     assert data.notes[0].endswith("the built-in starter corpus instead")
+    # said on the terminal too, under the download's own lines (`rnntui train` shows no notes)
+    err = capsys.readouterr().err
+    assert "cannot download the Tang poems" in err and "starter corpus instead" in err
     assert "床" in data.vocab  # 床前明月光 reads as five known characters
 
 

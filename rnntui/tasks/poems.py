@@ -17,6 +17,7 @@ poems only, and reads rarer and unseen characters as UNK.
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from collections.abc import Callable, Mapping, Sequence
@@ -246,6 +247,10 @@ def corpus_poems(source: DataSource, download: bool = True) -> tuple[list[str], 
             return read_corpus_files(real.fetch()), "the Tang poems of chinese-poetry (全唐诗)"
         except DataUnavailable as exc:
             why = str(exc)
+            # said where the download's own lines were (the terminal of `rnntui train`, the
+            # training log in the app); the run's notes say it again
+            print(f"{why}: training on the built-in starter corpus instead", file=sys.stderr,
+                  flush=True)
     elif real.is_cached():
         return read_corpus_files(real.cached_files()), "the Tang poems of chinese-poetry (全唐诗)"
     return read_poems(), f"{why}: the built-in starter corpus instead"
