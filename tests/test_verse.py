@@ -324,3 +324,18 @@ def test_the_rhyme_rule_refuses_a_rhyme_made_of_rare_readings_only():
     start = w.start("春山夜露鸟，夏是今月还。秋城雨雨别，")
     marks = {c.line[-2]: c for c in w.next_lines(start, 3, WritingOptions(lines=4))}
     assert "平" not in marks and all(c.rhymes for c in marks.values())
+
+
+def test_the_form_rule_writes_every_line_whatever_the_length():
+    """A 七律 is 64 characters with its marks: the length (48 by default in the app and on
+    the CLI) does not cut it off at line 7."""
+    w = writer(5)
+    for s in range(3):
+        poem = w.write("", WritingOptions(lines=8, length=48, size=7),
+                       rng=np.random.default_rng(s))
+        assert len(poem.lines) == 8 and poem_form(poem.text) == 7, poem.text
+        assert poem.text.endswith("。")
+    # with the form rule off the length still bounds what is written
+    off = w.write("白日依山尽", WritingOptions(lines=8, length=10, form=False, rhyme=False),
+                  rng=np.random.default_rng(0))
+    assert len(off.written) <= 10

@@ -55,7 +55,8 @@ class WritingOptions:
         top_p: nucleus sampling, the likeliest whose probabilities sum to p (None: all).
         lines: end after this many lines, counting the typed ones (None: at END; with the
             form rule, 4).
-        length: the most characters written.
+        length: the most characters written (under the form rule, at least what its
+            lines need: a 七律 is 64 characters).
         rhyme: the rhyme rule (平水韵, see the module).
         acrostic: characters that start lines 1, 2, 3 … in turn (藏头诗).
         prefix: text read before the poem (as if it were the poem before) but not written.
@@ -368,7 +369,10 @@ class PoemWriter:
         steps: list[float] = []
         kept: list[float] = []
         ping: list[float | None] = []
-        for _ in range(options.length):
+        length = options.length
+        if options.form:  # the form's lines, whatever the length (8 of 7: 64 characters)
+            length = max(length, (options.lines or 4) * (max(SIZES) + 1))
+        for _ in range(length):
             where = self._where(tokens, options, heads, typed=len(start.tokens))
             if where.total is not None and where.done >= where.total:
                 break
