@@ -286,6 +286,10 @@ def main(argv: list[str] | None = None) -> int:
                          f"{got['samples_per_second']:,.0f} samples/s "
                          f"(epochs {', '.join(f'{t:.2f}' for t in got['epoch_seconds'])} s)"),
                       flush=True)
+                if args.out:  # what is measured so far survives the script's timeout
+                    Path(args.out).write_text(json.dumps(
+                        {"partial": True, "quick": args.quick, "backend": args.backend,
+                         "rows": [*rows, row]}, indent=1))
             rows.append(row)
     print(f"IMDb-shaped LSTM classifier: {args.samples:,} random reviews x {args.maxlen} words, "
           f"{args.epochs} epochs (first not timed)"

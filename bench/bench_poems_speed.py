@@ -16,6 +16,7 @@ target do not depend on the load.
 
     python bench/bench_poems_speed.py                         # today's default vs the previous
     python bench/bench_poems_speed.py --max-seconds 900 --config "gru:cell=gru"
+    python bench/bench_poems_speed.py --only default --only cut2 --config "cut2:min_count=2"
     python bench/bench_poems_speed.py --only default --set max_poems=500 --max-seconds 30
 
 `--config "NAME:key=value,key=value"` adds a configuration (the default's hyperparameters with
@@ -58,6 +59,7 @@ def run_config(name: str, pairs: dict[str, str], common: list[str], corpus: str,
     import rnntui.tasks.poems as poems
     from rnntui.config import parse_assignments
     from rnntui.engine import backend
+    from rnntui.engine.mirror import predictor
     from rnntui.runs import RunStore
     from rnntui.tasks import DataSource, get_task
 
@@ -80,7 +82,7 @@ def run_config(name: str, pairs: dict[str, str], common: list[str], corpus: str,
         if len(self.history) == before:
             return
         clock["train"] = self.train_seconds
-        figures = task.extra_figures(self._predictor(backend.import_keras(), model), data,
+        figures = task.extra_figures(predictor(backend.import_keras(), model), data,
                                      self.hp)
         ratio = figures["perplexity"] / baseline
         rows.append((len(self.history), self.train_seconds, ratio))

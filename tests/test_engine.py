@@ -191,3 +191,16 @@ def test_eta_speed_leaves_out_compiling_and_pauses(tmp_path):
     trainer.samples_done_this_session = 32 * 11
     trainer.paused_seconds = 5.0
     assert trainer.speed(20.0) == pytest.approx(320 / 5)  # not 352 / 20
+
+
+def test_a_run_whose_data_now_gives_another_vocabulary_is_not_trained_on(tmp_path):
+    # Its ids would mean other characters (a changed corpus, or a run from before the poems'
+    # vocabulary cut moved from 2 to 5 occurrences): refused in one line, nothing trained.
+    run = _make_run("poems", tmp_path, epochs=1)
+    assert isinstance(train(run), ev.TrainingFinished)
+    vocab = run.vocab()
+    run.save_vocab([*vocab[:2], *reversed(vocab[2:])])
+    result = train(run)
+    assert isinstance(result, ev.TrainingFailed)
+    assert "its data now gives another vocabulary" in result.message
+    assert len(run.history()) == 1

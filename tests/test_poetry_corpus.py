@@ -85,11 +85,14 @@ def test_a_file_whose_hash_does_not_match_is_refused(served, monkeypatch):
         download.fetch()
 
 
-def test_offline_the_starter_corpus_with_a_note():
+def test_offline_the_starter_corpus_with_a_note(capsys):
     task = get_task("poems")
     data = task.load(task.hparams({"seq_len": 8}))
     assert data.notes[0].startswith("corpus: cannot download the Tang poems")
     assert data.notes[0].endswith("the built-in starter corpus instead")
+    # said on the terminal too, under the download's own lines (`rnntui train` shows no notes)
+    err = capsys.readouterr().err
+    assert "cannot download the Tang poems" in err and "starter corpus instead" in err
     assert "床" in data.vocab  # 床前明月光 reads as five known characters
 
 
@@ -239,3 +242,28 @@ def test_a_missing_poem_file_is_named_as_given(tmp_path):
     poems = tmp_path / "poems.txt"
     poems.write_text("白日依山盡，黃河入海流。\n", encoding="utf-8")
     assert read_scored_poems(poems, "simplified") == ["白日依山尽，黄河入海流。"]
+
+
+def test_a_run_made_with_the_earlier_vocabulary_cut_still_finds_its_training_poems(
+        tmp_path, monkeypatch):
+    # Large-corpus rule on the starter poems (SMALL_CORPUS 0): today's cut is MIN_COUNT (5);
+    # a run from before issue 26 item 8 saved a vocabulary cut at 2, and score's copy check
+    # and bench_poem_form must still rebuild its training poems; any other cut is refused.
+    import rnntui.tasks.poems as poems
+    from rnntui.tasks.corpus import tokenize
+
+    monkeypatch.setattr(poems, "SMALL_CORPUS", 0)
+    task = get_task("poems")
+    hp = task.hparams({"seq_len": 8})
+    corpus = tmp_path / "poems.txt"
+    corpus.write_text("\n".join(read_poems()), encoding="utf-8")
+    source = DataSource(corpus=str(corpus))
+    prepared, _ = task.prepared(hp, source, download=False)
+    tokens = [tokenize(p, hp.tokens) for p in prepared.train]
+    assert task.vocab(hp, source) == poems.build_vocab(tokens, poems.MIN_COUNT)
+    earlier = poems.build_vocab(tokens, 2)
+    assert len(earlier) > len(task.vocab(hp, source))
+    train_poems, _, _ = task.training_poems(hp, source, earlier)
+    assert train_poems == prepared.train
+    with pytest.raises(DataUnavailable, match="gives another vocabulary"):
+        task.training_poems(hp, source, poems.build_vocab(tokens, 3))

@@ -313,6 +313,15 @@ async def test_poem_keys_set_lines_chars_form_tones_and_a_mood():
         screen.field.value = "床前明月光，"
         await settle(pilot)
         assert "平 " in screen_text(app) and "仄 " in screen_text(app)
+        # a mark comes next after a whole line; emptied, the field's bars say nothing stale
+        screen.field.value = "床前明月光"
+        await settle(pilot)
+        assert "a mark comes next" in screen_text(app)
+        screen.field.value = ""
+        await settle(pilot)
+        assert "a mark comes next" not in screen_text(app)
+        screen.field.value = "床前明月光，"
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         lines = poem_lines("床前明月光，" + "".join(t for t in screen.poem_tokens if t != END))

@@ -134,6 +134,17 @@ def test_an_acrostic_keeps_the_form_and_ends_on_a_full_stop():
                        rng=np.random.default_rng(s))
         assert [line[0] for line in poem.lines] == list("春夏秋冬")
         assert poem_form(poem.text) is not None and poem.text.endswith("。")
+    # asked for an odd number of lines, the poem still ends on 。 (not on a comma)
+    for lines in (1, 3):
+        poem = w.write("", WritingOptions(acrostic="春夏秋"[:lines], lines=lines),
+                       rng=np.random.default_rng(0))
+        assert len(poem.lines) == lines and poem.text.endswith("。"), poem.text
+        assert all(line.endswith("，") for line in poem.lines[:-1][::2]), poem.text
+    # the bars show what comes next: the head, written whatever the network says
+    options = WritingOptions(acrostic="春夏秋冬", lines=4)
+    assert w.candidates(w.start(""), 5, options) == [("春", 1.0)]
+    assert w.candidates(w.start("春日依山尽，"), 5, options) == [("夏", 1.0)]
+    assert w.candidates(w.start("春日依山"), 5, options)[0][0] != "夏"
     with pytest.raises(WritingError, match="line 1 must start with 春"):
         w.write("白日依山尽", WritingOptions(acrostic="春夏秋冬"))
     with pytest.raises(WritingError, match="5 acrostic characters for a poem of 4 lines"):
@@ -258,3 +269,73 @@ def test_the_form_rule_does_not_apply_to_a_vocabulary_of_words():
     poem = w.write("", WritingOptions(lines=None, length=24, rhyme=False),
                    rng=np.random.default_rng(1))
     assert len(poem.steps) > len(poem.written)  # it ended itself: END is not banned
+
+
+# -- a character under several 平 groups -------------------------------------------------------
+
+def test_a_character_under_several_ping_groups_rhymes_by_its_usual_one():
+    from rnntui.poetry.pingshui import rhyme_groups, usual_group
+
+    # 平 is listed under 一先 (pián) before 八庚 (píng); 还 under 十五删 (huán) and 一先 (xuán)
+    assert set(ping_groups("平")) == {"下平一先", "下平八庚"} and usual_group("平") == "下平八庚"
+    assert usual_group("还") == "上平十五删"
+    # they share only 一先, a group neither is usually read in: no rhyme
+    assert rhyme_groups(["还", "平"]) == []
+    assert not meter.rhyme(["春山夜露鸟", "夏是今月还", "秋城雨雨别", "冬曹何头平"]).rhymed
+    # 天 is usually read in 一先, so 还 may rhyme with it there (context decides)
+    assert meter.rhyme(["春山夜露鸟", "夏是今月还", "秋城雨雨别", "冬曹何头天"]).group == "下平一先"
+    # 行 (七阳 and 八庚) rhymes with 光 and 霜 in 七阳, their group
+    assert meter.rhyme(["床前明月光", "疑是地上霜", "举头望明月", "低头向远行"]).rhymed
+
+
+def test_characters_whose_opencc_traditional_form_is_not_the_books_are_found():
+    # OpenCC writes 为 as 爲 and 众 as 衆; the book has 為 and 眾
+    assert tone_class("为") == EITHER and ping_groups("为") == ("上平四支",)
+    assert tone_class("众") == ZE
+
+
+def test_the_rhyme_rule_refuses_a_rhyme_made_of_rare_readings_only():
+    """A network that wants 平 to end line 4 after 还 ends line 2: 平 shares only 一先 with
+    还, a group neither is usually read in, so the rule writes another character."""
+    from rnntui.nn import Network
+    from rnntui.nn.cells import LSTMCell
+    from rnntui.nn.layers import Dense, Embedding, Recurrent
+    from rnntui.poetry.writing import PoemWriter
+    from rnntui.tasks.corpus import END, UNK
+
+    vocab = [END, UNK, "，", "。", *"春山夜露鸟夏是今月还秋城雨别冬曹何头平天关"]
+    rng = np.random.default_rng(0)
+    v, e, u = len(vocab), 4, 6
+    bias = np.zeros(v)
+    bias[vocab.index("平")] = 8.0  # the network's favourite by far
+    net = Network([Embedding("emb", rng.normal(0, 1, (v, e))),
+                   Recurrent("lstm", LSTMCell(rng.normal(0, 0.8, (e, 4 * u)),
+                                              rng.normal(0, 0.8, (u, 4 * u)),
+                                              np.zeros(4 * u)), False),
+                   Dense("out", np.zeros((u, v)), bias, "softmax")])
+    w = PoemWriter(net, vocab, "simplified")
+    typed = "春山夜露鸟，夏是今月还。秋城雨雨别，冬曹何头"
+    ends = {w.write(typed, WritingOptions(lines=4), rng=np.random.default_rng(s)).lines[3][-2]
+            for s in range(20)}
+    assert "平" not in ends and ends <= set("天关山"), ends  # 删: 关 山; 先: 天
+    # without the rhyme rule the network's favourite ends it
+    assert w.write(typed, WritingOptions(lines=4, rhyme=False),
+                   rng=np.random.default_rng(0)).lines[3][-2] == "平"
+    start = w.start("春山夜露鸟，夏是今月还。秋城雨雨别，")
+    marks = {c.line[-2]: c for c in w.next_lines(start, 3, WritingOptions(lines=4))}
+    assert "平" not in marks and all(c.rhymes for c in marks.values())
+
+
+def test_the_form_rule_writes_every_line_whatever_the_length():
+    """A 七律 is 64 characters with its marks: the length (48 by default in the app and on
+    the CLI) does not cut it off at line 7."""
+    w = writer(5)
+    for s in range(3):
+        poem = w.write("", WritingOptions(lines=8, length=48, size=7),
+                       rng=np.random.default_rng(s))
+        assert len(poem.lines) == 8 and poem_form(poem.text) == 7, poem.text
+        assert poem.text.endswith("。")
+    # with the form rule off the length still bounds what is written
+    off = w.write("白日依山尽", WritingOptions(lines=8, length=10, form=False, rhyme=False),
+                  rng=np.random.default_rng(0))
+    assert len(off.written) <= 10

@@ -383,8 +383,15 @@ class Trainer:
         self.curves = CurveRecorder.for_training(
             self.run.path, self.task, self.hp, data,
             lambda message: self.emit(LogLine(message, "warning")))
-        if data.vocab is not None and self.run.vocab() is None:
+        saved_vocab = self.run.vocab() if data.vocab is not None else None
+        if data.vocab is not None and saved_vocab is None:
             self.run.save_vocab(data.vocab)
+        elif saved_vocab is not None and list(saved_vocab) != list(data.vocab):
+            # Its ids would mean other tokens: training on would quietly spoil the network.
+            raise RunError(f"{self.run.name}: its data now gives another vocabulary "
+                           f"({len(data.vocab):,} tokens; the run's vocab.json holds "
+                           f"{len(saved_vocab):,}): its corpus changed, or this version cuts "
+                           "rare tokens differently; train a new run")
         self.expected = fit_for(self.run)
         if self.history:
             model = load_checkpoint(self.run.model_path)

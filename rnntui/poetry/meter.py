@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rnntui.poetry.pingshui import (EITHER, PING, ZE, line_traditional, ping_groups,
-                                    resolved_class, tone_class)
+                                    resolved_class, rhyme_groups, tone_class)
 from rnntui.tasks.corpus import LINE_ENDS, poem_lines
 
 FIVE = {"A": "仄仄平平仄", "B": "平平仄仄平", "C": "平平平仄仄", "D": "仄仄仄平平"}
@@ -209,10 +209,9 @@ def _rhyme_of(bare: Sequence[str], rhyme_lines: tuple[int, ...], repeat: bool) -
     ends = [bare[n][-1:] for n in rhyme_lines]
     if not all(ends):
         return Rhyme(False, lines=rhyme_lines)
-    common: list[str] | None = None
-    for n, char in zip(rhyme_lines, ends):
-        groups = ping_groups(char, line_traditional(bare[n])[-1:])
-        common = list(groups) if common is None else [g for g in common if g in groups]
+    # a group every end is listed under, and the usual one of at least one of them
+    common = rhyme_groups([(char, line_traditional(bare[n])[-1:])
+                           for n, char in zip(rhyme_lines, ends)])
     repeated = len(set(ends)) < len(ends)
     ok = bool(common) and (repeat or not repeated)
     return Rhyme(ok, common[0] if common else "", rhyme_lines, repeated)

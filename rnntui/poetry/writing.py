@@ -30,7 +30,8 @@ import numpy as np
 from rnntui.nn.generate import pick_id
 from rnntui.nn.network import Network
 from rnntui.poetry import meter
-from rnntui.poetry.pingshui import EITHER, PING, ZE, ping_groups, resolved_class, tone_class
+from rnntui.poetry.pingshui import (EITHER, PING, ZE, ping_groups, resolved_class, tone_class,
+                                    usual_group)
 from rnntui.poetry.script import to_script
 from rnntui.tasks.corpus import END, LINE_ENDS, UNK, poem_lines
 
@@ -54,7 +55,8 @@ class WritingOptions:
         top_p: nucleus sampling, the likeliest whose probabilities sum to p (None: all).
         lines: end after this many lines, counting the typed ones (None: at END; with the
             form rule, 4).
-        length: the most characters written.
+        length: the most characters written (under the form rule, at least what its
+            lines need: a 七律 is 64 characters).
         rhyme: the rhyme rule (平水韵, see the module).
         acrostic: characters that start lines 1, 2, 3 … in turn (藏头诗).
         prefix: text read before the poem (as if it were the poem before) but not written.
@@ -174,6 +176,9 @@ class _Where:
     target: tuple[str, ...]  # 平声 groups the next rhyme character must share ('' : any)
     used: frozenset[str]  # rhyme characters already used
     first_kinds: tuple[tuple[str, int], ...]  # line types (and sizes) line 1 may still be
+    # the groups of `target` that are the usual group of a rhyme character already written:
+    # any character of these may rhyme; in the others only a character usually read there
+    anchored: frozenset[str] = frozenset()
 
 
 class PoemWriter:
@@ -216,6 +221,7 @@ class PoemWriter:
             ping = np.zeros(v, dtype=bool)
             ze = np.zeros(v, dtype=bool)
             groups: dict[str, np.ndarray] = {}
+            usual_groups: dict[str, np.ndarray] = {}  # by the group of its usual reading
             rhyming = np.zeros(v, dtype=bool)
             usual = np.zeros(v, dtype=bool)  # 平 by its only or most common reading
             for i, t in enumerate(self.vocab):
@@ -229,8 +235,11 @@ class PoemWriter:
                 for g in ping_groups(t):
                     groups.setdefault(g, np.zeros(v, dtype=bool))[i] = True
                     rhyming[i] = True
+                if rhyming[i]:
+                    usual_groups.setdefault(usual_group(t), np.zeros(v, dtype=bool))[i] = True
             self._book = {"han": han, "ping": ping, "ze": ze, "groups": groups,
-                          "rhyming": rhyming, "usual_ping": usual}
+                          "usual_groups": usual_groups, "rhyming": rhyming,
+                          "usual_ping": usual}
         return self._book
 
     # -- reading -----------------------------------------------------------------------
@@ -263,12 +272,17 @@ class PoemWriter:
         """The k likeliest next characters from `start`, as `write` draws its first one:
         the network's probabilities (before temperature) over what it may write there (no
         `<unk>`, only what the rules allow), renormalized. At temperature 0 the poem's next
-        character is the first of these. A typed start the rules refuse gives the
-        network's own bars (`check` says why)."""
+        character is the first of these; where an acrostic's head starts the next line, it
+        alone (it is written whatever the network says). A typed start the rules refuse
+        gives the network's own bars (`check` says why)."""
         options = self._for_vocab(options)
         try:
-            masked, _ = self._masked(start.logits, start, list(start.tokens), options,
-                                     self._heads(options))
+            heads = self._heads(options)
+            where = self._where(list(start.tokens), options, heads, typed=len(start.tokens))
+            if not where.current and where.done < len(heads):
+                return [(heads[where.done], 1.0)]  # the acrostic's head comes next, forced
+            masked, _ = self._masked(start.logits, start, list(start.tokens), options, heads,
+                                     where)
         except WritingError:
             masked, _ = self._masked(start.logits, start, list(start.tokens),
                                      options.rules_off, [])
@@ -355,7 +369,10 @@ class PoemWriter:
         steps: list[float] = []
         kept: list[float] = []
         ping: list[float | None] = []
-        for _ in range(options.length):
+        length = options.length
+        if options.form:  # the form's lines, whatever the length (8 of 7: 64 characters)
+            length = max(length, (options.lines or 4) * (max(SIZES) + 1))
+        for _ in range(length):
             where = self._where(tokens, options, heads, typed=len(start.tokens))
             if where.total is not None and where.done >= where.total:
                 break
@@ -478,6 +495,11 @@ class PoemWriter:
         if n % 2 == 1 and bare:
             groups = ping_groups(bare[-1])
             shared = [g for g in groups if g in where.target] if where.target else list(groups)
+            if where.target:  # a group usual to it or to a rhyme character before it
+                shared = [g for g in shared
+                          if g in where.anchored or g == usual_group(bare[-1])]
+            else:
+                shared.sort(key=lambda g: g != usual_group(bare[-1]))
             rhymes = bool(shared) and (options.repeat_rhyme or bare[-1] not in where.used)
             group = shared[0] if shared else ""
         return CandidateLine(line, lp, tones, breaks, group, rhymes)
@@ -529,6 +551,7 @@ class PoemWriter:
             size = len(current)  # a typed whole first line: the mark comes next
         target: tuple[str, ...] = ()
         used: set[str] = set()
+        usual: set[str] = set()
         if options.rhyme and complete:
             ends = [(n, ln[-1]) for n, ln in enumerate(complete)
                     if ln and (n % 2 == 1 or n == 0)]
@@ -538,7 +561,12 @@ class PoemWriter:
                     continue  # line 1 rhymes only where it ends 平
                 used.add(ch)
                 shared = tuple(g for g in target if g in groups) if target else groups
-                target = shared or groups  # typed lines that do not rhyme: the latest sets
+                if shared and target and not ({usual_group(ch)} | usual) & set(shared):
+                    shared = ()  # only by readings none of them usually has (还 平: 一先)
+                if not shared:  # typed lines that do not rhyme: the latest sets
+                    shared, usual = groups, set()
+                target = shared
+                usual.add(usual_group(ch))
         first_kinds: tuple[tuple[str, int], ...] = ()
         if options.tones:
             sizes = (size,) if size else SIZES
@@ -559,7 +587,8 @@ class PoemWriter:
                            for i, g in enumerate(classes[:s])):
                         kinds.append((kind, s))
             first_kinds = tuple(kinds)
-        return _Where(lines, done, current, size, total, target, frozenset(used), first_kinds)
+        return _Where(lines, done, current, size, total, target, frozenset(used), first_kinds,
+                      frozenset(usual) & frozenset(target))
 
     def _check_typed(self, typed: list[str], options: WritingOptions,
                      heads: Sequence[str]) -> None:
@@ -644,6 +673,8 @@ class PoemWriter:
         if options.form:
             book = self.book()
             mark = COMMA if line_n % 2 == 0 else STOP
+            if where.total is not None and line_n == where.total - 1:
+                mark = STOP  # a poem ends on 。, also when asked for an odd number of lines
             mark_mask = np.zeros(v, dtype=bool)
             if mark in self.index:
                 mark_mask[self.index[mark]] = True
@@ -663,9 +694,10 @@ class PoemWriter:
             book = self.book()
             if where.target:
                 mask = np.zeros(v, dtype=bool)
-                for g in where.target:
-                    if g in book["groups"]:
-                        mask |= book["groups"][g]
+                for g in where.target:  # see _Where.anchored
+                    members = book["groups" if g in where.anchored else "usual_groups"]
+                    if g in members:
+                        mask |= members[g]
             else:
                 mask = book["rhyming"].copy()
             if not options.repeat_rhyme:

@@ -551,6 +551,8 @@ class PoemScreen(WritingScreen):
 
     def clear_answer(self) -> None:
         super().clear_answer()  # the bars
+        for title in self.query("#predict-bars-title"):  # the split was the last line's
+            title.update(self.SECTION)
         if self.poem_tokens or self.poem_seed:  # a poem written from an earlier first line
             self.poem_status = f"✗ written after {self.poem_seed!r}, not the field's line"
             self._draw_poem()
