@@ -66,9 +66,9 @@ class RnntuiApp(KeyOrder, App[int]):
                  start: tuple[Run, str] | None = None, gc_paused: bool = False):
         super().__init__()
         self.start = start
+        """A run and the screen (of messages.RUN_SCREENS) to open on it once up."""
         self._gc_paused = gc_paused
         """The garbage collector was paused for the start (`run_app`): resume it once drawn."""
-        """A run and the screen (of messages.RUN_SCREENS) to open on it once up."""
         self.store = store or RunStore()
         self.source = source or DataSource()
         self.service = TrainingService(self, trainer_factory)
