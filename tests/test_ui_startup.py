@@ -47,3 +47,32 @@ def test_rnntui_starts_the_app_with_the_collector_paused(monkeypatch, paused_gc)
     monkeypatch.setattr(rnntui.ui.app, "run_app", run_app)
     assert cli.main([]) == 0
     assert seen == {"gc_paused": True, "enabled": False}
+
+
+async def test_footer_keys_are_born_with_the_footers_compact_and_still_follow_it(monkeypatch):
+    """Textual's FooterKey starts compact and its binding then sets the footer's value: two
+    restyles a key, ~20 ms before the first frame. KeyFooter's keys start with the value."""
+    from textual.app import App
+    from textual.widgets._footer import FooterKey
+
+    from rnntui.ui.widgets.footer import KeyFooter
+
+    restyled = []
+    update_styles = App.update_styles
+
+    def counting(self, node, animate=True):
+        if isinstance(node, FooterKey):
+            restyled.append(node)
+        return update_styles(self, node, animate=animate)
+
+    monkeypatch.setattr(App, "update_styles", counting)
+    app = make_app(trainer_factory=FakeFactory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey).exclude(".-command-palette"))
+        assert keys and restyled == []
+        assert not any(key.has_class("-compact") for key in keys)
+        assert app.screen.query_one(".-command-palette").has_class("-compact")  # as Footer's
+        app.screen.query_one(KeyFooter).compact = True  # the binding still carries a change
+        await pilot.pause()
+        assert all(key.compact and key.has_class("-compact") for key in keys)
