@@ -66,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_app() -> int:
     # Textual is a dependency: an ImportError here is a broken install, and must show as
     # one (it once printed the help and exited 0, hiding the breakage).
+    import gc
+
+    gc.disable()  # until the first frame is drawn: see run_app
     from rnntui.ui.app import run_app
 
-    return run_app()
+    return run_app(gc_paused=True)
