@@ -66,5 +66,8 @@ def read_json(path: Path, what: str) -> Any:
         raise RunError(f"{path.parent.name}: {what} is missing ({path.name})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
+    except RecursionError:  # thousands of nested brackets: no file rnntui wrote
+        raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: nested too "
+                       "deeply)") from None
     except OSError as exc:
         raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None

@@ -75,7 +75,7 @@ def read_notes(run_path: Path) -> RunNotes:
     never keep a run from opening."""
     try:
         data = json.loads((run_path / NOTES).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return RunNotes()
     if not isinstance(data, dict):
         return RunNotes()

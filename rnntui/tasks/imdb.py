@@ -277,6 +277,8 @@ def load_word_index(path: str | Path | None = None, download: bool = True) -> di
         data = json.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataUnavailable(f"{candidate}: not a readable JSON word index ({exc})") from None
+    except RecursionError:
+        raise DataUnavailable(f"{candidate}: not a word index (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
         raise DataUnavailable(f"{candidate}: not a word → rank JSON object")
     return data
