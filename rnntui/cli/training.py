@@ -166,6 +166,7 @@ class _Session:
         self.replicas: Any = None  # backend.Replicas, made once: devices are fixed per process
         self.received: list[int] = []
         self.current = ""
+        self.log_warned = False  # an unwritable rnntui.log is said once, not a run
         for signum in _SIGNAL_EXIT:
             signal.signal(signum, self._on_signal)
 
@@ -198,6 +199,10 @@ class _Session:
 
         self.current = run.name
         log = paths.log_file()
+        problem = paths.log_file_problem()
+        if problem and not self.log_warned:
+            print(f"warning: {problem}", file=sys.stderr)
+            self.log_warned = True
         with backend.native_stderr_to(log):
             backend.route_logs(log)
             from rnntui.engine.train import train
@@ -210,7 +215,7 @@ class _Session:
             with replicas.scope():
                 result = train(run, emit=printer, control=self.control)
         if isinstance(result, TrainingFailed):
-            fail(f"{result.message} (details in {log})")
+            fail(f"{result.message}" + ("" if problem else f" (details in {log})"))
         if result.message:
             print(result.message, file=sys.stderr)
         return result

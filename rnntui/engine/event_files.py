@@ -51,8 +51,13 @@ class EventFiles:
             return
         try:
             self._write(event)
-        except (OSError, ValueError) as exc:
-            self.failed = f"TensorBoard event files not written: {exc}"
+        except Exception as exc:
+            # Any failure at all: with TensorFlow installed, TensorBoard writes through
+            # tf.io.gfile, whose full disk is a ResourceExhaustedError, not an OSError (it
+            # once failed the training before epoch 1). A side output never stops the work.
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.failed = (f"TensorBoard event files not written from here on: {why}; "
+                           "training goes on")
             self.close()
 
     def _write(self, event: Event) -> None:
@@ -115,7 +120,7 @@ class EventFiles:
             writer, self.writer = self.writer, None
             try:
                 writer.close()
-            except OSError:
+            except Exception:  # as above: what failed is already said once
                 pass
 
 

@@ -321,7 +321,11 @@ class RunStore:
             else:
                 raise RunError(f"cannot find a free run name like {base}")
             run = Run(path, task_id, hparams, source, stamp.isoformat(timespec="seconds"))
-            run._write_config()
+            try:
+                run._write_config()
+            except OSError:
+                path.rmdir()  # no empty run folder left behind (a full disk)
+                raise
         except OSError as exc:
             raise RunError(f"cannot create a run in {self.root} ({exc.strerror or exc})") from None
         return run
