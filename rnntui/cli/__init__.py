@@ -10,8 +10,27 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from rnntui.cli.common import UserError, choose_backend, fail
+
+
+class _Intermixed(argparse.ArgumentParser):
+    """A command's parser that takes its words before and after options alike:
+    `predict imdb --word-index F "good movie"` reads the review (argparse's plain parsing
+    gives an optional positional its default when an option follows the first word, then
+    refuses the text as "unrecognized")."""
+
+    _mixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        if self._mixing:  # parse_known_intermixed_args calls back here, twice
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"rnntui {rnntui.__version__}")
     add_backend_option(parser, default=None)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Intermixed)
     for module in (listing, training, play, scoring, opening, verse, serving, samples,
                    doctor, units):
         module.register(sub)

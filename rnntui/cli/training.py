@@ -14,7 +14,7 @@ from rnntui.seeds import SeedError, seeds_from
 from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_backend, fail,
                                fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
-from rnntui.runs import RunStore
+from rnntui.runs import RunError, RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
 
 _SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
@@ -114,7 +114,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = store.create(task.id, hp, source)
     try:
         return _train_run(run, as_json=args.json, devices=args.devices)
-    except (DataUnavailable, UserError):  # no data, or devices that cannot be had
+    except (DataUnavailable, UserError, SystemExit):  # no data, no devices, a failure
+        # before the first epoch was kept: a new run with nothing in it is not listed
         _forget_if_empty(store, run)
         raise
 
@@ -215,10 +216,24 @@ class _Session:
             with replicas.scope():
                 result = train(run, emit=printer, control=self.control)
         if isinstance(result, TrainingFailed):
+            if result.detail and not problem:
+                _append_to_log(log, result.detail)
             fail(f"{result.message}" + ("" if problem else f" (details in {log})"))
         if result.message:
             print(result.message, file=sys.stderr)
         return result
+
+
+def _append_to_log(log: Any, text: str) -> None:
+    """The traceback of a failure, for the "details in" the one line points at (best effort:
+    the line on stderr is what matters)."""
+    from datetime import datetime
+
+    try:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} rnntui training failed\n{text}\n")
+    except OSError:
+        pass
 
 
 def _scale_batch(hp: Any, devices: int) -> Any:
@@ -341,7 +356,8 @@ def _compare_saved(task: Any, args: argparse.Namespace) -> int:
                 if i.run is not None and i.run.task_id == task.id]
     else:
         names = list(dict.fromkeys(n.strip() for n in args.runs.split(",") if n.strip()))
-        runs = [store.open(name) for name in names]
+        # One run named twice (by name and by path) is compared once, not with itself.
+        runs = list({run.path.resolve(): run for run in map(store.open, names)}.values())
     for run in runs:
         if run.task_id != task.id:
             raise UserError(f"{run.name} is a run of {run.task_id}, not of {task.id}")
@@ -361,7 +377,13 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
     differing = differing_hparams(runs)
     baseline = None
     if args.baseline:
-        matches = [r for r in rows if r.name == args.baseline]
+        # By name or by folder, as --runs takes them.
+        try:
+            pinned = RunStore().resolve(args.baseline).resolve()
+        except RunError:
+            pinned = None
+        matches = [row for row, run in zip(rows, runs)
+                   if row.name == args.baseline or run.path.resolve() == pinned]
         if not matches:
             raise UserError(f"--baseline {args.baseline}: not one of the compared runs "
                             f"({', '.join(r.name for r in rows)})")

@@ -490,7 +490,9 @@ def _train_locked(run: Run, emit: Emit, control: TrainControl,
         if isinstance(exc, DataUnavailable):
             raise
         what = str(exc) if isinstance(exc, (RunError, ConfigError)) else (  # says what is wrong
-            f"training failed: {type(exc).__name__}: {exc}")
+            # anything else is rnntui's fault, not the user's: say so, not as advice
+            f"training failed on an internal error (a bug in rnntui, please report it): "
+            f"{type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:
             run.save_status(status="failed", message=result.message)
