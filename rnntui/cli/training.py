@@ -351,9 +351,11 @@ def _compare_saved(task: Any, args: argparse.Namespace) -> int:
         raise UserError("--runs compares saved runs as they are: give no training options "
                         "(--cells, --set, --recipe, --epochs, --seeds, --data …) with it")
     store = RunStore()
+    skipped: list[str] = []
     if args.runs.strip() == "all":
-        runs = [i.run for i in reversed(store.list())
-                if i.run is not None and i.run.task_id == task.id]
+        infos = list(reversed(store.list()))
+        runs = [i.run for i in infos if i.run is not None and i.run.task_id == task.id]
+        skipped = [i.name for i in infos if i.run is None]  # damaged: each read on its own
     else:
         names = list(dict.fromkeys(n.strip() for n in args.runs.split(",") if n.strip()))
         # One run named twice (by name and by path) is compared once, not with itself.
@@ -362,8 +364,10 @@ def _compare_saved(task: Any, args: argparse.Namespace) -> int:
         if run.task_id != task.id:
             raise UserError(f"{run.name} is a run of {run.task_id}, not of {task.id}")
     if len(runs) < 2:
+        also = (f"; {len(skipped)} that cannot be opened skipped: {', '.join(skipped)[:80]}"
+                if skipped else "")
         raise UserError(f"--runs: name at least two runs of {task.id} to compare "
-                        f"(found {len(runs)}; see `rnntui runs`)")
+                        f"(found {len(runs)}{also}; see `rnntui runs`)")
     _report_comparison(task.id, runs, [summarize(run) for run in runs], args)
     return 0
 

@@ -80,6 +80,7 @@ class Fit:
     vocab_size: int | None
     vocab_hash: str | None
     layer_names: tuple[str, ...] = ()  # those with weights, in order (`planned_layers`)
+    task_tokens: int | None = None  # the tokens the task's network reads, as its spec says
 
     def record(self, input_shape: Sequence) -> str:
         """The text saved in the checkpoint of this run's model (which reads `input_shape`)."""
@@ -101,6 +102,12 @@ class Fit:
                 not checked). Only sizes may differ (units, embedding width): a model
                 copied from a run with other units reads and answers like a good one.
         """
+        if self.vocab_size is not None and self.task_tokens is not None \
+                and self.vocab_size != self.task_tokens:
+            # another run's vocab.json: the model may fit, the letters it names do not
+            return (f"vocab.json does not fit this run: it holds {self.vocab_size} tokens, "
+                    f"and this run's {self.task} reads {self.task_tokens}; was it copied "
+                    "from another run?")
         saved = _parse(record)
         if saved is not None:
             for key, what in (("task", "task"), ("cell", "cell"), ("layers", "layers")):
@@ -190,4 +197,5 @@ def fit_for(run: Run, vocab: Sequence[str] | None = None) -> Fit:
                input_shape=input_shape, outputs=plan[-1].units,
                embedding_rows=spec.vocab_size if embedded else None,
                vocab_size=None if vocab is None else len(vocab), vocab_hash=vocab_hash(vocab),
-               layer_names=planned_layers(plan))
+               layer_names=planned_layers(plan),
+               task_tokens=spec.vocab_size if spec.inputs == "tokens" else None)

@@ -98,7 +98,16 @@ def read_series(path: str | Path, column: str | None) -> np.ndarray:
                 raise DataUnavailable(f"--column {column}: not in {path.name} (columns: "
                                       f"{', '.join(names)})")
             values = []
-            for line, row in enumerate(reader, start=2):
+            blank = None  # the first blank line: only blank lines may follow it
+            for row in reader:
+                line = reader.line_num
+                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                    blank = blank or line  # (DictReader skips a wholly empty line itself)
+                    continue
+                if blank is not None or line != 2 + len(values):
+                    raise DataUnavailable(
+                        f"--data {path}, line {blank or 2 + len(values)}: a blank row; a "
+                        "series cannot skip a time step (fill it in or remove it)")
                 text = (row.get(column) or "").strip()
                 try:
                     value = float(text)
