@@ -509,6 +509,15 @@ def test_scoring_in_small_batches_and_pieces_gives_the_same_likelihood():
                                  budget=9 * 30)
     assert cut[1] == whole[1] and cut[0] == pytest.approx(whole[0], rel=1e-12)
     assert max(seen) <= 9 * 30  # every batch held at most the budget
+    from rnntui.poetry.scoring import mirror_log_likelihood
+
+    heads = []
+    head = net.body[-1]
+    real_forward = head.forward
+    head.forward = lambda x, cache=None: (heads.append(x.shape[0]), real_forward(x))[1]
+    streamed = mirror_log_likelihood(net, poems, 0, budget=40)  # 40 // (4 × 4 units): 2 steps
+    assert streamed[1] == whole[1] and streamed[0] == pytest.approx(whole[0], rel=1e-12)
+    assert max(heads) <= 40 // 9
 
 
 # -- 5. TensorBoard after an early stop and a resume ---------------------------------------

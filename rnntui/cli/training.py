@@ -156,7 +156,8 @@ class _Session:
     """Headless training with signals turned into a cooperative stop.
 
     The first Ctrl+C, SIGTERM or SIGHUP stops after the current batch and keeps the last
-    complete epoch; a second Ctrl+C interrupts at once.
+    complete epoch; a second Ctrl+C leaves the epoch and the figures at once, and the last
+    complete epoch is still saved (later ones wait for that save).
     """
 
     def __init__(self, devices: int = 1) -> None:
@@ -168,12 +169,19 @@ class _Session:
         self.received: list[int] = []
         self.current = ""
         self.log_warned = False  # an unwritable rnntui.log is said once, not a run
+        self.hurried = False  # a second Ctrl+C was turned into KeyboardInterrupt
         for signum in _SIGNAL_EXIT:
             signal.signal(signum, self._on_signal)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         if self.received and signum == signal.SIGINT:
-            raise KeyboardInterrupt  # a second Ctrl+C: the user really wants out
+            if self.hurried:  # the last whole epoch is being saved: a kill would lose it
+                print("\nsaving the last complete epoch; one moment", file=sys.stderr)
+                return
+            self.hurried = True
+            # A second Ctrl+C: out now, past the rest of the epoch and the figures; the
+            # trainer still saves the last complete epoch and says which.
+            raise KeyboardInterrupt
         self.received.append(signum)
         self.control.stop()
         print(f"\nstopping after this batch; the last complete epoch of {self.current} is "

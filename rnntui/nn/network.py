@@ -160,11 +160,13 @@ class Network:
         traces = (layer_trace(layer, cache) for layer, cache in zip(self.body, caches))
         return output, Trace(batch.shape[1], tuple(t for t in traces if t is not None), output)
 
-    def forward_piece(self, x: Any, state: Sequence[State] | None = None
+    def forward_piece(self, x: Any, state: Sequence[State] | None = None, head: bool = True
                       ) -> tuple[np.ndarray, list[State]]:
         """The output for one piece of a longer batch of sequences, read on from `state`
         (the state the piece before returned; None: from the start), and the state after it.
         Reading a sequence piece by piece gives the outputs `forward` gives for the whole.
+        With `head=False` the last Dense layer is left out (the caller applies it in slices:
+        its output is as wide as the vocabulary).
 
         Raises:
             MirrorError: a network that cannot step (it reads backwards or pools over
@@ -178,7 +180,8 @@ class Network:
         value = self.input_vectors(batch)
         states = list(state) if state is not None else [None] * len(self.recurrent_layers)
         new_state: list[State] = []
-        for layer in self.body:
+        layers = self.body if head or not isinstance(self.body[-1], Dense) else self.body[:-1]
+        for layer in layers:
             if isinstance(layer, Recurrent):
                 value, layer_state = layer.run(value, states[len(new_state)])
                 new_state.append(layer_state)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnntui.nn.layers import Dense
 from rnntui.nn.network import Network
 from rnntui.poetry.ngram import KneserNey
 from rnntui.poetry.script import to_script
@@ -69,7 +70,7 @@ def poem_ids(poems: Sequence[str], vocab: Sequence[str], tokens: str = "char"
 # Probabilities held at once while scoring: batches of poems (or pieces of one long poem)
 # are cut so that steps × vocabulary stays under this, which keeps memory flat whatever the
 # file's size (a 290 KB file once took 3.9 GB as one (8000, 13, 1583) array).
-SCORE_BUDGET = 1 << 23  # float64 probabilities: 64 MB (with the forward pass's copies, ~250 MB)
+SCORE_BUDGET = 1 << 22  # numbers an array holds: 32 MB of float64 (~250 MB at the peak)
 
 
 def network_log_likelihood(predict: Callable[[np.ndarray], np.ndarray],
@@ -127,6 +128,61 @@ def _summed_log(probs: np.ndarray, targets: np.ndarray) -> float:
     return float(np.log(np.clip(picked, 1e-300, None)).sum())
 
 
+def mirror_log_likelihood(net: Network, poems: Sequence[Sequence[int]], end: int,
+                          budget: int = SCORE_BUDGET) -> tuple[float, int]:
+    """`network_log_likelihood` through the NumPy mirror, in memory that does not grow with
+    the poems: batches of poems of one length go through the recurrent layers with at most
+    `budget` numbers a layer array, a poem longer than that in pieces with the state
+    carried, and the softmax head (as wide as the vocabulary) on slices of `budget`
+    numbers. A network that cannot be read in pieces (bidirectional) is scored by
+    `network_log_likelihood` in vocabulary-sized batches.
+
+    Returns:
+        (log likelihood, events).
+    """
+    head = net.body[-1] if net.body else None
+    if not net.can_step or not isinstance(head, Dense) or not all(
+            layer.return_sequences for layer in net.recurrent_layers):
+        return network_log_likelihood(net.forward, poems, end, vocab_size=head.units
+                                      if isinstance(head, Dense) else None, budget=budget)
+    widest = max([4 * layer.units for layer in net.recurrent_layers] + [head.kernel.shape[0]])
+    steps_at_once = max(1, budget // widest)
+    head_rows = max(1, budget // head.units)
+
+    def summed(hidden: np.ndarray, targets: np.ndarray) -> float:
+        flat, wanted = hidden.reshape(-1, hidden.shape[-1]), targets.reshape(-1)
+        return sum(_summed_log(head.forward(flat[i:i + head_rows]), wanted[i:i + head_rows])
+                   for i in range(0, len(flat), head_rows))
+
+    by_length: dict[int, list[Sequence[int]]] = {}
+    for ids in poems:
+        by_length.setdefault(len(ids), []).append(ids)
+    total, events = 0.0, 0
+    for length, group in by_length.items():
+        if length + 1 > steps_at_once:  # one poem, in pieces
+            for ids in group:
+                seq = np.asarray([end, *ids], dtype=np.int32)[None]
+                targets = np.asarray([*ids, end], dtype=np.int64)[None]
+                state = None
+                for first in range(0, length + 1, steps_at_once):
+                    hidden, state = net.forward_piece(seq[:, first:first + steps_at_once],
+                                                      state, head=False)
+                    total += summed(hidden, targets[:, first:first + steps_at_once])
+                events += length + 1
+            continue
+        rows = max(1, steps_at_once // (length + 1))
+        for first in range(0, len(group), rows):
+            batch = group[first:first + rows]
+            seqs = np.asarray([[end, *ids] for ids in batch],
+                              dtype=np.int32).reshape(-1, length + 1)
+            targets = np.asarray([[*ids, end] for ids in batch],
+                                 dtype=np.int64).reshape(seqs.shape)
+            hidden, _ = net.forward_piece(seqs, None, head=False)
+            total += summed(hidden, targets)
+            events += seqs.size
+    return total, events
+
+
 def _long_poem_log_likelihood(piece: Callable[..., tuple[np.ndarray, list]],
                               ids: Sequence[int], end: int, steps: int) -> float:
     """One poem read `steps` ids at a time, the network's state carried across pieces."""
@@ -179,8 +235,7 @@ def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
         raise DataUnavailable("no poems to score")
     end = list(vocab).index(END)
     ids = poem_ids(poems, vocab, tokens)
-    ll, events = network_log_likelihood(net.forward, ids, end, vocab_size=len(vocab),
-                                        piece=net.forward_piece if net.can_step else None)
+    ll, events = mirror_log_likelihood(net, ids, end)
     baselines = {}
     for order in (BASELINE_ORDER, 3, 2):
         model = KneserNey(order, len(vocab), end).fit(train_targets)
