@@ -84,8 +84,10 @@ def read_series(path: str | Path, column: str | None) -> np.ndarray:
                                                     else "no such file"))
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            names = reader.fieldnames or []
+            # csv.reader, not DictReader: DictReader skips a blank line without a word,
+            # and a series that loses a row loses a time step.
+            reader = csv.reader(handle)
+            names = next(reader, None) or []
             if not names:
                 raise DataUnavailable(f"--data {path}: empty; needs a header row of column "
                                       "names, then one row per time step")
@@ -97,18 +99,19 @@ def read_series(path: str | Path, column: str | None) -> np.ndarray:
             if column not in names:
                 raise DataUnavailable(f"--column {column}: not in {path.name} (columns: "
                                       f"{', '.join(names)})")
+            at = names.index(column)
             values = []
-            blank = None  # the first blank line: only blank lines may follow it
+            blank = None  # the first blank row: only blank rows may follow it (the end)
             for row in reader:
                 line = reader.line_num
-                if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                    blank = blank or line  # (DictReader skips a wholly empty line itself)
+                if not any(cell.strip() for cell in row):
+                    blank = blank or line
                     continue
-                if blank is not None or line != 2 + len(values):
+                if blank is not None:
                     raise DataUnavailable(
-                        f"--data {path}, line {blank or 2 + len(values)}: a blank row; a "
-                        "series cannot skip a time step (fill it in or remove it)")
-                text = (row.get(column) or "").strip()
+                        f"--data {path}, line {blank}: a blank row; a series cannot skip a "
+                        "time step (fill it in or remove it)")
+                text = row[at].strip() if at < len(row) else ""
                 try:
                     value = float(text)
                 except ValueError:
