@@ -561,3 +561,17 @@ def test_tensorboard_keeps_every_epoch_marks_the_kept_one_and_a_resume_replaces_
     assert [v for _, v in after["epoch/loss"]] == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
     assert [s for s, _ in after["batch/loss"]] == list(range(1, 13))
     assert KEPT_TAG not in after  # the new session kept its last epoch
+
+
+def test_a_corpus_too_small_to_hold_poems_out_says_where_its_perplexity_comes_from(tmp_path):
+    from rnntui.tasks import DataSource, get_task
+
+    corpus = tmp_path / "three.txt"
+    corpus.write_text("\n".join(["白日依山尽，黄河入海流。欲穷千里目，更上一层楼。",
+                                 "床前明月光，疑是地上霜。举头望明月，低头思故乡。",
+                                 "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。"]),
+                      encoding="utf-8")
+    task = get_task("poems")
+    data = task.load(task.hparams({"seq_len": 8}), DataSource(corpus=str(corpus)))
+    assert data.x_test is None
+    assert any("perplexity reported is on the training windows" in note for note in data.notes)
