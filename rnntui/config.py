@@ -121,6 +121,16 @@ class Param:
         return ConfigError(self.key, f"{self.key}={quoted(value)}: must be {self.allowed()}")
 
 
+def shown(text: str) -> str:
+    """`text` safe to print on a terminal: control characters written as escapes (`\\x1b`),
+    so a typed input, a note, a folder's name or a lock holder's command can never move the
+    cursor, clear the screen or restyle it."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+
+
 def quoted(value: Any) -> str:
     """A typed value as a refusal quotes it: at most 40 characters, on one line."""
     shown = value if isinstance(value, str) else repr(value)

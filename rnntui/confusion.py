@@ -107,7 +107,7 @@ def load(folder: Path) -> Confusion | None:
     one, or a damaged file)."""
     try:
         return Confusion.from_dict(json.loads((folder / FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 

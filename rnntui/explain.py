@@ -278,6 +278,8 @@ def parse_numbers(text: str) -> Any:
         except json.JSONDecodeError as exc:
             offset = len(text) - len(text.lstrip())
             raise FieldError(f"not a list of numbers ({exc.msg})", offset + exc.pos) from None
+        except RecursionError:
+            raise FieldError("not a list of numbers (nested too deeply)", 0) from None
         if not _all_numbers(value):
             raise FieldError("only numbers inside the brackets", text.find("[")) from None
         return value

@@ -28,8 +28,25 @@ def runs_dir() -> Path:
 
 
 def log_file() -> Path:
-    """Where TensorFlow's and Keras's chatter goes instead of the terminal."""
-    return data_dir() / "rnntui.log"
+    """Where TensorFlow's and Keras's chatter goes instead of the terminal: `rnntui.log` in
+    the data folder, or the null device when that cannot be written (a folder of that name,
+    a read-only or full disk); `log_file_problem()` then says why, for a warning."""
+    path = data_dir() / "rnntui.log"
+    return path if log_file_problem() is None else Path(os.devnull)
+
+
+def log_file_problem() -> str | None:
+    """Why `rnntui.log` cannot be written (one line), or None when it can. The log is a side
+    output: without it TensorFlow's messages are lost, never the training."""
+    path = data_dir() / "rnntui.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        return (f"cannot write the log {path} ({exc.strerror or exc}); TensorFlow's "
+                "messages go nowhere, the training goes on")
+    return None
 
 
 def keras_cache_dir() -> Path:

@@ -35,6 +35,17 @@ def _scripted(monkeypatch, key, values, weights=None):
     monkeypatch.setattr(Trainer, "after_epoch", after_epoch)
 
 
+def _board(run) -> dict[str, list[tuple[int, float]]]:
+    """The run's event files through TensorBoard's own reader: tag → [(step, value)]."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from rnntui.engine.event_files import FOLDER
+
+    acc = EventAccumulator(str(run.path / FOLDER), size_guidance={"scalars": 0})
+    acc.Reload()
+    return {tag: [(s.step, s.value) for s in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+
+
 def test_patience_stops_and_keeps_the_best_epoch(monkeypatch):
     weights = {}
     _scripted(monkeypatch, "val_loss", [1.0, 0.5, 0.7, 0.8, 0.9, 1.0], weights)
@@ -54,6 +65,11 @@ def test_patience_stops_and_keeps_the_best_epoch(monkeypatch):
     status = run.status()
     assert status.best_epoch == 2 and status.stopped_early is True
     assert status.metrics["val_loss"] == min(h["val_loss"] for h in run.history())
+    # TensorBoard keeps every epoch trained (the rise is the lesson) and marks the kept one
+    board = _board(run)
+    assert [step for step, _ in board["epoch/val_loss"]] == [1, 2, 3, 4]
+    assert [v for _, v in board["epoch/val_loss"]] == pytest.approx([1.0, 0.5, 0.7, 0.8])
+    assert board["epoch/kept"] == [(2, 2.0)]
 
 
 def test_patience_zero_trains_every_epoch_and_keeps_the_last(monkeypatch):
@@ -85,6 +101,10 @@ def test_resume_after_an_early_stop_goes_on_from_the_kept_epoch(monkeypatch):
     assert [e.epoch for e in seen if isinstance(e, ev.EpochEnded)] == [3, 4]
     # epochs 3 and 4 now report 0.7 and 0.8 again: worse than the kept 0.5
     assert result.best_epoch == 2 and len(run.history()) == 2
+    # the resume replaced the first session's epochs 3 and 4: each step once, one mark
+    board = _board(run)
+    assert [step for step, _ in board["epoch/val_loss"]] == [1, 2, 3, 4]
+    assert board["epoch/kept"] == [(2, 2.0)]
 
 
 def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch):

@@ -90,6 +90,35 @@ def test_a_signal_while_training_keeps_the_last_epoch_and_resumes(signum, code):
     assert RunStore().open(run.name).history()[:done] == history
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("gap", [0.0, 0.3])
+def test_ctrl_c_twice_still_keeps_the_last_complete_epoch(gap):
+    """The second Ctrl+C leaves at once, past the rest of the epoch and the figures; the
+    last complete epoch is saved all the same (it once kept epoch 3 of 100 printed), and a
+    third waits for that save."""
+    proc = subprocess.Popen([*RNNTUI, "train", "onehot4", "--epochs", "100000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = _lines_until(proc, "epoch 20/")
+        proc.send_signal(signal.SIGINT)
+        time.sleep(gap)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    printed = [int(m.group(1)) for line in lines + out.splitlines()
+               if (m := re.match(r"epoch (\d+)/", line))]
+    run = RunStore().list()[0].run
+    done, history = _check_run(run.path)
+    assert done == printed[-1] >= 20 and run.status().status == "stopped"
+    assert f"epoch {done} is kept" in err or f"after epoch {done}" in err, err
+
+
 # -- signals, in the app -------------------------------------------------------------------------
 
 @pytest.mark.slow

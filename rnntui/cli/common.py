@@ -17,7 +17,9 @@ class UserError(Exception):
 
 
 def fail(message: str) -> NoReturn:
-    print(f"rnntui: {message}", file=sys.stderr)
+    from rnntui.config import shown  # a run's folder name or a lock holder may hold escapes
+
+    print(f"rnntui: {shown(message)}", file=sys.stderr)
     sys.exit(EXIT_ERROR)
 
 

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from rnntui.cli.common import UserError, fmt_figure, print_json
+from rnntui.config import shown
 from rnntui.runs.notes import NotesError, RunNotes, parse_tags, read_notes, write_notes
 from rnntui.runs import RunStore
 from rnntui.tasks import TASKS
@@ -115,16 +116,16 @@ def cmd_runs(args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         if "error" in row:
-            print(f"{row['name']}  cannot open: {row['error']}")
+            print(shown(f"{row['name']}  cannot open: {row['error']}"))
             continue
         if row["epochs"] == 0 and row["status"] in ("nan", "failed") and row["message"]:
             # "0/2 epochs nan" said nothing: say what happened, and that nothing is kept.
-            print(f"{row['name']}  {row['task']}  no epoch kept: {row['message']}")
+            print(shown(f"{row['name']}  {row['task']}  no epoch kept: {row['message']}"))
             continue
         quality = ", ".join(f"{k} {fmt_figure(k, v)}" for k, v in row["quality"].items())
         label = RunNotes(row["note"], tuple(row["tags"])).label()
-        print(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} epochs  "
-              f"{row['status']}  {quality}" + (f"  {label}" if label else ""))
+        print(shown(f"{row['name']}  {row['task']}  {row['epochs']}/{row['target_epochs']} "
+                    f"epochs  {row['status']}  {quality}") + (f"  {label}" if label else ""))
     return 0
 
 
@@ -133,8 +134,8 @@ def cmd_note(args: argparse.Namespace) -> int:
     run = RunStore().open(args.run)
     notes = read_notes(run.path)
     if args.text is None and args.tags is None:
-        print(notes.label() or f"{run.name} has no note or tags; write one with "
-              f"`rnntui note {run.name} TEXT --tags a,b`")
+        print(notes.label() or shown(f"{run.name} has no note or tags; write one with "
+                                     f"`rnntui note {run.name} TEXT --tags a,b`"))
         return 0
     try:
         notes = RunNotes(note=notes.note if args.text is None else args.text.strip(),
@@ -144,7 +145,7 @@ def cmd_note(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"{run.name}: cannot write its notes ({exc.strerror})") from None
-    print(f"{run.name}: {notes.label() or 'no note or tags'}")
+    print(f"{shown(run.name)}: {notes.label() or 'no note or tags'}")
     return 0
 
 

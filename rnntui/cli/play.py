@@ -4,6 +4,7 @@ NumPy mirror (no TensorFlow)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from typing import Any
 
@@ -507,8 +508,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         from rnntui.runs import atomic_write
 
         out = Path(args.out).expanduser()
-        if out.is_dir() or not out.name:
+        # Path("dir/") drops the slash: "dir/" names a folder even before it exists.
+        if out.is_dir() or not out.name or args.out.endswith(("/", os.sep)):
             raise UserError(f"--out {args.out}: is a folder; name a file to write")
+        if out.is_symlink():  # write where the link points; replacing the link loses it
+            out = Path(os.path.realpath(out))
         try:
             atomic_write(out, text)
         except OSError as exc:

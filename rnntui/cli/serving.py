@@ -44,6 +44,10 @@ def app_command(backend: str | None = None) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if not args.host.strip():
+        # aiohttp reads "" as every interface: a typo would open the app to the network
+        raise UserError("--host '': give an address: 127.0.0.1 (this machine only) or "
+                        "0.0.0.0 (every interface, with no login)")
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: must be from 1 to 65535")
     try:

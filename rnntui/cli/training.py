@@ -15,7 +15,7 @@ from rnntui.cli.common import (EXIT_NAN, UserError, add_backend_option, choose_b
                                fmt, fmt_figure, print_json)
 from rnntui.config import SCHEMA, parse_assignments
 from rnntui.outcome import epochs as epochs_text
-from rnntui.runs import RunStore
+from rnntui.runs import RunError, RunStore
 from rnntui.tasks import TASKS, DataSource, DataUnavailable, get_task
 
 _SIGNAL_EXIT = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
@@ -116,7 +116,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = store.create(task.id, hp, source)
     try:
         return _train_run(run, as_json=args.json, devices=args.devices)
-    except (DataUnavailable, UserError):  # no data, or devices that cannot be had
+    except (DataUnavailable, UserError, SystemExit):  # no data, no devices, a failure
+        # before the first epoch was kept: a new run with nothing in it is not listed
         _forget_if_empty(store, run)
         raise
 
@@ -157,7 +158,8 @@ class _Session:
     """Headless training with signals turned into a cooperative stop.
 
     The first Ctrl+C, SIGTERM or SIGHUP stops after the current batch and keeps the last
-    complete epoch; a second Ctrl+C interrupts at once.
+    complete epoch; a second Ctrl+C leaves the epoch and the figures at once, and the last
+    complete epoch is still saved (later ones wait for that save).
     """
 
     def __init__(self, devices: int = 1) -> None:
@@ -168,12 +170,20 @@ class _Session:
         self.replicas: Any = None  # backend.Replicas, made once: devices are fixed per process
         self.received: list[int] = []
         self.current = ""
+        self.log_warned = False  # an unwritable rnntui.log is said once, not a run
+        self.hurried = False  # a second Ctrl+C was turned into KeyboardInterrupt
         for signum in _SIGNAL_EXIT:
             signal.signal(signum, self._on_signal)
 
     def _on_signal(self, signum: int, frame: Any) -> None:
         if self.received and signum == signal.SIGINT:
-            raise KeyboardInterrupt  # a second Ctrl+C: the user really wants out
+            if self.hurried:  # the last whole epoch is being saved: a kill would lose it
+                print("\nsaving the last complete epoch; one moment", file=sys.stderr)
+                return
+            self.hurried = True
+            # A second Ctrl+C: out now, past the rest of the epoch and the figures; the
+            # trainer still saves the last complete epoch and says which.
+            raise KeyboardInterrupt
         self.received.append(signum)
         self.control.stop()
         print(f"\nstopping after this batch; the last complete epoch of {self.current} is "
@@ -200,6 +210,10 @@ class _Session:
 
         self.current = run.name
         log = paths.log_file()
+        problem = paths.log_file_problem()
+        if problem and not self.log_warned:
+            print(f"warning: {problem}", file=sys.stderr)
+            self.log_warned = True
         with backend.native_stderr_to(log):
             backend.route_logs(log)
             from rnntui.engine.train import train
@@ -212,10 +226,24 @@ class _Session:
             with replicas.scope():
                 result = train(run, emit=printer, control=self.control)
         if isinstance(result, TrainingFailed):
-            fail(f"{result.message} (details in {log})")
+            if result.detail and not problem:
+                _append_to_log(log, result.detail)
+            fail(f"{result.message}" + ("" if problem else f" (details in {log})"))
         if result.message:
             print(result.message, file=sys.stderr)
         return result
+
+
+def _append_to_log(log: Any, text: str) -> None:
+    """The traceback of a failure, for the "details in" the one line points at (best effort:
+    the line on stderr is what matters)."""
+    from datetime import datetime
+
+    try:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} rnntui training failed\n{text}\n")
+    except OSError:
+        pass
 
 
 def _scale_batch(hp: Any, devices: int) -> Any:
@@ -335,18 +363,23 @@ def _compare_saved(task: Any, args: argparse.Namespace) -> int:
         raise UserError("--runs compares saved runs as they are: give no training options "
                         "(--cells, --set, --recipe, --epochs, --seeds, --data …) with it")
     store = RunStore()
+    skipped: list[str] = []
     if args.runs.strip() == "all":
-        runs = [i.run for i in reversed(store.list())
-                if i.run is not None and i.run.task_id == task.id]
+        infos = list(reversed(store.list()))
+        runs = [i.run for i in infos if i.run is not None and i.run.task_id == task.id]
+        skipped = [i.name for i in infos if i.run is None]  # damaged: each read on its own
     else:
         names = list(dict.fromkeys(n.strip() for n in args.runs.split(",") if n.strip()))
-        runs = [store.open(name) for name in names]
+        # One run named twice (by name and by path) is compared once, not with itself.
+        runs = list({run.path.resolve(): run for run in map(store.open, names)}.values())
     for run in runs:
         if run.task_id != task.id:
             raise UserError(f"{run.name} is a run of {run.task_id}, not of {task.id}")
     if len(runs) < 2:
+        also = (f"; {len(skipped)} that cannot be opened skipped: {', '.join(skipped)[:80]}"
+                if skipped else "")
         raise UserError(f"--runs: name at least two runs of {task.id} to compare "
-                        f"(found {len(runs)}; see `rnntui runs`)")
+                        f"(found {len(runs)}{also}; see `rnntui runs`)")
     _report_comparison(task.id, runs, [summarize(run) for run in runs], args)
     return 0
 
@@ -360,7 +393,13 @@ def _report_comparison(task_id: str, runs: list[Any], rows: list[Any],
     differing = differing_hparams(runs)
     baseline = None
     if args.baseline:
-        matches = [r for r in rows if r.name == args.baseline]
+        # By name or by folder, as --runs takes them.
+        try:
+            pinned = RunStore().resolve(args.baseline).resolve()
+        except RunError:
+            pinned = None
+        matches = [row for row, run in zip(rows, runs)
+                   if row.name == args.baseline or run.path.resolve() == pinned]
         if not matches:
             raise UserError(f"--baseline {args.baseline}: not one of the compared runs "
                             f"({', '.join(r.name for r in rows)})")

@@ -67,11 +67,19 @@ def select_backend(name: str | None = None) -> str:
 _LOG_HANDLER: logging.Handler | None = None
 
 
+class _LogFileHandler(logging.FileHandler):
+    """The log file, best effort: a record it cannot write (a full disk, `ulimit -f`) is
+    dropped, not printed on the terminal as a "--- Logging error ---" traceback."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 def route_logs(log_path: Path) -> None:
     """Send Python-side logging and warnings of TensorFlow and Keras to `log_path`."""
     global _LOG_HANDLER
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler = _LogFileHandler(log_path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     logging.captureWarnings(True)
     _LOG_HANDLER = handler

@@ -28,6 +28,8 @@ BATCH_LOSS_TAG = "batch/loss"
 GRAD_TAG = "gradients/{}"  # per batch: gradients/global, gradients/rnn_1/recurrent_kernel
 SAMPLE_TAG = "samples"  # TensorBoard's Text tab: the epoch's sample (rnntui.engine.samples)
 SAMPLE_FIGURE_TAG = "sample/{}"  # its figures as scalars: sample/rmse_free_30, sample/right
+KEPT_TAG = "epoch/kept"  # after an early stop: at the kept epoch, its number
+KEPT_TEXT_TAG = "kept"  # the same, said in TensorBoard's Text tab
 
 
 class EventFiles:
@@ -53,13 +55,20 @@ class EventFiles:
             return
         try:
             self._write(event)
-        except (OSError, ValueError) as exc:
-            self.failed = f"TensorBoard event files not written: {exc}"
+        except Exception as exc:
+            # Any failure at all: with TensorFlow installed, TensorBoard writes through
+            # tf.io.gfile, whose full disk is a ResourceExhaustedError, not an OSError (it
+            # once failed the training before epoch 1). A side output never stops the work.
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.failed = (f"TensorBoard event files not written from here on: {why}; "
+                           "training goes on")
             self.close()
 
     def _write(self, event: Event) -> None:
         if isinstance(event, TrainingStarted):
             self.steps = max(1, event.steps)
+            if event.initial_epoch > 0:
+                self._purge_after(event.initial_epoch)
             self._open()
             if event.initial_epoch == 0:
                 self._hparams()
@@ -84,8 +93,57 @@ class EventFiles:
             if event.figures:
                 self._scalars(event.epoch, {SAMPLE_FIGURE_TAG.format(k): v
                                             for k, v in event.figures.items()})
+        elif isinstance(event, TrainingFinished) and self.writer is not None:
+            kept, trained = event.best_epoch, event.trained_epochs or event.epochs
+            if kept is not None and kept < trained:
+                # Every epoch trained stays (the validation loss rising after the best one
+                # is the overfitting lesson); the one whose weights were kept is marked.
+                self._scalars(kept, {KEPT_TAG: float(kept)})
+                self._text(kept, KEPT_TEXT_TAG, (
+                    f"epoch {kept}'s weights were kept (lowest validation loss); epochs "
+                    f"{kept + 1}-{trained} were trained, not kept: a resume goes on from "
+                    f"epoch {kept} and replaces them",))
+            self.close()
         elif isinstance(event, (TrainingFinished, TrainingFailed)):
             self.close()
+
+    def _purge_after(self, epoch: int) -> None:
+        """Drop what earlier sessions wrote past `epoch`, the one this session resumes from
+        (the epochs an early stop trained but did not keep): otherwise TensorBoard shows two
+        values at one step. TensorBoard's own purge of orphaned steps at a restart cannot do
+        it here: it cuts every tag at one step, and the batch loss counts batches.
+
+        Each file is rewritten without them, beside itself, then moved over it."""
+        # The legacy loader gives the events as written (EventFileLoader migrates scalars
+        # to tensors, which the writer would then store changed).
+        from tensorboard.backend.event_processing.event_file_loader import (
+            LegacyEventFileLoader)
+        from tensorboard.summary.writer.record_writer import RecordWriter
+
+        if not self.folder.is_dir():
+            return
+        for path in sorted(self.folder.glob("events.out.tfevents.*")):
+            events = list(LegacyEventFileLoader(str(path)).Load())
+            kept = [e for e in events if not self._after(e, epoch)]
+            if len(kept) == len(events):
+                continue
+            tmp = path.with_name(f".{path.name}.purge")
+            with open(tmp, "wb") as handle:
+                writer = RecordWriter(handle)
+                for e in kept:
+                    writer.write(e.SerializeToString())
+                writer.flush()
+            tmp.replace(path)
+
+    def _after(self, event: Any, epoch: int) -> bool:
+        """Whether an event belongs to an epoch after `epoch`."""
+        if not event.HasField("summary") or not event.summary.value:
+            return False
+        tags = {v.tag for v in event.summary.value}
+        if tags & {KEPT_TAG, KEPT_TEXT_TAG}:
+            return True  # the resumed session says again which epoch it keeps, if any
+        batch = all(tag.startswith("batch/") for tag in tags)
+        return event.step > (epoch * self.steps if batch else epoch)
 
     def _open(self) -> None:
         from tensorboard.summary.writer.event_file_writer import EventFileWriter
@@ -140,7 +198,7 @@ class EventFiles:
             writer, self.writer = self.writer, None
             try:
                 writer.close()
-            except OSError:
+            except Exception:  # as above: what failed is already said once
                 pass
 
 

@@ -55,7 +55,7 @@ def from_text(text: str | None) -> list[list[int]] | None:
         return None
     try:
         states = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(states, list) or not all(
             isinstance(s, list) and all(isinstance(n, int) for n in s) for s in states):

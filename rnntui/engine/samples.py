@@ -118,7 +118,7 @@ def read(folder: Path) -> list[EpochSampled]:
             event = EpochSampled(int(record["epoch"]), tuple(str(t) for t in record["lines"]),
                                  {str(k): float(v) for k, v in record.get("figures", {}).items()},
                                  float(record.get("seconds", 0.0)))
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
         by_epoch[event.epoch] = event
     return [by_epoch[e] for e in sorted(by_epoch)]

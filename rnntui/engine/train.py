@@ -349,9 +349,20 @@ class Trainer:
         if len(self.history) == self.saved_epochs:
             return
         assert self.expected is not None  # set in fit() before any model exists
-        self.run.save_checkpoint(lambda path: model.save(path), self.history, extras={
-            RNG_IN_MODEL: to_text(seed_states(model)),
-            FIT_ENTRY: self.expected.record(keras_shape(model)["input_shape"])})
+
+        def write() -> None:
+            self.run.save_checkpoint(lambda path: model.save(path), self.history, extras={
+                RNG_IN_MODEL: to_text(seed_states(model)),
+                FIT_ENTRY: self.expected.record(keras_shape(model)["input_shape"])})
+
+        try:
+            write()
+        except KeyboardInterrupt:
+            # A second Ctrl+C landed in the save (the temporary file is gone, the old
+            # checkpoint stands): save again, then leave as asked. The CLI raises it once.
+            write()
+            self.saved_epochs = len(self.history)
+            raise
         self.saved_epochs = len(self.history)
         self.last_save = time.monotonic()
         self.emit(CheckpointSaved(self.saved_epochs))
@@ -429,8 +440,12 @@ class Trainer:
             params=self.params, device=backend.device_label(), samples=train_samples,
             steps=self.steps, initial_epoch=len(self.history), epochs=self.hp.epochs,
             history=tuple(self.history)))
+        interrupted = False  # a second Ctrl+C: out now, still keeping the last whole epoch
         if len(self.history) < self.hp.epochs and not self.control.stop_requested:
-            self._fit(keras, model, data)
+            try:
+                self._fit(keras, model, data)
+            except KeyboardInterrupt:
+                interrupted, self.status = True, "stopped"
         if self.snapshot is not None and self.status in ("stopped", "nan"):
             self.snapshot.restore(model)
         trained = len(self.history)
@@ -441,13 +456,27 @@ class Trainer:
                       if self.patience or diverged or self.status == "nan" else None)
         if self.status == "nan" and best_epoch is not None:
             self.message = self._nan_message(self.nan_what, best_epoch, best=True)
-        self.save(model)
-        quality = self._quality(model, data) if self.history else {}
-        if self.history:
-            quality.update(self.task.extra_figures(predictor(keras, model), data,
-                                                   self.hp))
-        baselines = self.task.baselines(data, self.hp) if self.history else {}
-        confusion = self._confusion(model, data) if self.history else None
+        try:
+            self.save(model)
+        except KeyboardInterrupt:  # saved all the same (see save)
+            interrupted = True
+            if self.status == "completed":
+                self.status = "stopped"
+        quality: dict[str, float] = {}
+        baselines: dict[str, float] = {}
+        confusion = None
+        if self.history and not interrupted:
+            try:
+                quality = self._quality(model, data)
+                quality.update(self.task.extra_figures(predictor(keras, model), data,
+                                                       self.hp))
+                baselines = self.task.baselines(data, self.hp)
+                confusion = self._confusion(model, data)
+            except KeyboardInterrupt:  # the epoch is saved already: the figures are skipped
+                interrupted = True
+                quality, baselines, confusion = {}, {}, None
+                if self.status == "completed":
+                    self.status = "stopped"
         metrics = self.history[-1] if self.history else {}
         if diverged:
             self.status = "diverged"
@@ -461,6 +490,10 @@ class Trainer:
         elif self.status == "stopped":
             self.message = (f"stopped after epoch {trained}; resume with "
                             f"`rnntui train --resume {self.run.name}`")
+            if interrupted:
+                self.message = (f"interrupted: epoch {len(self.history)} is kept (its figures "
+                                f"were not measured); resume with "
+                                f"`rnntui train --resume {self.run.name}`")
         elif self.status == "completed" and self.control.stop_requested:
             self.status = "stopped"
         if best_epoch is not None and best_epoch < trained and not self.message:
@@ -569,7 +602,9 @@ def _train_locked(run: Run, emit: Emit, control: TrainControl,
         if isinstance(exc, DataUnavailable):
             raise
         what = str(exc) if isinstance(exc, (RunError, ConfigError)) else (  # says what is wrong
-            f"training failed: {type(exc).__name__}: {exc}")
+            # anything else is rnntui's fault, not the user's: say so, not as advice
+            f"training failed on an internal error (a bug in rnntui, please report it): "
+            f"{type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:
             run.save_status(status="failed", message=result.message)

@@ -245,7 +245,28 @@ class Recurrent(Layer):
         order = np.arange(steps)
         return order[::-1] if self.go_backwards else order
 
+    def run(self, x: np.ndarray, state: tuple | None = None) -> tuple[np.ndarray, tuple]:
+        """Read `x` (B, T, F) on from `state` (zeros when None), as `forward` without a
+        trace, and also return the state after the last step: a sequence too long for memory
+        is read in pieces, each piece from where the one before left off (rnntui score).
+
+        Returns:
+            (the output as `forward` gives it, the final state).
+        """
+        self.check_input(x)
+        batch, steps = x.shape[:2]
+        xp = self.cell.project(x[:, self.reading_order(steps)])
+        state = self.cell.zero_state((batch,)) if state is None else state
+        outputs = np.empty((steps, batch, self.units)) if self.return_sequences else None
+        for k in range(steps):
+            state = self.pin(self.cell.step(xp[:, k], state))
+            if outputs is not None:
+                outputs[k] = state[0]
+        return (outputs.transpose(1, 0, 2) if outputs is not None else state[0]), state
+
     def forward(self, x: np.ndarray, cache: dict | None = None) -> np.ndarray:
+        if cache is None:
+            return self.run(x)[0]
         self.check_input(x)
         batch, steps = x.shape[:2]
         order = self.reading_order(steps)

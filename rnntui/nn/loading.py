@@ -44,7 +44,7 @@ class Expectation(Protocol):
     """What the caller knows a model must be (rnntui.runs.fit.Fit for a run)."""
 
     def misfit(self, record: str | None, input_shape: Sequence, outputs: int | None,
-               embedding_rows: int | None) -> str | None:
+               embedding_rows: int | None, layers: Sequence[str] | None = None) -> str | None:
         """One line saying why the model does not fit, or None."""
 
 # Identity at inference, so mirrored as pass-through layers.
@@ -221,9 +221,14 @@ def _read_archive(path: Path) -> tuple[dict, bytes, str | None]:
         raise MirrorError(f"{path} is not a readable .keras file (a zip archive): {error}; "
                           "is it corrupt, or an old-style .h5 model?") from None
     try:
-        return json.loads(config_text), weights, record
+        config = json.loads(config_text)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise MirrorError(f"{path} has a corrupt config.json: {error}") from None
+    except RecursionError:
+        raise MirrorError(f"{path} has a corrupt config.json: nested too deeply") from None
+    if not isinstance(config, dict):
+        raise MirrorError(f"{path} has a corrupt config.json: not an object")
+    return config, weights, record
 
 
 def load_network(path: str | Path, expect: Expectation | None = None) -> Network:
@@ -251,7 +256,13 @@ def load_network(path: str | Path, expect: Expectation | None = None) -> Network
         raise MirrorError(f"{path} holds a {config.get('class_name')} model; the mirror reads "
                           "Sequential models")
     model_config = config.get("config", {})
-    entries = [e for e in model_config.get("layers", []) if e.get("class_name") != "InputLayer"]
+    try:
+        entries = [e for e in model_config.get("layers", [])
+                   if e.get("class_name") != "InputLayer"]
+        if not all(isinstance(e.get("config", {}), dict) for e in entries):
+            raise TypeError("a layer's config is not an object")
+    except (AttributeError, TypeError) as error:  # hand-edited: a list or a string in it
+        raise MirrorError(f"{path} has a corrupt config.json (its layers: {error})") from None
     try:
         with h5py.File(io.BytesIO(weights_bytes), "r") as h5:
             stored = h5.get("layers")
@@ -267,13 +278,36 @@ def load_network(path: str | Path, expect: Expectation | None = None) -> Network
                 layers.append((kind, entry.get("config", {}), _h5_weights(kind, group)))
     except OSError as error:
         raise MirrorError(f"{path} has an unreadable model.weights.h5: {error}") from None
-    net = build_network(model_config, layers)
+    try:
+        net = build_network(model_config, layers)
+    except (AttributeError, TypeError, KeyError, IndexError) as error:
+        raise MirrorError(f"{path} has a corrupt config.json ({type(error).__name__}: "
+                          f"{error})") from None
     if expect is not None:
         why = expect.misfit(record, net.input_shape, _outputs(net),
-                            None if net.embedding is None else net.embedding.table.shape[0])
+                            None if net.embedding is None else net.embedding.table.shape[0],
+                            layers=network_layers(net))
         if why:
             raise MirrorError(why)
     return net
+
+
+def network_layers(net: Network) -> tuple[str, ...]:
+    """The mirrored network's layers that carry weights, as `describe_layers` names them
+    ("Embedding(26, 2)", "SimpleRNN(5)", "Bidirectional(LSTM(32))", "Dense(26)")."""
+    named = []
+    if net.embedding is not None:
+        rows, width = net.embedding.table.shape
+        named.append(f"Embedding({rows}, {width})")
+    for layer in net.body:
+        if isinstance(layer, Bidirectional):
+            inner = layer.forward_layer
+            named.append(f"Bidirectional({inner.kind}({inner.units}))")
+        elif isinstance(layer, Recurrent):
+            named.append(f"{layer.kind}({layer.units})")
+        elif isinstance(layer, Dense):
+            named.append(f"Dense({layer.units})")
+    return tuple(named)
 
 
 def _outputs(net: Network) -> int | None:

@@ -160,6 +160,35 @@ class Network:
         traces = (layer_trace(layer, cache) for layer, cache in zip(self.body, caches))
         return output, Trace(batch.shape[1], tuple(t for t in traces if t is not None), output)
 
+    def forward_piece(self, x: Any, state: Sequence[State] | None = None, head: bool = True
+                      ) -> tuple[np.ndarray, list[State]]:
+        """The output for one piece of a longer batch of sequences, read on from `state`
+        (the state the piece before returned; None: from the start), and the state after it.
+        Reading a sequence piece by piece gives the outputs `forward` gives for the whole.
+        With `head=False` the last Dense layer is left out (the caller applies it in slices:
+        its output is as wide as the vocabulary).
+
+        Raises:
+            MirrorError: a network that cannot step (it reads backwards or pools over
+                time), or one whose inner recurrent layer passes on only its last state.
+        """
+        self._check_steppable()
+        if not all(layer.return_sequences for layer in self.recurrent_layers[:-1]):
+            raise MirrorError("this network cannot be read in pieces: an inner recurrent "
+                              "layer passes on only its last state")
+        batch, _ = self.as_batch(x)
+        value = self.input_vectors(batch)
+        states = list(state) if state is not None else [None] * len(self.recurrent_layers)
+        new_state: list[State] = []
+        layers = self.body if head or not isinstance(self.body[-1], Dense) else self.body[:-1]
+        for layer in layers:
+            if isinstance(layer, Recurrent):
+                value, layer_state = layer.run(value, states[len(new_state)])
+                new_state.append(layer_state)
+            else:
+                value = layer.forward(value)
+        return value, new_state
+
     # -- one step at a time ----------------------------------------------------------------
 
     def _check_steppable(self) -> None:

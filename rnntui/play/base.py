@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from rnntui.config import shown  # noqa: F401  (re-exported: the play modules' name)
 from rnntui.nn import InputInfluence, MirrorError, Network, Trace, input_influence, load_network
 from rnntui.runs import Run, RunError
 from rnntui.tasks import DataUnavailable, PlayInput, SourceField, Task, get_task
@@ -150,10 +151,6 @@ def describe_prediction(pairs: list[tuple[str, float]]) -> str:
     return "  ".join(f"{'⏎' if tok == END else tok} {p:.1%}" for tok, p in pairs)
 
 
-def shown(text: str) -> str:
-    """`text` safe to echo on a terminal: control characters written as escapes (`\\x1b`),
-    so typed input can never move the cursor or clear the screen."""
-    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 def jsonable(value: Any) -> Any:

@@ -65,7 +65,7 @@ def download_word_index(url: str | None = None, to: Path | None = None) -> dict[
     raw = b"".join(chunks)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise DataUnavailable(WORD_INDEX_HELP.format(why=f"{url} sent no JSON")) from None
     if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
         raise DataUnavailable(WORD_INDEX_HELP.format(why=f"{url} sent no word → rank map"))

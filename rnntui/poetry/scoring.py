@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rnntui.nn.layers import Dense
 from rnntui.nn.network import Network
 from rnntui.poetry.ngram import KneserNey
 from rnntui.poetry.script import to_script
@@ -66,19 +67,34 @@ def poem_ids(poems: Sequence[str], vocab: Sequence[str], tokens: str = "char"
     return [[index.get(t, unk) for t in tokenize(p, tokens)] for p in poems]
 
 
+# Probabilities held at once while scoring: batches of poems (or pieces of one long poem)
+# are cut so that steps × vocabulary stays under this, which keeps memory flat whatever the
+# file's size (a 290 KB file once took 3.9 GB as one (8000, 13, 1583) array).
+SCORE_BUDGET = 1 << 22  # numbers an array holds: 32 MB of float64 (~250 MB at the peak)
+
+
 def network_log_likelihood(predict: Callable[[np.ndarray], np.ndarray],
-                           poems: Sequence[Sequence[int]], end: int) -> tuple[float, int]:
+                           poems: Sequence[Sequence[int]], end: int,
+                           vocab_size: int | None = None,
+                           piece: Callable[..., tuple[np.ndarray, list]] | None = None,
+                           budget: int = SCORE_BUDGET) -> tuple[float, int]:
     """Summed natural-log likelihood of the poems' events under the network, and events.
 
     Each poem is read from a fresh state: END, its ids; the targets are its ids and END.
-    Poems of one length go through in one batch (a corpus of one form has a handful of
-    lengths), which is what keeps scoring thousands of poems to seconds.
+    Poems of one length go through in batches (a corpus of one form has a handful of
+    lengths), which is what keeps scoring thousands of poems to seconds; each batch holds at
+    most `budget` probabilities, and a poem longer than that is read in pieces through
+    `piece`, the state carried from one to the next.
 
     Args:
         predict: the network, a batch of id sequences (batch, T) → probabilities
             (batch, T, vocabulary), e.g. `Network.forward`.
         poems: each poem's ids, without END.
         end: END's id.
+        vocab_size: the width of the network's output (None: batches are not cut).
+        piece: `Network.forward_piece`, to read a poem too long for the budget in pieces
+            (None: read whole).
+        budget: probabilities held at once.
 
     Returns:
         (log likelihood, events).
@@ -86,15 +102,98 @@ def network_log_likelihood(predict: Callable[[np.ndarray], np.ndarray],
     by_length: dict[int, list[Sequence[int]]] = {}
     for ids in poems:
         by_length.setdefault(len(ids), []).append(ids)
+    steps_at_once = max(1, budget // vocab_size) if vocab_size else None
     total, events = 0.0, 0
     for length, group in by_length.items():
-        seqs = np.asarray([[end, *ids] for ids in group], dtype=np.int32).reshape(-1, length + 1)
-        targets = np.asarray([[*ids, end] for ids in group], dtype=np.int64).reshape(seqs.shape)
-        probs = np.asarray(predict(seqs)).reshape(*seqs.shape, -1)
-        picked = np.take_along_axis(probs, targets[..., None], axis=-1)
-        total += float(np.log(np.clip(picked, 1e-300, None)).sum())
-        events += seqs.size
+        if steps_at_once is not None and piece is not None and length + 1 > steps_at_once:
+            for ids in group:
+                total += _long_poem_log_likelihood(piece, ids, end, steps_at_once)
+                events += length + 1
+            continue
+        rows = len(group) if steps_at_once is None else max(1, steps_at_once // (length + 1))
+        for first in range(0, len(group), rows):
+            batch = group[first:first + rows]
+            seqs = np.asarray([[end, *ids] for ids in batch],
+                              dtype=np.int32).reshape(-1, length + 1)
+            targets = np.asarray([[*ids, end] for ids in batch],
+                                 dtype=np.int64).reshape(seqs.shape)
+            probs = np.asarray(predict(seqs)).reshape(*seqs.shape, -1)
+            total += _summed_log(probs, targets)
+            events += seqs.size
     return total, events
+
+
+def _summed_log(probs: np.ndarray, targets: np.ndarray) -> float:
+    picked = np.take_along_axis(probs, targets[..., None], axis=-1)
+    return float(np.log(np.clip(picked, 1e-300, None)).sum())
+
+
+def mirror_log_likelihood(net: Network, poems: Sequence[Sequence[int]], end: int,
+                          budget: int = SCORE_BUDGET) -> tuple[float, int]:
+    """`network_log_likelihood` through the NumPy mirror, in memory that does not grow with
+    the poems: batches of poems of one length go through the recurrent layers with at most
+    `budget` numbers a layer array, a poem longer than that in pieces with the state
+    carried, and the softmax head (as wide as the vocabulary) on slices of `budget`
+    numbers. A network that cannot be read in pieces (bidirectional) is scored by
+    `network_log_likelihood` in vocabulary-sized batches.
+
+    Returns:
+        (log likelihood, events).
+    """
+    head = net.body[-1] if net.body else None
+    if not net.can_step or not isinstance(head, Dense) or not all(
+            layer.return_sequences for layer in net.recurrent_layers):
+        return network_log_likelihood(net.forward, poems, end, vocab_size=head.units
+                                      if isinstance(head, Dense) else None, budget=budget)
+    widest = max([4 * layer.units for layer in net.recurrent_layers] + [head.kernel.shape[0]])
+    steps_at_once = max(1, budget // widest)
+    head_rows = max(1, budget // head.units)
+
+    def summed(hidden: np.ndarray, targets: np.ndarray) -> float:
+        flat, wanted = hidden.reshape(-1, hidden.shape[-1]), targets.reshape(-1)
+        return sum(_summed_log(head.forward(flat[i:i + head_rows]), wanted[i:i + head_rows])
+                   for i in range(0, len(flat), head_rows))
+
+    by_length: dict[int, list[Sequence[int]]] = {}
+    for ids in poems:
+        by_length.setdefault(len(ids), []).append(ids)
+    total, events = 0.0, 0
+    for length, group in by_length.items():
+        if length + 1 > steps_at_once:  # one poem, in pieces
+            for ids in group:
+                seq = np.asarray([end, *ids], dtype=np.int32)[None]
+                targets = np.asarray([*ids, end], dtype=np.int64)[None]
+                state = None
+                for first in range(0, length + 1, steps_at_once):
+                    hidden, state = net.forward_piece(seq[:, first:first + steps_at_once],
+                                                      state, head=False)
+                    total += summed(hidden, targets[:, first:first + steps_at_once])
+                events += length + 1
+            continue
+        rows = max(1, steps_at_once // (length + 1))
+        for first in range(0, len(group), rows):
+            batch = group[first:first + rows]
+            seqs = np.asarray([[end, *ids] for ids in batch],
+                              dtype=np.int32).reshape(-1, length + 1)
+            targets = np.asarray([[*ids, end] for ids in batch],
+                                 dtype=np.int64).reshape(seqs.shape)
+            hidden, _ = net.forward_piece(seqs, None, head=False)
+            total += summed(hidden, targets)
+            events += seqs.size
+    return total, events
+
+
+def _long_poem_log_likelihood(piece: Callable[..., tuple[np.ndarray, list]],
+                              ids: Sequence[int], end: int, steps: int) -> float:
+    """One poem read `steps` ids at a time, the network's state carried across pieces."""
+    seq = np.asarray([end, *ids], dtype=np.int32)
+    targets = np.asarray([*ids, end], dtype=np.int64)
+    state, total = None, 0.0
+    for first in range(0, len(seq), steps):
+        probs, state = piece(seq[None, first:first + steps], state)
+        total += _summed_log(np.asarray(probs).reshape(1, -1, np.shape(probs)[-1]),
+                             targets[None, first:first + steps])
+    return total
 
 
 def network_perplexity(predict: Callable[[np.ndarray], np.ndarray],
@@ -136,7 +235,7 @@ def score_poems(net: Network, vocab: Sequence[str], train_poems: Sequence[str],
         raise DataUnavailable("no poems to score")
     end = list(vocab).index(END)
     ids = poem_ids(poems, vocab, tokens)
-    ll, events = network_log_likelihood(net.forward, ids, end)
+    ll, events = mirror_log_likelihood(net, ids, end)
     baselines = {}
     for order in (BASELINE_ORDER, 3, 2):
         model = KneserNey(order, len(vocab), end).fit(train_targets)

@@ -8,10 +8,10 @@ Lower modules never import higher ones: `files` ← `lock` ← `store` ← `fit`
 callers write `from rnntui.runs import RunStore`.
 """
 
-from rnntui.runs.files import RunError, atomic_save, atomic_write
+from rnntui.runs.files import RunError, WriteFailed, atomic_save, atomic_write
 from rnntui.runs.store import (CONFIG, FORMAT_VERSION, HISTORY, HISTORY_IN_MODEL, MODEL,
                                OUTCOMES, STATUS, VOCAB, Run, RunInfo, RunStatus, RunStore)
 
 __all__ = ["CONFIG", "FORMAT_VERSION", "HISTORY", "HISTORY_IN_MODEL", "MODEL", "OUTCOMES",
-           "STATUS", "VOCAB", "Run", "RunError", "RunInfo", "RunStatus", "RunStore",
+           "STATUS", "VOCAB", "Run", "RunError", "RunInfo", "RunStatus", "RunStore", "WriteFailed",
            "atomic_save", "atomic_write"]

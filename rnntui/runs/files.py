@@ -6,6 +6,7 @@ and it imports none of them.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -16,6 +17,20 @@ from typing import Any
 
 class RunError(RuntimeError):
     """A run that cannot be opened or written; the message says which and why."""
+
+
+class WriteFailed(OSError, RunError):
+    """A file that could not be written (a full disk, a read-only folder, `ulimit -f`).
+
+    An OSError still, so a best-effort writer that catches OSError goes on doing so; a
+    RunError too, so a command says it in one line instead of a traceback.
+    """
+
+    def __str__(self) -> str:
+        why = self.strerror or (self.args[0] if self.args else "an error")
+        if self.errno == errno.ENOSPC:
+            why += "; free some space, then try again"
+        return f"cannot write {self.filename} ({why})"
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -33,6 +48,11 @@ def atomic_save(path: Path, writer: Callable[[Path], None]) -> None:
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        _unlink(tmp)
+        if isinstance(exc, WriteFailed):
+            raise
+        raise WriteFailed(exc.errno, exc.strerror or str(exc), str(path)) from exc
     except BaseException:
         _unlink(tmp)
         raise
@@ -66,5 +86,8 @@ def read_json(path: Path, what: str) -> Any:
         raise RunError(f"{path.parent.name}: {what} is missing ({path.name})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: {exc})") from None
+    except RecursionError:  # thousands of nested brackets: no file rnntui wrote
+        raise RunError(f"{path.parent.name}: {what} is damaged ({path.name}: nested too "
+                       "deeply)") from None
     except OSError as exc:
         raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None

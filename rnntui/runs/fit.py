@@ -33,13 +33,38 @@ def keras_shape(model: Any) -> dict[str, Any]:
     """What a Keras model looks like from outside, as `Fit.misfit` takes it (read through its
     public attributes: no Keras import)."""
     rows = None
+    named = []
     for layer in model.layers:
-        if type(layer).__name__ == "Embedding":
-            rows = int(layer.input_dim)
-            break
+        kind = type(layer).__name__
+        if kind == "Embedding":
+            rows = rows if rows is not None else int(layer.input_dim)
+            named.append(f"Embedding({int(layer.input_dim)}, {int(layer.output_dim)})")
+        elif kind == "Bidirectional":
+            inner = layer.forward_layer
+            named.append(f"Bidirectional({type(inner).__name__}({int(inner.units)}))")
+        elif kind in ("SimpleRNN", "LSTM", "GRU", "Dense"):
+            named.append(f"{kind}({int(layer.units)})")
     output = model.output_shape
     return {"input_shape": tuple(model.input_shape[1:]),
-            "outputs": output[-1] if output else None, "embedding_rows": rows}
+            "outputs": output[-1] if output else None, "embedding_rows": rows,
+            "layers": tuple(named)}
+
+
+def planned_layers(plan: Sequence[Any]) -> tuple[str, ...]:
+    """The layers with weights of a model plan (`architecture.plan_model`), named as
+    `keras_shape` and the mirror's `network_layers` name a loaded model's."""
+    from rnntui.architecture import CELL_NAMES
+
+    named = []
+    for layer in plan:
+        if layer.kind == "embedding":
+            named.append(f"Embedding({layer.settings['vocab_size']}, {layer.units})")
+        elif layer.kind == "rnn":
+            cell = f"{CELL_NAMES[layer.settings['cell']]}({layer.units})"
+            named.append(f"Bidirectional({cell})" if layer.settings["bidirectional"] else cell)
+        elif layer.kind == "dense":
+            named.append(f"Dense({layer.units})")
+    return tuple(named)
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,8 @@ class Fit:
     embedding_rows: int | None
     vocab_size: int | None
     vocab_hash: str | None
+    layer_names: tuple[str, ...] = ()  # those with weights, in order (`planned_layers`)
+    task_tokens: int | None = None  # the tokens the task's network reads, as its spec says
 
     def record(self, input_shape: Sequence) -> str:
         """The text saved in the checkpoint of this run's model (which reads `input_shape`)."""
@@ -63,7 +90,7 @@ class Fit:
             "vocab_hash": self.vocab_hash})
 
     def misfit(self, record: str | None, input_shape: Sequence, outputs: int | None,
-               embedding_rows: int | None) -> str | None:
+               embedding_rows: int | None, layers: Sequence[str] | None = None) -> str | None:
         """Why a model does not fit the run, in one line, or None when it fits.
 
         Args:
@@ -71,7 +98,16 @@ class Fit:
             input_shape: its input shape without the batch axis.
             outputs: the width of its last layer.
             embedding_rows: rows of its embedding table (None: no Embedding layer).
+            layers: its layers with weights, named as `planned_layers` names them (None:
+                not checked). Only sizes may differ (units, embedding width): a model
+                copied from a run with other units reads and answers like a good one.
         """
+        if self.vocab_size is not None and self.task_tokens is not None \
+                and self.vocab_size != self.task_tokens:
+            # another run's vocab.json: the model may fit, the letters it names do not
+            return (f"vocab.json does not fit this run: it holds {self.vocab_size} tokens, "
+                    f"and this run's {self.task} reads {self.task_tokens}; was it copied "
+                    "from another run?")
         saved = _parse(record)
         if saved is not None:
             for key, what in (("task", "task"), ("cell", "cell"), ("layers", "layers")):
@@ -93,6 +129,8 @@ class Fit:
         if outputs != self.outputs:
             return self._refuse(f"has {outputs} outputs, and this run's {self.task} "
                                 f"needs {self.outputs}")
+        if layers is not None and self.layer_names and tuple(layers) != self.layer_names:
+            return self._refuse(_layers_differ(tuple(layers), self.layer_names))
         return None
 
     def _refuse(self, why: str) -> str:
@@ -106,9 +144,19 @@ def _parse(record: str | None) -> dict | None:
         return None
     try:
         data = json.loads(record)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def _layers_differ(loaded: tuple[str, ...], planned: tuple[str, ...]) -> str:
+    """'built as …, and this run's config makes …', naming the first layer that differs."""
+    for index, (have, want) in enumerate(zip(loaded, planned), start=1):
+        if have != want:
+            return (f"built with {have} as layer {index}, where this run's config makes "
+                    f"{want} ({' → '.join(loaded)} against {' → '.join(planned)})")
+    return (f"built with {len(loaded)} layers with weights, where this run's config makes "
+            f"{len(planned)} ({' → '.join(loaded)} against {' → '.join(planned)})")
 
 
 def _shape(shape: Sequence) -> str:
@@ -144,8 +192,10 @@ def fit_for(run: Run, vocab: Sequence[str] | None = None) -> Fit:
         input_shape = (hp.seq_len, spec.vocab_size)
     else:
         input_shape = (hp.seq_len, spec.features)
-    outputs = plan_model(spec, hp)[-1].units
+    plan = plan_model(spec, hp)
     return Fit(task=task.id, cell=hp.cell, layers=hp.layers,
-               input_shape=input_shape, outputs=outputs,
+               input_shape=input_shape, outputs=plan[-1].units,
                embedding_rows=spec.vocab_size if embedded else None,
-               vocab_size=None if vocab is None else len(vocab), vocab_hash=vocab_hash(vocab))
+               vocab_size=None if vocab is None else len(vocab), vocab_hash=vocab_hash(vocab),
+               layer_names=planned_layers(plan),
+               task_tokens=spec.vocab_size if spec.inputs == "tokens" else None)

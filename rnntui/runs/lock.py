@@ -53,7 +53,7 @@ def holder(folder: Path) -> dict | None:
     """Who last took the run's lock: {"pid", "command", "since"}, or None if unknown."""
     try:
         data = json.loads((Path(folder) / HOLDER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rnntui.config import shown
 from rnntui.runs.files import atomic_write
 
 NOTES = "notes.json"
@@ -38,7 +39,7 @@ class RunNotes:
     def label(self) -> str:
         """Tags then note on one line, for lists: '#baseline #lr · first try'."""
         parts = [" ".join(f"#{t}" for t in self.tags), self.note.splitlines()[0] if self.note else ""]
-        return " · ".join(p for p in parts if p)
+        return shown(" · ".join(p for p in parts if p))  # a note may hold escape codes
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -75,7 +76,7 @@ def read_notes(run_path: Path) -> RunNotes:
     never keep a run from opening."""
     try:
         data = json.loads((run_path / NOTES).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return RunNotes()
     if not isinstance(data, dict):
         return RunNotes()

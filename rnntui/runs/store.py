@@ -44,6 +44,15 @@ def _whole(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _shown(value: Any) -> str:
+    """A damaged value, as JSON, cut short for a one-line message."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (RecursionError, ValueError):
+        text = type(value).__name__
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _figures(value: Any) -> dict[str, float]:
     if not isinstance(value, dict):
         return {}
@@ -154,10 +163,12 @@ class Run:
         for line in lines:
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 break
             if isinstance(record, dict):
-                epochs.append(record)
+                # Figures only: a hand-edited "loss": "high" must not reach a plot or a CSV.
+                epochs.append({str(k): float(v) for k, v in record.items()
+                               if isinstance(v, (int, float)) and not isinstance(v, bool)})
         return epochs
 
     @property
@@ -244,7 +255,7 @@ class Run:
         """How the last training of this run ended (`RunStatus()` when it never did)."""
         try:
             data = json.loads((self.path / STATUS).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return RunStatus()
         return RunStatus.from_dict(data)
 
@@ -310,7 +321,11 @@ class RunStore:
             else:
                 raise RunError(f"cannot find a free run name like {base}")
             run = Run(path, task_id, hparams, source, stamp.isoformat(timespec="seconds"))
-            run._write_config()
+            try:
+                run._write_config()
+            except OSError:
+                path.rmdir()  # no empty run folder left behind (a full disk)
+                raise
         except OSError as exc:
             raise RunError(f"cannot create a run in {self.root} ({exc.strerror or exc})") from None
         return run
@@ -344,19 +359,29 @@ class RunStore:
         if not isinstance(data, dict):
             raise RunError(f"{path.name}: the run's config is damaged ({CONFIG})")
         version = data.get("version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            # "2", 1.5 or null is no version any rnntui wrote: damage, not a newer rnntui
+            raise RunError(f"{path.name}: the run's config is damaged ({CONFIG}: version "
+                           f"must be a whole number, not {_shown(version)})")
+        if version > FORMAT_VERSION:
             raise RunError(f"{path.name}: made by a newer rnntui (format {version}); "
                            f"this one reads format {FORMAT_VERSION}: upgrade rnntui")
         values = data.get("hparams", {})
         if not isinstance(values, dict):  # [] or "" must not quietly become the defaults
             raise RunError(f"{path.name}: the run's config is damaged ({CONFIG}: hparams must "
-                           f"be an object of name: value, not {json.dumps(values)[:40]})")
+                           f"be an object of name: value, not {_shown(values)})")
+        source = data.get("source")
+        if source is not None and not (isinstance(source, dict) and all(
+                isinstance(v, str) or v is None for v in source.values())):
+            # A string or a list here once failed every command that listed runs.
+            raise RunError(f"{path.name}: the run's config is damaged ({CONFIG}: source must "
+                           f"be an object of name: file, not {_shown(source)})")
         try:
             task = get_task(str(data.get("task")))
             hp = task.hparams(values)
         except (UnknownTask, ConfigError) as exc:
             raise RunError(f"{path.name}: the run's config is damaged ({exc})") from None
-        return Run(path, task.id, hp, DataSource.from_dict(data.get("source")),
+        return Run(path, task.id, hp, DataSource.from_dict(source),
                    str(data.get("created", "")))
 
     def list(self) -> list[RunInfo]:

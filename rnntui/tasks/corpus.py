@@ -55,7 +55,7 @@ def read_poems(path: str | Path | None = None, label: str | None = None) -> list
     if stripped[:1] == '"':  # a JSON string: its text, not the text with its quotes
         try:
             decoded = json.loads(stripped)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             decoded = None
         if isinstance(decoded, str):
             text = stripped = decoded
@@ -80,6 +80,8 @@ def _from_json(text: str, label: str) -> list[str]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataUnavailable(f"{label}: broken JSON at line {exc.lineno} ({exc.msg})") from None
+    except RecursionError:  # thousands of nested brackets
+        raise DataUnavailable(f"{label}: JSON nested too deeply to be a corpus") from None
     items = data if isinstance(data, list) else [data]
     poems = []
     for n, item in enumerate(items):

@@ -11,6 +11,7 @@ import functools
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +96,45 @@ def load_npz(path: str | Path) -> tuple[np.ndarray, ...]:
         if len(x) != len(y) or len(x) == 0:
             raise DataUnavailable(f"--data {path}: x_{name} and y_{name} must be non-empty "
                                   f"and of equal length ({len(x)} vs {len(y)})")
+        _check_labels(path, f"y_{name}", y)
+        _check_ids(path, f"x_{name}", x)
     return arrays
+
+
+def _check_labels(path: Path, name: str, y: Any) -> None:
+    """Labels are 0 (negative) or 1 (positive): a 3 trained on gives an accuracy of 0.005."""
+    import numpy as np
+
+    try:
+        values = np.asarray(y, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise DataUnavailable(f"--data {path}: {name} must hold the labels 0 and 1, "
+                              "one number a review") from None
+    if len(values) != len(y):
+        raise DataUnavailable(f"--data {path}: {name} must hold one label a review")
+    bad = np.flatnonzero((values != 0) & (values != 1))
+    if len(bad):
+        raise DataUnavailable(f"--data {path}: {name}[{bad[0]}] is {values[bad[0]]:g}; a label "
+                              "is 0 (negative) or 1 (positive)")
+
+
+def _check_ids(path: Path, name: str, x: Any) -> None:
+    """Each review a list of whole word ids ≥ 0 (Keras's layout): a float or negative id
+    would reach the embedding."""
+    import numpy as np
+
+    for row, review in enumerate(x):
+        try:
+            ids = np.asarray(review)
+        except (TypeError, ValueError):
+            ids = np.asarray([0.5])  # ragged or odd: refused below
+        if ids.ndim != 1 or (ids.size and not (np.issubdtype(ids.dtype, np.integer) or (
+                np.issubdtype(ids.dtype, np.floating) and np.all(np.mod(ids, 1) == 0)))):
+            raise DataUnavailable(f"--data {path}: {name}[{row}] must be a list of whole "
+                                  "word ids")
+        if ids.size and ids.min() < 0:
+            raise DataUnavailable(f"--data {path}: {name}[{row}] holds the word id "
+                                  f"{ids.min():g}; ids are 0 or more")
 
 
 def download(num_words: int) -> tuple[np.ndarray, ...]:
@@ -309,6 +348,8 @@ def load_word_index(path: str | Path | None = None, download: bool = True) -> di
         data = json.loads(candidate.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise DataUnavailable(f"{candidate}: not a readable JSON word index ({exc})") from None
+    except RecursionError:
+        raise DataUnavailable(f"{candidate}: not a word index (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
         raise DataUnavailable(f"{candidate}: not a word → rank JSON object")
     return data

@@ -460,6 +460,11 @@ class PoemsTask(Task):
 
         word = "characters" if hp.tokens == "char" else "tokens"
         held_events = sum(len(t) + 1 for t in test_tokens)
+        # A corpus too small to hold any poem out: its perplexity is the training windows',
+        # and must not read as a figure on unseen poems.
+        where = () if test_tokens else (
+            "no test poems held out (the corpus is too small): the perplexity reported is "
+            "on the training windows, not on poems the network never saw",)
         unknown = sum(1 for toks in test_tokens for t in toks if t not in index)
         return PoemsData(
             x_train=enc(x), y_train=y,
@@ -472,7 +477,7 @@ class PoemsTask(Task):
                    f"{sum(len(t) for t in train_tokens):,} {word} to train, "
                    f"{len(vocab):,} distinct kept (the rest read as {UNK}); test poems: "
                    f"{held_events:,} events, {unknown:,} of them {UNK}",
-                   f"{len(x):,} windows of {hp.seq_len}"))
+                   f"{len(x):,} windows of {hp.seq_len}", *where))
 
     @staticmethod
     def _held_windows(token_lists: Sequence[Sequence[str]], index: Mapping[str, int],

@@ -84,8 +84,10 @@ def read_series(path: str | Path, column: str | None) -> np.ndarray:
                                                     else "no such file"))
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            names = reader.fieldnames or []
+            # csv.reader, not DictReader: DictReader skips a blank line without a word,
+            # and a series that loses a row loses a time step.
+            reader = csv.reader(handle)
+            names = next(reader, None) or []
             if not names:
                 raise DataUnavailable(f"--data {path}: empty; needs a header row of column "
                                       "names, then one row per time step")
@@ -97,9 +99,19 @@ def read_series(path: str | Path, column: str | None) -> np.ndarray:
             if column not in names:
                 raise DataUnavailable(f"--column {column}: not in {path.name} (columns: "
                                       f"{', '.join(names)})")
+            at = names.index(column)
             values = []
-            for line, row in enumerate(reader, start=2):
-                text = (row.get(column) or "").strip()
+            blank = None  # the first blank row: only blank rows may follow it (the end)
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    blank = blank or line
+                    continue
+                if blank is not None:
+                    raise DataUnavailable(
+                        f"--data {path}, line {blank}: a blank row; a series cannot skip a "
+                        "time step (fill it in or remove it)")
+                text = row[at].strip() if at < len(row) else ""
                 try:
                     value = float(text)
                 except ValueError:

@@ -91,7 +91,9 @@ def read(run_path: Path) -> list[dict]:
         return []
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("epochs"), list):
         return []
     return [e for e in data.get("epochs", []) if isinstance(e, dict) and "epoch" in e]
 
