@@ -45,6 +45,7 @@ def test_rnntui_starts_the_app_with_the_collector_paused(monkeypatch, paused_gc)
         return 0
 
     monkeypatch.setattr(rnntui.ui.app, "run_app", run_app)
+    monkeypatch.setattr(cli, "_is_terminal", lambda: True)  # pytest's streams are no terminal
     assert cli.main([]) == 0
     assert seen == {"gc_paused": True, "enabled": False}
 
