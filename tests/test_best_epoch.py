@@ -70,6 +70,13 @@ def test_patience_stops_and_keeps_the_best_epoch(monkeypatch):
     assert [step for step, _ in board["epoch/val_loss"]] == [1, 2, 3, 4]
     assert [v for _, v in board["epoch/val_loss"]] == pytest.approx([1.0, 0.5, 0.7, 0.8])
     assert board["epoch/kept"] == [(2, 2.0)]
+    # ... and so does the run's own history, for people, scripts and the CSV (issue 22 §5)
+    assert [h["val_loss"] for h in run.trained_history()] == [1.0, 0.5, 0.7, 0.8]
+    from rnntui.runs.history_csv import run_history_csv
+
+    rows = [line.split(",") for line in run_history_csv(run).splitlines()]
+    assert rows[0][0] == "epoch" and rows[0][-1] == "kept"
+    assert [(r[0], r[-1]) for r in rows[1:]] == [("1", "0"), ("2", "1"), ("3", "0"), ("4", "0")]
 
 
 def test_patience_zero_trains_every_epoch_and_keeps_the_last(monkeypatch):
@@ -105,6 +112,10 @@ def test_resume_after_an_early_stop_goes_on_from_the_kept_epoch(monkeypatch):
     board = _board(run)
     assert [step for step, _ in board["epoch/val_loss"]] == [1, 2, 3, 4]
     assert board["epoch/kept"] == [(2, 2.0)]
+    # the history tells the same story: the second session's epochs 3 and 4, once each
+    trained = RunStore().open(run.name).trained_history()
+    assert [h["val_loss"] for h in trained] == [1.0, 0.5, 0.7, 0.8]
+    assert [v for _, v in board["epoch/val_loss"]] == pytest.approx([1.0, 0.5, 0.7, 0.8])
 
 
 def test_an_exploding_loss_is_called_diverged_with_the_rate_to_lower(monkeypatch):

@@ -575,3 +575,14 @@ def test_a_corpus_too_small_to_hold_poems_out_says_where_its_perplexity_comes_fr
     data = task.load(task.hparams({"seq_len": 8}), DataSource(corpus=str(corpus)))
     assert data.x_test is None
     assert any("perplexity reported is on the training windows" in note for note in data.notes)
+    assert "perplexity reported is on the training windows" in data.figure_note
+    # ... and the result line says it too, not only the log
+    from rnntui.engine.train import train
+    from rnntui.runs import RunStore
+
+    hp = task.hparams({"seq_len": 8, "units": 4, "embedding_dim": 4, "epochs": 1,
+                       "log_gradients": False})
+    run = RunStore().create("poems", hp, source=DataSource(corpus=str(corpus)))
+    result = train(run)
+    assert result.quality and "on the training windows" in result.message
+    assert "on the training windows" in run.status().message

@@ -525,13 +525,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _history_text(name: str) -> str:
     """The run's history as CSV: no model is loaded, so a run that is training exports too."""
-    from rnntui.runs.history_csv import history_csv
+    from rnntui.runs.history_csv import run_history_csv
 
     run = RunStore().open(name)
-    history = run.history()
-    if not history:
+    if not run.history():
         raise UserError(f"{run.name} has no complete epoch yet: no history to export")
-    return history_csv(history)
+    return run_history_csv(run)
 
 
 def _weights_text(name: str) -> str:

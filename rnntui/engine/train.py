@@ -176,6 +176,9 @@ class Trainer:
         # NaN (a SimpleRNN that explodes at epoch 38 keeps its epoch 9, not the wreck).
         self.patience = self.hp.patience
         self.best: tuple[int, float, _Snapshot] | None = None
+        # Epochs an early stop trained after the kept one: history.jsonl keeps them, as the
+        # event files do (Run.trained_history); the checkpoint's history ends at the kept.
+        self.beyond: list[dict[str, float]] = []
         self.stopped_early = False
         self.nan_what = ""  # what became NaN, for the message written at the end
         self.diverged_at: int | None = None
@@ -325,6 +328,7 @@ class Trainer:
         epoch, _, snapshot = self.best
         if epoch < len(self.history):
             snapshot.restore(model)
+            self.beyond = self.history[epoch:]
             del self.history[epoch:]
             self.saved_epochs = -1  # what is on disk is no longer this: write it again
         return epoch
@@ -353,7 +357,8 @@ class Trainer:
         def write() -> None:
             self.run.save_checkpoint(lambda path: model.save(path), self.history, extras={
                 RNG_IN_MODEL: to_text(seed_states(model)),
-                FIT_ENTRY: self.expected.record(keras_shape(model)["input_shape"])})
+                FIT_ENTRY: self.expected.record(keras_shape(model)["input_shape"])},
+                beyond=self.beyond)
 
         try:
             write()
@@ -502,6 +507,9 @@ class Trainer:
                             if self.stopped_early else
                             f"validation loss lowest at epoch {best_epoch} of {trained}: "
                             f"epoch {best_epoch} kept")
+        if quality and data.figure_note:
+            self.message = (f"{self.message}; {data.figure_note}" if self.message
+                            else data.figure_note)
         seconds = time.monotonic() - started
         self.run.save_status(status=self.status, epochs=len(self.history), message=self.message,
                              quality=quality, metrics=metrics,

@@ -9,30 +9,44 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rnntui.runs.files import atomic_write
+
+if TYPE_CHECKING:
+    from rnntui.runs.store import Run
 
 HISTORY_CSV = "history.csv"  # the app's export key writes it here, in the run's folder
 
 
-def history_csv(history: Sequence[Mapping[str, float]]) -> str:
+def history_csv(history: Sequence[Mapping[str, float]], kept: int | None = None) -> str:
     """The history as CSV text: an `epoch` column (from 1), then every metric in the order
-    it first appears; a metric an epoch did not log is an empty cell."""
+    it first appears; a metric an epoch did not log is an empty cell. With `kept`, the epoch
+    whose weights an early stop kept, and epochs trained after it, a last column `kept` says
+    which row that is (1; 0 elsewhere)."""
     columns = list(dict.fromkeys(k for row in history for k in row))
+    marked = kept is not None and kept < len(history)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["epoch", *columns])
+    writer.writerow(["epoch", *columns, *(["kept"] if marked else [])])
     for epoch, row in enumerate(history, start=1):
-        writer.writerow([epoch, *(_cell(row.get(k)) for k in columns)])
+        writer.writerow([epoch, *(_cell(row.get(k)) for k in columns),
+                         *([int(epoch == kept)] if marked else [])])
     return out.getvalue()
+
+
+def run_history_csv(run: Run) -> str:
+    """A run's history as CSV: every epoch trained, the kept one marked after an early stop
+    (what its event files show too)."""
+    return history_csv(run.trained_history(), run.status().best_epoch)
 
 
 def _cell(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
-def write_history_csv(history: Sequence[Mapping[str, float]], path: Path) -> Path:
-    """Write the history as CSV to `path` atomically (a folder: `HISTORY_CSV` inside it).
+def write_history_csv(run: Run, path: Path) -> Path:
+    """Write a run's history as CSV to `path` atomically (a folder: `HISTORY_CSV` inside it).
 
     Returns:
         The file written.
@@ -41,5 +55,5 @@ def write_history_csv(history: Sequence[Mapping[str, float]], path: Path) -> Pat
         OSError: the file cannot be written.
     """
     target = path / HISTORY_CSV if path.is_dir() else path
-    atomic_write(target, history_csv(history))
+    atomic_write(target, run_history_csv(run))
     return target

@@ -146,30 +146,33 @@ class Run:
 
     # -- history -------------------------------------------------------------------------
     def history(self) -> list[dict[str, float]]:
-        """Per-epoch metrics: the copy inside the checkpoint when there is one (it always
-        matches the weights), else `history.jsonl`; a damaged last line is dropped."""
+        """Per-epoch metrics of the weights on disk: the copy inside the checkpoint when there
+        is one (it always matches the weights), else `history.jsonl`; a damaged last line is
+        dropped. After an early stop these end at the kept epoch (see `trained_history`)."""
         embedded = self._history_in_model()
+        return _records(embedded if embedded is not None else self._history_file())
+
+    def trained_history(self) -> list[dict[str, float]]:
+        """Every epoch trained, as TensorBoard's event files hold them: `history()`, then the
+        epochs an early stop trained past the kept one (the validation loss rising after the
+        best epoch is the overfitting lesson), which `history.jsonl` keeps until a resume
+        from the kept epoch trains them anew. The kept epoch is `status().best_epoch`."""
+        kept = self.history()
         try:
-            text = (embedded if embedded is not None
-                    else (self.path / HISTORY).read_text(encoding="utf-8"))
+            written = _records(self._history_file())
+        except RunError:  # the people's copy is damaged: the checkpoint's is still right
+            return kept
+        return written if written[:len(kept)] == kept and len(written) > len(kept) else kept
+
+    def _history_file(self) -> str | None:
+        try:
+            return (self.path / HISTORY).read_text(encoding="utf-8")
         except FileNotFoundError:
-            return []
+            return None
         except UnicodeDecodeError:
             raise RunError(f"{self.name}: {HISTORY} is damaged (not UTF-8 text)") from None
         except OSError as exc:
             raise RunError(f"{self.name}: cannot read {HISTORY} ({exc.strerror})") from None
-        lines = text.splitlines()
-        epochs = []
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, RecursionError):
-                break
-            if isinstance(record, dict):
-                # Figures only: a hand-edited "loss": "high" must not reach a plot or a CSV.
-                epochs.append({str(k): float(v) for k, v in record.items()
-                               if isinstance(v, (int, float)) and not isinstance(v, bool)})
-        return epochs
 
     @property
     def epochs_done(self) -> int:
@@ -199,16 +202,20 @@ class Run:
 
     def save_checkpoint(self, write_model: Callable[[Path], None],
                         history: Iterable[dict[str, float]],
-                        extras: Mapping[str, str] | None = None) -> None:
+                        extras: Mapping[str, str] | None = None,
+                        beyond: Iterable[dict[str, float]] = ()) -> None:
         """Write the model with its history (and `extras`, entry name → text) inside, then
-        `history.jsonl`, each atomically.
+        `history.jsonl`, each atomically; `beyond`, the epochs an early stop trained after
+        the kept one, go into `history.jsonl` only (see `trained_history`).
 
         Two files cannot be replaced at once: a kill between the two moves would leave a
         model a save ahead of `history.jsonl` (half the kills in the saving loop of
         test_robust_interrupts landed there). The copy inside the model archive is the one
         `history()` reads; `history.jsonl` is for people and scripts.
         """
+        history = list(history)
         text = "".join(json.dumps(record, sort_keys=True) + "\n" for record in history)
+        beyond_text = "".join(json.dumps(record, sort_keys=True) + "\n" for record in beyond)
 
         def write(tmp: Path) -> None:
             write_model(tmp)
@@ -219,7 +226,7 @@ class Run:
                         archive.writestr(name, entry)
 
         atomic_save(self.model_path, write)
-        atomic_write(self.path / HISTORY, text)
+        atomic_write(self.path / HISTORY, text + beyond_text)
 
     def _history_in_model(self) -> str | None:
         return self.checkpoint_entry(HISTORY_IN_MODEL)
@@ -445,3 +452,18 @@ class RunStore:
             raise RunError(f"{name}: only runs inside {self.root} can be deleted")
         with writing(path):
             shutil.rmtree(path)
+
+
+def _records(text: str | None) -> list[dict[str, float]]:
+    """The epochs of a history's JSON lines (None: no history); a damaged line ends them."""
+    epochs: list[dict[str, float]] = []
+    for line in (text or "").splitlines():
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            break
+        if isinstance(record, dict):
+            # Figures only: a hand-edited "loss": "high" must not reach a plot or a CSV.
+            epochs.append({str(k): float(v) for k, v in record.items()
+                           if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    return epochs

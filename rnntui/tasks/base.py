@@ -91,6 +91,9 @@ class Dataset:
     validation_split: float = 0.0
     vocab: tuple[str, ...] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Where the reported figure comes from when it is not data the network never saw (a
+    # corpus too small to hold any out): the result line says it, not only the log.
+    figure_note: str = ""
 
     @property
     def samples(self) -> int:

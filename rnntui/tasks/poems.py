@@ -477,7 +477,8 @@ class PoemsTask(Task):
                    f"{sum(len(t) for t in train_tokens):,} {word} to train, "
                    f"{len(vocab):,} distinct kept (the rest read as {UNK}); test poems: "
                    f"{held_events:,} events, {unknown:,} of them {UNK}",
-                   f"{len(x):,} windows of {hp.seq_len}", *where))
+                   f"{len(x):,} windows of {hp.seq_len}", *where),
+            figure_note=where[0] if where else "")
 
     @staticmethod
     def _held_windows(token_lists: Sequence[Sequence[str]], index: Mapping[str, int],

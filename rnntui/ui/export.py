@@ -6,26 +6,32 @@ from pathlib import Path
 
 from textual.screen import Screen
 
+from rnntui.runs import Run, RunError
 from rnntui.runs.history_csv import write_history_csv
 
 
-def export_history(screen: Screen, name: str, history: list[dict[str, float]],
-                   folder: Path) -> Path | None:
+def export_history(screen: Screen, run: Run) -> Path | None:
     """Write a run's history as CSV into its folder and say where in a notification (the
-    compare and training screens' export key).
+    compare and training screens' export key): every epoch on disk, the kept one marked
+    after an early stop.
 
     Returns:
         The file written, or None (nothing to write, or it could not be: notified).
     """
-    if not history:
-        screen.notify(f"{name} has no complete epoch yet: nothing to export.",
+    try:
+        empty = not run.history()
+    except RunError as exc:
+        screen.notify(str(exc), title="Export", severity="error")
+        return None
+    if empty:
+        screen.notify(f"{run.name} has no complete epoch yet: nothing to export.",
                       severity="warning")
         return None
     try:
-        path = write_history_csv(history, folder)
+        path = write_history_csv(run, run.path)
     except OSError as exc:
-        screen.notify(f"cannot write {folder}: {exc.strerror or exc}", title="Export",
+        screen.notify(f"cannot write {run.path}: {exc.strerror or exc}", title="Export",
                       severity="error")
         return None
-    screen.notify(f"Wrote {path}", title=f"{name}: history as CSV")
+    screen.notify(f"Wrote {path}", title=f"{run.name}: history as CSV")
     return path

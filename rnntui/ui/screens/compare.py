@@ -579,7 +579,7 @@ class CompareScreen(Screen[None]):
         if run is not None:
             from rnntui.ui.export import export_history
 
-            export_history(self, run.name, self.history(run), run.path)
+            export_history(self, run)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -446,8 +446,7 @@ class TrainingScreen(Screen[None]):
     def action_export(self) -> None:
         from rnntui.ui.export import export_history
 
-        session = self.session
-        export_history(self, session.name, list(session.history), session.run.path)
+        export_history(self, self.session.run)
 
     def action_train_on(self) -> None:
         self.post_message(messages.TrainOnAsked(self.session.run))
