@@ -14,8 +14,8 @@ A cell "remembers" when its median best validation accuracy is at least 0.9; "do
 it stays under 0.5 (far from the 0.9, near chance). Exit status 1 when the lesson fails (a
 gated cell does not remember, or the SimpleRNN does).
 
-Run: ``python bench/bench_recall_cells.py`` (the defaults, seeds 0,1,2; a few minutes on two
-cores), ``--seeds 0,1,2``, ``--cells lstm,gru``, ``--set learning_rate=0.005 --set epochs=60``.
+Run: ``python bench/bench_recall_cells.py`` (the defaults, seeds 0,1,2; about 15 minutes on
+one busy core), ``--seeds 0,1,2``, ``--cells lstm,gru``, ``--set learning_rate=0.005 --set epochs=60``.
 """
 
 from __future__ import annotations
