@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 FILE = "histograms.jsonl"
 BINS = 30
 
@@ -28,6 +26,8 @@ class Histogram:
 
     @classmethod
     def of(cls, values: Any, bins: int = BINS) -> Histogram:
+        import numpy as np  # here: reading a run's histograms (the app's start) needs none
+
         flat = np.asarray(values, dtype="float64").ravel()
         flat = flat[np.isfinite(flat)]
         if flat.size == 0:
