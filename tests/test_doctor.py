@@ -385,3 +385,16 @@ async def test_the_palettes_doctor_screen_shows_the_report(monkeypatch):
         await pilot.pause()
         assert not isinstance(app.screen, DoctorScreen)
 
+
+
+def test_a_task_that_leaves_the_fused_kernel_on_purpose_is_a_fact_with_its_reason():
+    from rnntui.doctor.checks import fast_path
+    from rnntui.doctor.report import INFO, WARN
+
+    findings = fast_path({"my run": {"cell": "lstm", "recurrent_dropout": 0.2}},
+                         backend="tensorflow")
+    recall = [f for f in findings if f.text.startswith("recall defaults")]
+    assert len(recall) == 1 and recall[0].status == INFO
+    assert "on purpose" in recall[0].fix and "lesson" in recall[0].fix
+    mine = [f for f in findings if f.text.startswith("my run")]
+    assert mine[0].status == WARN and "set recurrent_dropout=0" in mine[0].fix

@@ -67,13 +67,18 @@ def fast_path(runs: Mapping[str, Mapping[str, Any]] | None = None,
     from rnntui.tasks import TASKS
 
     backend = backend or (os.environ.get("KERAS_BACKEND") or "tensorflow").strip().lower()
-    subjects = [(f"{tid} defaults", task.defaults) for tid, task in TASKS.items()]
-    subjects += list((runs or {}).items())
+    # A task whose defaults leave the kernel on purpose says why (Task.off_fast_path).
+    subjects = [(f"{tid} defaults", task.defaults, task.off_fast_path)
+                for tid, task in TASKS.items()]
+    subjects += [(label, hp, "") for label, hp in (runs or {}).items()]
     out, fused = [], []
-    for label, hp in subjects:
+    for label, hp, on_purpose in subjects:
         path = fast_path_on(hp, backend)
         if path.fused:
             fused.append(label)
+        elif on_purpose:
+            out.append(Finding("fast path", INFO, f"{label} on {backend}: {path.reason}",
+                               f"on purpose: {on_purpose}"))
         else:
             out.append(Finding("fast path", WARN if label in (runs or {}) or path.key else INFO,
                                f"{label} on {backend}: {path.reason}",

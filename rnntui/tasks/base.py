@@ -210,6 +210,9 @@ class Task(ABC):
     source_fields: tuple[SourceField, ...] = ()
     # What `--data FILE` may be for this task, in words ("": the task reads no data file).
     takes_data: str = ""
+    # Why the defaults leave the GPU's fused cuDNN LSTM/GRU kernel, where they do on purpose
+    # ("": they take it, as every task's should unless its lesson needs otherwise).
+    off_fast_path: str = ""
 
     def hparams(self, overrides: Mapping[str, Any] | None = None,
                 recipe: bool = False, source: DataSource | None = None) -> HParams:

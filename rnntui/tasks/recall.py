@@ -70,6 +70,8 @@ class RecallTask(Task):
                "accuracy 0.62 ± 0.13); with clipnorm=1 none did and two of three reached "
                "100% (0.75 ± 0.44)")
     seed_ref = "seed 003 (vanishing gradients)"
+    off_fast_path = ("recurrent_dropout 0.7 is the lesson's lever (what the gated cells keep "
+                     "and a SimpleRNN loses); it is also what takes a GPU off the fused kernel")
     quality = Quality("accuracy", 0.95, True, "accuracy")
     defaults = {"cell": "lstm", "units": 32, "layers": 1, "bidirectional": False,
                 "readout": "last",  # a pool over every step would see the letter directly
