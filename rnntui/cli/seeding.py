@@ -69,10 +69,8 @@ def train_seeds(task: Any, args: argparse.Namespace, source: Any, base: Any, *,
             forget(store, run)
     kept = [run for run in runs if run.has_checkpoint]
     report_group(task.id, [store.open(run.path) for run in kept], args.json)
-    if session.exit_code is not None:
-        return session.exit_code
     bad = any(getattr(r, "status", "") in ("nan", "diverged") for r in results)
-    return EXIT_NAN if bad else 0
+    return session.leave(EXIT_NAN if bad else 0)
 
 
 class SeedProgress:

@@ -203,6 +203,16 @@ class _Session:
     def exit_code(self) -> int | None:
         return _SIGNAL_EXIT[self.received[0]] if self.received else None
 
+    def leave(self, code: int) -> int:
+        """The command's exit: a signal's when one came (Ctrl+C: 130), else `code`. After a
+        signal a further Ctrl+C is ignored from here: at exit Python puts the default
+        handler back, and one more press then would end the process by the signal (-2)
+        after the run was kept and said so."""
+        if not self.received:
+            return code
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return _SIGNAL_EXIT[self.received[0]]
+
     def train(self, run: Any, printer: Any) -> Any:
         """Train `run`; a failure becomes one line (exit 2), the log keeps the details."""
         from rnntui.engine import backend
@@ -276,9 +286,7 @@ def _train_run(run: Any, as_json: bool, devices: int = 1) -> int:
         if line:
             print(line)
         _print_confusion(result.confusion)
-    if session.exit_code is not None:
-        return session.exit_code
-    return EXIT_NAN if result.status in ("nan", "diverged") else 0
+    return session.leave(EXIT_NAN if result.status in ("nan", "diverged") else 0)
 
 
 def _print_confusion(record: dict | None) -> None:
@@ -351,7 +359,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         if session.exit_code is not None:
             break
     _report_comparison(task.id, runs[:len(rows)], rows, args)
-    return session.exit_code if session.exit_code is not None else 0
+    return session.leave(0)
 
 
 def _compare_saved(task: Any, args: argparse.Namespace) -> int:
