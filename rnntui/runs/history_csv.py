@@ -35,18 +35,23 @@ def history_csv(history: Sequence[Mapping[str, float]], kept: int | None = None)
     return out.getvalue()
 
 
+def run_history(run: Run) -> tuple[list[dict[str, float]], int | None]:
+    """A run's history as its export shows it: every epoch trained, and the kept epoch after
+    an early stop (what its event files show too)."""
+    return run.trained_history(), run.status().best_epoch
+
+
 def run_history_csv(run: Run) -> str:
-    """A run's history as CSV: every epoch trained, the kept one marked after an early stop
-    (what its event files show too)."""
-    return history_csv(run.trained_history(), run.status().best_epoch)
+    return history_csv(*run_history(run))
 
 
 def _cell(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
 
-def write_history_csv(run: Run, path: Path) -> Path:
-    """Write a run's history as CSV to `path` atomically (a folder: `HISTORY_CSV` inside it).
+def write_history_csv(history: Sequence[Mapping[str, float]], path: Path,
+                      kept: int | None = None) -> Path:
+    """Write the history as CSV to `path` atomically (a folder: `HISTORY_CSV` inside it).
 
     Returns:
         The file written.
@@ -55,5 +60,5 @@ def write_history_csv(run: Run, path: Path) -> Path:
         OSError: the file cannot be written.
     """
     target = path / HISTORY_CSV if path.is_dir() else path
-    atomic_write(target, run_history_csv(run))
+    atomic_write(target, history_csv(history, kept))
     return target

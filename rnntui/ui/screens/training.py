@@ -446,7 +446,7 @@ class TrainingScreen(Screen[None]):
     def action_export(self) -> None:
         from rnntui.ui.export import export_history
 
-        export_history(self, self.session.run)
+        export_history(self, self.session.run, list(self.session.history))
 
     def action_train_on(self) -> None:
         self.post_message(messages.TrainOnAsked(self.session.run))
