@@ -9,7 +9,7 @@ Everything runs on the NumPy mirror (no TensorFlow).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,12 +111,7 @@ def network_log_likelihood(predict: Callable[[np.ndarray], np.ndarray],
                 events += length + 1
             continue
         rows = len(group) if steps_at_once is None else max(1, steps_at_once // (length + 1))
-        for first in range(0, len(group), rows):
-            batch = group[first:first + rows]
-            seqs = np.asarray([[end, *ids] for ids in batch],
-                              dtype=np.int32).reshape(-1, length + 1)
-            targets = np.asarray([[*ids, end] for ids in batch],
-                                 dtype=np.int64).reshape(seqs.shape)
+        for seqs, targets in _batches(group, rows, length, end):
             probs = np.asarray(predict(seqs)).reshape(*seqs.shape, -1)
             total += _summed_log(probs, targets)
             events += seqs.size
@@ -171,12 +166,7 @@ def mirror_log_likelihood(net: Network, poems: Sequence[Sequence[int]], end: int
                 events += length + 1
             continue
         rows = max(1, steps_at_once // (length + 1))
-        for first in range(0, len(group), rows):
-            batch = group[first:first + rows]
-            seqs = np.asarray([[end, *ids] for ids in batch],
-                              dtype=np.int32).reshape(-1, length + 1)
-            targets = np.asarray([[*ids, end] for ids in batch],
-                                 dtype=np.int64).reshape(seqs.shape)
+        for seqs, targets in _batches(group, rows, length, end):
             hidden, _ = net.forward_piece(seqs, None, head=False)
             total += summed(hidden, targets)
             events += seqs.size
@@ -255,3 +245,14 @@ def read_scored_poems(path: str | Path, script: str | None) -> list[str]:
     """
     poems = read_poems(path, label=str(path))
     return [to_script(p, script) for p in poems] if script else poems
+
+
+def _batches(group: Sequence[Sequence[int]], rows: int, length: int, end: int
+             ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Poems of one `length`, `rows` at a time: each read from END (the start state's input)
+    and scored on its characters then END, as (inputs, targets) arrays."""
+    for first in range(0, len(group), rows):
+        batch = group[first:first + rows]
+        seqs = np.asarray([[end, *ids] for ids in batch], dtype=np.int32).reshape(-1, length + 1)
+        targets = np.asarray([[*ids, end] for ids in batch], dtype=np.int64).reshape(seqs.shape)
+        yield seqs, targets

@@ -12,7 +12,9 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class RunError(RuntimeError):
@@ -91,3 +93,31 @@ def read_json(path: Path, what: str) -> Any:
                        "deeply)") from None
     except OSError as exc:
         raise RunError(f"{path.parent.name}: cannot read {path.name} ({exc.strerror})") from None
+
+
+def read_epoch_lines(path: Path, parse: Callable[[dict, int], T],
+                     epochs: int | None = None) -> list[T]:
+    """The records of a side output kept a line an epoch (gradient norms, histograms), in
+    epoch order: the newest line of an epoch trained twice (a resume), the epochs past
+    `epochs` (cut back to a kept epoch) left out, a damaged line skipped, an unreadable file
+    none (side outputs never stop what reads them).
+
+    Args:
+        parse: makes a record of a line's object and its epoch; raises ValueError, KeyError,
+            TypeError or AttributeError on a damaged one.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    kept: dict[int, T] = {}
+    for line in lines:
+        try:
+            data = json.loads(line)
+            epoch = int(data["epoch"])
+            record = parse(data, epoch)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            continue
+        if epochs is None or epoch <= epochs:
+            kept[epoch] = record
+    return [kept[e] for e in sorted(kept)]

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rnntui.runs.files import read_epoch_lines
+
 FILE = "histograms.jsonl"
 BINS = 30
 
@@ -87,23 +89,14 @@ def append(folder: Path, record: EpochHistograms) -> None:
 def read(folder: Path, epochs: int | None = None) -> list[EpochHistograms]:
     """The run's epochs' histograms in epoch order (a damaged line skipped; epochs beyond
     `epochs`, cut back to a best epoch, left out)."""
-    kept: dict[int, EpochHistograms] = {}
-    try:
-        lines = (Path(folder) / FILE).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        try:
-            data = json.loads(line)
-            epoch = int(data["epoch"])
-            kinds = {kind: {str(label): Histogram.from_dict(h)
-                            for label, h in dict(data.get(kind, {})).items()}
-                     for kind in KINDS}
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue
-        if epochs is None or epoch <= epochs:
-            kept[epoch] = EpochHistograms(epoch, kinds)
-    return [kept[e] for e in sorted(kept)]
+
+    def parse(data: dict, epoch: int) -> EpochHistograms:
+        return EpochHistograms(epoch, {
+            kind: {str(label): Histogram.from_dict(h)
+                   for label, h in dict(data.get(kind, {})).items()}
+            for kind in KINDS})
+
+    return read_epoch_lines(Path(folder) / FILE, parse, epochs)
 
 
 def bars(histogram: Histogram, width: int = 40) -> list[str]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rnntui.runs.files import read_epoch_lines
+
 FILE = "gradients.jsonl"
 GLOBAL = "global"  # the norm of all gradients together (what global clipping would clip)
 
@@ -40,22 +42,12 @@ def append_norms(folder: Path, record: EpochNorms) -> None:
 def read_norms(folder: Path, epochs: int | None = None) -> list[EpochNorms]:
     """The run's epochs' norms, in epoch order, the newest line of an epoch trained twice;
     epochs beyond `epochs` (cut back to a best epoch) left out. A damaged line is skipped."""
-    path = Path(folder) / FILE
-    kept: dict[int, EpochNorms] = {}
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-    for line in lines:
-        try:
-            data = json.loads(line)
-            epoch = int(data["epoch"])
-            norms = {str(k): [float(x) for x in v] for k, v in dict(data["norms"]).items()}
-        except (ValueError, KeyError, TypeError):
-            continue
-        if epochs is None or epoch <= epochs:
-            kept[epoch] = EpochNorms(epoch, norms)
-    return [kept[e] for e in sorted(kept)]
+
+    def parse(data: dict, epoch: int) -> EpochNorms:
+        return EpochNorms(epoch, {str(k): [float(x) for x in v]
+                                  for k, v in dict(data["norms"]).items()})
+
+    return read_epoch_lines(Path(folder) / FILE, parse, epochs)
 
 
 def batch_points(records: Sequence[EpochNorms], label: str = GLOBAL
