@@ -21,6 +21,31 @@ async def tick_all(pilot, screen) -> None:
         await pilot.pause(0.2)
 
 
+def three_recall_runs():
+    """Three finished recall runs on disk, SimpleRNN, LSTM and GRU, two epochs each."""
+    from rnntui.runs import RunStore
+    from tests.ui_support import saved_run
+
+    store = RunStore()
+    done = {"status": "completed", "epochs": 2, "quality": {"accuracy": 0.5}, "metrics": {}}
+    history = [{"loss": 2.0, "accuracy": 0.1}, {"loss": 1.9, "accuracy": 0.2}]
+    return tuple(saved_run(store, "recall", history, status=done, cell=cell)
+                 for cell in ("simple", "lstm", "gru"))
+
+
+async def compare_all(app, pilot, run):
+    """The compare view opened on `run`'s task, its three runs ticked."""
+    from rnntui.ui.screens.compare import CompareScreen
+
+    app.open_screen(run, "compare")
+    await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
+                   and len(app.screen.runs) == 3)
+    await pilot.pause(0.3)
+    screen = app.screen
+    await tick_all(pilot, screen)
+    return screen
+
+
 async def test_n_shows_the_batch_norms_with_the_clip_threshold_on_a_log_scale():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
@@ -57,28 +82,14 @@ async def test_n_shows_the_batch_norms_with_the_clip_threshold_on_a_log_scale():
 
 async def test_compare_g_overlays_each_runs_gradient_through_time():
     from rnntui.engine.through_time import LayerGradient, ThroughTime, save_curve
-    from rnntui.runs import RunStore
-    from rnntui.ui.screens.compare import CompareScreen
-    from tests.ui_support import saved_run
 
-    store = RunStore()
-    done = {"status": "completed", "epochs": 2, "quality": {"accuracy": 0.5}, "metrics": {}}
-    history = [{"loss": 2.0, "accuracy": 0.1}, {"loss": 1.9, "accuracy": 0.2}]
-    simple = saved_run(store, "recall", history, status=done, cell="simple")
-    lstm = saved_run(store, "recall", history, status=done, cell="lstm")
-    bare = saved_run(store, "recall", history, status=done, cell="gru")
+    simple, lstm, bare = three_recall_runs()
     save_curve(simple.path, 1, ThroughTime(2.0, [LayerGradient(0, "rnn_1", [1e-3, 1e-2, 0.5])]))
     save_curve(simple.path, 2, ThroughTime(1.9, [LayerGradient(0, "rnn_1", [1e-4, 1e-2, 0.4])]))
     save_curve(lstm.path, 2, ThroughTime(1.9, [LayerGradient(0, "rnn_1", [0.2, 0.3, 0.4])]))
     app = make_app(trainer_factory=FakeFactory())
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_screen(simple, "compare")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
-                       and len(app.screen.runs) == 3)
-        await pilot.pause(0.3)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
-        await tick_all(pilot, screen)
+        screen = await compare_all(app, pilot, simple)
         await pilot.press("g")
         await pilot.pause(0.3)
         plot = screen.query_one("#compare-metric", CurvePlot)
@@ -133,17 +144,9 @@ async def test_h_shows_a_recurrent_kernels_histogram_epoch_by_epoch():
 
 
 async def test_compare_k_puts_each_gated_runs_saturation_side_by_side():
-    from rnntui.runs import RunStore
-    from rnntui.ui.screens.compare import CompareScreen
     from rnntui.units import saturation
-    from tests.ui_support import saved_run
 
-    store = RunStore()
-    done = {"status": "completed", "epochs": 2, "quality": {"accuracy": 0.5}, "metrics": {}}
-    history = [{"loss": 2.0, "accuracy": 0.1}, {"loss": 1.9, "accuracy": 0.2}]
-    simple = saved_run(store, "recall", history, status=done, cell="simple")
-    lstm = saved_run(store, "recall", history, status=done, cell="lstm")
-    gru = saved_run(store, "recall", history, status=done, cell="gru")
+    simple, lstm, gru = three_recall_runs()
     gates = {"left": [0.0, 0.5], "right": [0.9, 0.1]}
     saturation.record(lstm.path, 1, {"steps": 10, "layers": [
         {"layer": 0, "kind": "LSTM", "gates": {"i": gates, "f": gates, "o": gates}}]}, 0.01)
@@ -154,12 +157,7 @@ async def test_compare_k_puts_each_gated_runs_saturation_side_by_side():
         {"layer": 0, "kind": "GRU", "gates": {"z": gates, "r": gates}}]}, 0.01)
     app = make_app(trainer_factory=FakeFactory())
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_screen(simple, "compare")
-        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen)
-                       and len(app.screen.runs) == 3)
-        await pilot.pause(0.3)
-        screen = app.screen
-        await tick_all(pilot, screen)
+        screen = await compare_all(app, pilot, simple)
         await pilot.press("k")
         await pilot.pause(0.3)
         plot = screen.query_one("#compare-metric", CurvePlot)
