@@ -96,6 +96,36 @@ async def test_a_number_field_types_t_and_C_and_says_what_is_wrong_no_training()
         assert len(factory.trainers) == 1
 
 
+async def test_the_forms_choices_and_switches_are_fields_too_where_no_key_is_a_command():
+    """Tab from the form's body lands on the cell, a choice: `q` there once quit the app
+    and `t` trained. Now a letter picks the choice it starts, and a switch ignores it."""
+    factory = FakeFactory()
+    app = make_app(trainer_factory=factory)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_task("onehot4")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("tab")
+        cell = form.query_one("#input-cell")
+        assert form.focused is cell and in_field(form)
+        await pilot.press("q", "t", "C", "question_mark", "6", "l")
+        await settle(pilot)
+        assert app.is_running and app.screen is form and cell.value == "lstm"
+        assert factory.trainers == [] and app.cells is None
+        await pilot.press("g", "s")  # from gru, s: the next starting with s (cycling)
+        assert cell.value == "simple"
+        switch = form.query_one("#input-bidirectional")
+        switch.focus()
+        await pilot.press("q", "t", "C", "question_mark", "6")
+        await settle(pilot)
+        assert app.is_running and switch.value is False and factory.trainers == []
+        await pilot.press("space")  # space still flips it
+        assert switch.value is True
+        await pilot.press("escape", "t")  # the body's keys work again
+        await pilot.pause()
+        assert len(factory.trainers) == 1
+
+
 async def test_a_path_typed_into_a_field_starts_nothing():
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)

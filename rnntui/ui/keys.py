@@ -3,7 +3,9 @@ Posting and Harlequin. Read this before adding a screen.
 
 Where the focus is decides what a key does:
 
-- **In a field** (a Textual `Input`): every printable key is text. The field types it; what
+- **In a field** (a Textual `Input`, or a form's choice or switch: `is_field`): every
+  printable key is text (a choice picks the next option starting with it; a switch ignores
+  it). The field types it; what
   the field cannot use is refused in place by the screen's own check, with the field's
   message under it ("a whole number", "unknown letter 'q'"). A printable key is never a
   command there: Textual itself drops every binding whose key the focused Input would
@@ -60,7 +62,13 @@ def typing_ahead(app: Any) -> bool:
 def in_field(screen: Screen) -> bool:
     """Whether printable keys are text on `screen` now: a field of a full screen has focus
     (a dialog's Esc cancels it instead of leaving its field)."""
-    return isinstance(screen.focused, Input) and not isinstance(screen, ModalScreen)
+    return is_field(screen.focused) and not isinstance(screen, ModalScreen)
+
+
+def is_field(widget: Widget | None) -> bool:
+    """Whether `widget` is a field: a text box, or a form's choice or switch that marks
+    itself one (`TYPES_KEYS`: it takes printable keys, so none of them is a command)."""
+    return isinstance(widget, Input) or bool(getattr(widget, "TYPES_KEYS", False))
 
 
 def body_of(screen: Screen) -> Widget | None:

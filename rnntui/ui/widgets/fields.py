@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -96,10 +96,10 @@ class ParamField(Vertical):
         param, ident = self.param, f"input-{self.param.key}"
         if param.choices:
             labels = _CHOICE_LABELS.get(param.key, {})
-            return Select([(labels.get(c, c), c) for c in param.choices], value=value,
-                          allow_blank=False, compact=True, id=ident, classes="control")
+            return ChoiceField([(labels.get(c, c), c) for c in param.choices], value=value,
+                               allow_blank=False, compact=True, id=ident, classes="control")
         if param.kind is bool:
-            return Horizontal(Switch(value=bool(value), id=ident),
+            return Horizontal(SwitchField(value=bool(value), id=ident),
                               Label(_on_off(bool(value)), classes="switch-state"),
                               classes="control")
         # Numbers and free text (the dice tables) alike: every key types (rnntui.ui.keys), and
@@ -150,3 +150,49 @@ class ParamField(Vertical):
 
 def _on_off(value: bool) -> str:
     return " on" if value else " off"
+
+
+def _typed(character: str | None) -> bool:
+    """A printable key other than space (space opens a choice and flips a switch)."""
+    return character is not None and character.isprintable() and character != " "
+
+
+class ChoiceField(Select):
+    """A form's choice. A field in the keyboard model (rnntui.ui.keys): a printable key is
+    never a command here; it picks the next option whose name starts with it, as a native
+    select does (`l` on the cell: LSTM)."""
+
+    TYPES_KEYS = True
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return _typed(character)
+
+    def on_key(self, event: events.Key) -> None:
+        if not _typed(event.character) or self.expanded:
+            return
+        event.stop()
+        event.prevent_default()
+        options = [(str(label), value) for label, value in self._options
+                   if value is not Select.BLANK]
+        values = [value for _, value in options]
+        start = values.index(self.value) + 1 if self.value in values else 0
+        for label, value in options[start:] + options[:start]:
+            if label.lower().startswith(event.character.lower()):
+                self.value = value
+                return
+        self.app.bell()
+
+
+class SwitchField(Switch):
+    """A form's switch. A field in the keyboard model: space flips it, and another
+    printable key does nothing (never a command)."""
+
+    TYPES_KEYS = True
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return _typed(character)
+
+    def on_key(self, event: events.Key) -> None:
+        if _typed(event.character):
+            event.stop()
+            event.prevent_default()
