@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 
 from rnntui.runs import Run
 from rnntui.ui import messages
+from rnntui.ui.keys import in_field
 from rnntui.ui.screens.play_screen import PlayScreen
 from rnntui.ui.widgets.inline_message import InlineMessage
 
@@ -399,6 +400,8 @@ class UnitsScreen(PlayScreen):
 
     # -- keys --------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":  # typing already: "/" goes into the field (rnntui.ui.keys)
+            return not in_field(self)
         if action in ("step", "unit", "feature", "item", "mark", "threshold", "ablate",
                       "layer", "state"):
             if self.states is None:
