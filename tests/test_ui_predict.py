@@ -363,12 +363,14 @@ async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
         assert not message.is_error and "白日依山尽" in message.text  # converted, and said
         await pilot.press("ctrl+o", *"明龘", "enter")  # a head the run never saw
         await settle(pilot)
-        assert message.is_error and "does not know 龘" in message.text
+        heads = app.screen.query_one("#poem-acrostic-message", InlineMessage)
+        assert heads.is_error and "does not know 龘" in heads.text  # under the heads' field
+        assert "龘" not in message.text
         assert app.focused.id == "poem-acrostic" and app.screen.acrostic == ""
         app.screen.field.value = "床前明月光"
         await pilot.press("ctrl+u", "明", "enter")  # the typed first line must start with 明
         await settle(pilot)
-        assert app.screen.acrostic == "明"
+        assert app.screen.acrostic == "明" and not heads.is_error and not heads.text
         assert message.is_error and "line 1 must start with 明" in message.text
 
 

@@ -124,6 +124,13 @@ class PoemScreen(WritingScreen):
     PoemScreen .poem-row.-editing, PoemScreen .poem-row.-set {
         display: block;
     }
+    PoemScreen #poem-acrostic-message {
+        display: none;
+        padding: 0 1;
+    }
+    PoemScreen #poem-acrostic-message.-error {
+        display: block;
+    }
     PoemScreen .poem-row > Label {
         width: auto;
         padding-right: 1;
@@ -215,6 +222,8 @@ class PoemScreen(WritingScreen):
             yield Label("acrostic", id="poem-acrostic-label")
             yield Input(placeholder="e.g. 春夏秋冬 (enter: use, empty: none)",
                         id="poem-acrostic", compact=True)
+        # The acrostic's own message line, under the field where the heads are typed.
+        yield InlineMessage(id="poem-acrostic-message", classes="play-message")
         with Horizontal(id="poem-prefix-row", classes="poem-row"):
             yield Label("mood", id="poem-prefix-label")
             yield Input(placeholder="e.g. 秋风 (read before the poem, not written; enter: "
@@ -314,11 +323,12 @@ class PoemScreen(WritingScreen):
         event.stop()
         heads = "".join(event.value.split())
         unknown = self._unknown_heads(heads)
+        said = self.query_one("#poem-acrostic-message", InlineMessage)
         if unknown:  # said where it was typed; the field keeps what was typed
-            self.query_one(InlineMessage).error(
-                f"the network does not know {unknown}: choose other characters to start "
-                "the lines with")
+            said.error(f"the network does not know {unknown}: choose other characters to "
+                       "start the lines with")
             return
+        said.clear()
         self.acrostic = heads
         row = self.query_one("#poem-acrostic-row")
         row.remove_class("-editing")
