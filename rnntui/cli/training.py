@@ -92,12 +92,19 @@ def cmd_train(args: argparse.Namespace) -> int:
         # Held from before the config changes to the last save: a second writer of the
         # run is refused (exit 2) before it touches anything.
         with writing(run.path):
+            target, done = run.hparams.epochs, run.epochs_done
             if "epochs" in overrides:
                 run.set_epochs(SCHEMA["epochs"].parse(overrides["epochs"]))
-            if run.epochs_done >= run.hparams.epochs:
-                raise UserError(f"{run.name} has done {epochs_text(run.epochs_done)}; ask for "
-                                f"more with --epochs N (N > {run.epochs_done})")
-            return _train_run(run, as_json=args.json, devices=args.devices)
+            try:
+                if run.epochs_done >= run.hparams.epochs:
+                    raise UserError(f"{run.name} has done {epochs_text(run.epochs_done)}; ask "
+                                    f"for more with --epochs N (N > {run.epochs_done})")
+                return _train_run(run, as_json=args.json, devices=args.devices)
+            except BaseException:
+                # Refused (or stopped) before an epoch was kept: the run keeps its target.
+                if run.hparams.epochs != target and store.open(run.path).epochs_done == done:
+                    run.set_epochs(target)
+                raise
     else:
         if not args.task:
             raise UserError(f"which task? one of: {', '.join(TASKS)}")

@@ -44,10 +44,12 @@ def _refused_everywhere(run, typed, *, resume=True):
         assert_clear_error(err, code)
         assert "does not fit this run" in err, (args, err)
     if resume:
+        target = RunStore().open(run.name).hparams.epochs
         code, _, err = call_main(["train", "--resume", run.name, "--epochs", "3"])
         assert_clear_error(err, code)
         # a vocabulary other than the data's is refused before the model is read
         assert "does not fit this run" in err or "its data now gives another vocabulary" in err
+        assert RunStore().open(run.name).hparams.epochs == target  # refused: not rewritten
 
 
 def test_a_fit_names_what_differs():
