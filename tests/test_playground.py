@@ -44,7 +44,8 @@ def trained(tmp_path_factory):
         "poems": ({"units": 32, "embedding_dim": 16, "seq_len": 24, "epochs": 40,
                    # all 40 epochs: the held-out two poems share no line with the rest, so
                    # their loss rises from the first epochs while the corpus is learned
-                   "learning_rate": 0.02, "patience": 0}, DataSource(corpus=str(corpus))),
+                   "learning_rate": 0.02, "lr_schedule": "constant", "patience": 0},
+                  DataSource(corpus=str(corpus))),
         "sine": ({"units": 8, "batch_size": 1024, "epochs": 2, "seq_len": 10}, DataSource()),
         "imdb": ({"num_words": 500, "seq_len": 20, "units": 4, "embedding_dim": 4,
                   "epochs": 1}, DataSource(data=str(_write_imdb(root / "tiny.npz")))),
@@ -375,7 +376,7 @@ def test_word_level_language_model_on_an_english_text(tmp_path, capsys):
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     task = get_task("poems")
     hp = task.hparams({"tokens": "word", "units": 16, "embedding_dim": 8, "seq_len": 6,
-                       "epochs": 30, "learning_rate": 0.03})
+                       "epochs": 30, "learning_rate": 0.03, "lr_schedule": "constant"})
     store = RunStore(tmp_path / "runs")
     run = store.create("poems", hp, DataSource(corpus=str(corpus)))
     assert train(run).status == "completed"

@@ -144,7 +144,7 @@ def test_a_signal_to_the_app_while_training_keeps_the_run(signum, group, isolate
             os.killpg(app.process.pid, signum)
         else:
             app.process.send_signal(signum)
-        app.process.wait(timeout=30)
+        app.process.wait(timeout=60)  # 30 s was once too few with a training bench beside
         # the training child (spawned, in the same session) must not outlive the app
         deadline = time.monotonic() + 30
         while _session_processes(app.process.pid) and time.monotonic() < deadline:
