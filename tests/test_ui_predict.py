@@ -349,6 +349,18 @@ async def test_poem_candidate_lines_are_offered_and_taken():
         assert all(c.line[-1] == "，" for c in screen.candidate_lines)
 
 
+async def test_a_refused_first_line_sent_with_enter_leaves_no_poem_behind():
+    app = _host(trained_run("poems"), seed=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await _type(pilot, "床前明月光白日依山尽")  # 10 characters: no line of a quatrain
+        await pilot.press("enter")
+        await settle(pilot)
+        message = app.screen.query_one(InlineMessage)
+        assert message.is_error and "10 characters" in message.text
+        # not "written after '床前明月光白日依山尽', not the field's line": it is the field's
+        assert app.screen.poem_status == "" and "written after" not in screen_text(app)
+
+
 async def test_poem_refuses_a_first_line_it_cannot_keep_in_form():
     app = _host(trained_run("poems"), seed=0)
     async with app.run_test(size=SIZE) as pilot:

@@ -563,7 +563,11 @@ class PoemScreen(WritingScreen):
         super().clear_answer()  # the bars
         for title in self.query("#predict-bars-title"):  # the split was the last line's
             title.update(self.SECTION)
-        if self.poem_tokens or self.poem_seed:  # a poem written from an earlier first line
+        if not self.poem_tokens and self.poem_seed == self.field.value:
+            # the refused line itself, nothing written after it: the message says why
+            self.poem_seed, self.poem_status, self.reading = "", "", None
+            self._draw_poem()
+        elif self.poem_tokens or self.poem_seed:  # a poem written from an earlier first line
             self.poem_status = f"✗ written after {self.poem_seed!r}, not the field's line"
             self._draw_poem()
 
