@@ -8,6 +8,7 @@ import math
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import numpy as np
@@ -615,7 +616,13 @@ def _train_locked(run: Run, emit: Emit, control: TrainControl,
             f"{type(exc).__name__}: {exc}")
         result = TrainingFailed(what.splitlines()[0], traceback.format_exc())
         try:
-            run.save_status(status="failed", message=result.message)
+            # What the run still holds (its kept epochs and their figures) stays said.
+            kept = {k: v for k, v in asdict(run.status()).items() if k != "updated"}
+            try:
+                kept["epochs"] = run.epochs_done
+            except (OSError, RunError):
+                pass
+            run.save_status(**{**kept, "status": "failed", "message": result.message})
         except OSError:
             pass
         return result

@@ -84,6 +84,9 @@ def test_a_compatible_foreign_model_is_refused_too():
     shutil.copy(onehot1.model_path, onehot4.model_path)
     _refused_everywhere(onehot4, "abcd")
     assert onehot4.epochs_done == 1  # not trained on
+    status = RunStore().open(onehot4.name).status()  # the refusal, and the epoch still kept
+    assert status.status == "failed" and "does not fit" in status.message
+    assert status.epochs == 1 and status.params
 
 
 @pytest.mark.slow
