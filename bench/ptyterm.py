@@ -90,6 +90,17 @@ class PtyProgram:
     def clear(self) -> None:
         self.text = ""
 
+    def wait(self, timeout: float) -> int:
+        """The program's exit code, reading what it writes meanwhile: a program that writes
+        on its way out blocks once nobody reads its terminal (as a plain `wait` would leave
+        it). Raises subprocess.TimeoutExpired after `timeout` seconds."""
+        deadline = time.perf_counter() + timeout
+        while self.process.poll() is None:
+            if time.perf_counter() > deadline:
+                raise subprocess.TimeoutExpired(self.process.args, timeout)
+            self._read(0.05)
+        return self.process.returncode
+
     def send(self, keys: str) -> float:
         """Type `keys`; returns when they were written (perf_counter)."""
         os.write(self.master, keys.encode())
