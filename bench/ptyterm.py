@@ -112,10 +112,10 @@ class PtyProgram:
             self.send(quit_keys)
         except OSError:
             pass
-        deadline = time.perf_counter() + grace
-        while self.process.poll() is None and time.perf_counter() < deadline:
-            self._read(0.05)
-        code = self.process.poll()
+        try:
+            code: int | None = self.wait(grace)
+        except subprocess.TimeoutExpired:
+            code = None
         if code is None:  # the whole session: the app and its training child
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()

@@ -4,6 +4,8 @@ from anywhere; keys typed faster than the app reacts are handled in the order ty
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from textual import events
 from textual.widgets import Input
 
@@ -70,13 +72,20 @@ async def test_escape_leaves_the_field_for_the_body_where_q_quits():
         assert not app.is_running
 
 
-async def test_a_number_field_types_t_and_C_and_says_what_is_wrong_no_training():
+@asynccontextmanager
+async def onehot4_form():
+    """The app on onehot4's form, with a trainer factory that only counts: (app, pilot,
+    form, factory)."""
     factory = FakeFactory()
     app = make_app(trainer_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         app.open_task("onehot4")
         await pilot.pause()
-        form = app.screen
+        yield app, pilot, app.screen, factory
+
+
+async def test_a_number_field_types_t_and_C_and_says_what_is_wrong_no_training():
+    async with onehot4_form() as (app, pilot, form, factory):
         assert form.focused.id == "form"  # the body first: t trains from here
         units = form.query_one("#input-units", Input)
         units.focus()
@@ -99,12 +108,7 @@ async def test_a_number_field_types_t_and_C_and_says_what_is_wrong_no_training()
 async def test_the_forms_choices_and_switches_are_fields_too_where_no_key_is_a_command():
     """Tab from the form's body lands on the cell, a choice: `q` there once quit the app
     and `t` trained. Now a letter picks the choice it starts, and a switch ignores it."""
-    factory = FakeFactory()
-    app = make_app(trainer_factory=factory)
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_task("onehot4")
-        await pilot.pause()
-        form = app.screen
+    async with onehot4_form() as (app, pilot, form, factory):
         await pilot.press("tab")
         cell = form.query_one("#input-cell")
         assert form.focused is cell and in_field(form)

@@ -102,7 +102,7 @@ def cmd_train(args: argparse.Namespace) -> int:
                 return _train_run(run, as_json=args.json, devices=args.devices)
             except BaseException:
                 # Refused (or stopped) before an epoch was kept: the run keeps its target.
-                if run.hparams.epochs != target and store.open(run.path).epochs_done == done:
+                if run.hparams.epochs != target and run.epochs_done == done:
                     run.set_epochs(target)
                 raise
     else:

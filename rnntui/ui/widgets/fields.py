@@ -164,6 +164,10 @@ class ChoiceField(Select):
 
     TYPES_KEYS = True
 
+    def __init__(self, options: list[tuple[str, Any]], **kwargs: Any):
+        super().__init__(options, **kwargs)
+        self.choices = list(options)  # (label, value), as given
+
     def check_consume_key(self, key: str, character: str | None) -> bool:
         return _typed(character)
 
@@ -172,8 +176,7 @@ class ChoiceField(Select):
             return
         event.stop()
         event.prevent_default()
-        options = [(str(label), value) for label, value in self._options
-                   if value is not Select.BLANK]
+        options = self.choices
         values = [value for _, value in options]
         start = values.index(self.value) + 1 if self.value in values else 0
         for label, value in options[start:] + options[:start]:
